@@ -1,0 +1,255 @@
+"""The ``kg`` command: build, validate, query, export and describe the knowledge graph.
+
+Exit codes follow pySHACL's convention: 0 ok, 1 the data does not conform, 2 usage or load
+error. Every error message says what to do next.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from kg.errors import ConfigurationError, KGError
+from kg.settings import Settings
+
+app = typer.Typer(
+    help="coop-kg: a linked-data knowledge graph of who funds what where.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+F = TypeVar("F", bound=Callable[..., None])
+
+StoreOption = Annotated[
+    Path | None,
+    typer.Option("--store", help="Store directory (default: KG_STORE or ./.kg/store)."),
+]
+
+
+def _settings(store: Path | None = None) -> Settings:
+    settings = Settings()
+    if store is not None:
+        settings = settings.model_copy(update={"store": str(store.resolve())})
+    return settings
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    """Turn our errors into a message and an exit code, in one place."""
+    try:
+        yield
+    except KGError as exc:
+        err.print(f"[bold red]error:[/] {exc}", highlight=False)
+        raise typer.Exit(exc.exit_code) from None
+
+
+def _progress() -> Callable[[str], None]:
+    status = err.status("starting")
+    status.start()
+
+    def update(message: str) -> None:
+        status.update(message)
+
+    update.stop = status.stop  # type: ignore[attr-defined]
+    return update
+
+
+@app.command()
+def build(
+    store: StoreOption = None,
+    force: Annotated[bool, typer.Option(help="Rebuild even if no input changed.")] = False,
+) -> None:
+    """Validate the ontology, shapes and data, and load them into the embedded store."""
+    from kg.build import build as run_build
+
+    with _errors():
+        settings = _settings(store)
+        progress = _progress()
+        try:
+            result = run_build(settings, force=force, progress=progress)
+        finally:
+            progress.stop()  # type: ignore[attr-defined]
+        for warning in result.warnings:
+            err.print(warning, highlight=False, markup=False)
+        if result.skipped:
+            out.print(f"store {result.store} is up to date ({result.seconds:.2f} s)")
+            return
+        total = sum(result.quads_per_graph.values())
+        out.print(
+            f"built {result.store}: {total} quads in {len(result.quads_per_graph)} graphs, "
+            f"{len(result.warnings)} warnings, {result.seconds:.2f} s"
+        )
+
+
+@app.command()
+def validate(
+    files: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Extra Turtle files to check together with the shipped data."),
+    ] = None,
+) -> None:
+    """Check the data (and FILES) against the shapes: exit 0 conforms, 1 not, 2 cannot load."""
+    from kg.build import assemble, check
+    from kg.errors import DataNotConformingError
+    from kg.sources import discover
+
+    with _errors():
+        settings = _settings()
+        for path in files or []:
+            if not path.is_file():
+                raise ConfigurationError(f"{path} is not a file")
+        inputs = discover(settings.root)
+        assembled = assemble(inputs, extra=files or [])
+        try:
+            warnings = check(assembled, inputs)
+        except DataNotConformingError as exc:
+            out.print(exc.report_text, highlight=False, markup=False)
+            err.print("[bold red]does not conform[/]")
+            raise typer.Exit(1) from None
+        for warning in warnings:
+            out.print(warning, highlight=False, markup=False)
+        out.print(f"conforms ({len(warnings)} warnings, {assembled.evidence} quotes anchored)")
+
+
+def _open_store(store: Path | None) -> object:
+    """Build the store if it is missing or stale, then open it."""
+    from kg.build import build as run_build
+    from kg.stores.oxigraph import OxigraphStore
+
+    settings = _settings(store)
+    result = run_build(settings)
+    return OxigraphStore(result.store)
+
+
+@app.command()
+def query(
+    query_or_file: Annotated[str, typer.Argument(help="SPARQL text, a .rq file, or '-' for stdin.")],
+    format: Annotated[
+        str,
+        typer.Option("--format", "-f", help="table|json|xml|csv|tsv, or an RDF format for graphs."),
+    ] = "table",
+    store: StoreOption = None,
+) -> None:
+    """Run a SELECT, ASK, CONSTRUCT or DESCRIBE query (default graph: union of all graphs)."""
+    from kg.results import serialize
+    from kg.stores.base import AskResult, GraphResult, SelectResult
+    from kg.stores.oxigraph import OxigraphStore
+
+    with _errors():
+        text = _query_text(query_or_file)
+        opened = _open_store(store)
+        assert isinstance(opened, OxigraphStore)
+        result = opened.query(text)
+        if format == "table":
+            if isinstance(result, SelectResult):
+                _print_table(result)
+            elif isinstance(result, AskResult):
+                out.print("yes" if result.value else "no")
+            else:
+                assert isinstance(result, GraphResult)
+                sys.stdout.buffer.write(serialize(result, "turtle"))
+            return
+        sys.stdout.buffer.write(serialize(result, format))
+        sys.stdout.flush()
+
+
+def _query_text(query_or_file: str) -> str:
+    if query_or_file == "-":
+        return sys.stdin.read()
+    path = Path(query_or_file)
+    if query_or_file.endswith(".rq") or (len(query_or_file) < 256 and path.is_file()):
+        if not path.is_file():
+            raise ConfigurationError(f"query file {path} does not exist")
+        return path.read_text(encoding="utf-8")
+    return query_or_file
+
+
+def _print_table(result: object) -> None:
+    from kg._namespaces import PREFIXES
+    from kg.stores.base import SelectResult
+
+    assert isinstance(result, SelectResult)
+    table = Table(*result.variables, show_lines=False)
+
+    def show(term: object) -> str:
+        if term is None:
+            return ""
+        text = str(term)
+        for prefix, ns in PREFIXES.items():
+            if text.startswith(ns):
+                return f"{prefix}:{text[len(ns):]}"
+        return text
+
+    for row in result.rows:
+        table.add_row(*(show(t) for t in row))
+    out.print(table)
+    out.print(f"{len(result.rows)} rows")
+
+
+@app.command()
+def export(
+    format: Annotated[
+        str, typer.Option("--format", "-f", help="turtle|trig|nquads|ntriples|jsonld|rdfxml")
+    ] = "trig",
+    graph: Annotated[
+        str | None, typer.Option("--graph", "-g", help="A named graph: slug or full IRI.")
+    ] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File (default stdout).")] = None,
+    store: StoreOption = None,
+) -> None:
+    """Export the whole dataset or one named graph."""
+    from kg.export import get_format
+    from kg.stores.oxigraph import OxigraphStore
+
+    with _errors():
+        get_format(format)
+        opened = _open_store(store)
+        assert isinstance(opened, OxigraphStore)
+        graph_iri = _graph_iri(graph, opened.graphs()) if graph else None
+        data = opened.dump(format, graph_iri)
+        if output is None:
+            sys.stdout.buffer.write(data)
+        else:
+            output.write_bytes(data)
+            err.print(f"wrote {len(data)} bytes to {output}")
+
+
+def _graph_iri(name: str, graphs: list[str]) -> str:
+    from kg._namespaces import GRAPH
+
+    iri = name if "://" in name else str(GRAPH[name])
+    if iri not in graphs:
+        raise ConfigurationError(f"no named graph {name!r}; the store has: {', '.join(graphs)}")
+    return iri
+
+
+@app.command()
+def stats(store: StoreOption = None) -> None:
+    """Counts per named graph and per class, and evidence coverage."""
+    from kg.queries import load_query
+    from kg.stores.oxigraph import OxigraphStore
+
+    with _errors():
+        opened = _open_store(store)
+        assert isinstance(opened, OxigraphStore)
+        for title, name in (
+            ("Named graphs", "stats-graphs"),
+            ("Classes", "stats-classes"),
+            ("Evidence coverage", "stats-evidence"),
+            ("Descriptions", "stats-descriptions"),
+        ):
+            out.rule(title)
+            _print_table(opened.query(load_query(name)))
+
+
+def main() -> None:  # pragma: no cover - entry point
+    app()

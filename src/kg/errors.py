@@ -1,0 +1,57 @@
+"""One error tree for coop-kg.
+
+Every failure a user can meet is a ``KGError`` whose message says what went wrong and what to
+do next. The CLI maps the tree to exit codes, the API to problem+json, each in one place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+class KGError(Exception):
+    """Base of every error coop-kg raises on purpose."""
+
+    exit_code = 2
+
+
+class ConfigurationError(KGError):
+    """A setting, path or store specification cannot be used."""
+
+
+class SourceError(KGError):
+    """An input file cannot be read or parsed (syntax error, missing document text, checksum)."""
+
+
+class QuoteError(SourceError):
+    """Evidence quotes that cannot be anchored in their document's stored text."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        self.problems = tuple(problems)
+        listing = "\n".join(f"  - {p}" for p in self.problems)
+        super().__init__(
+            f"{len(self.problems)} evidence quote(s) cannot be anchored:\n{listing}\n"
+            "Copy the quote verbatim from data/documents/<slug>.txt; add oa:prefix or oa:suffix "
+            "to the selector when the quote occurs more than once."
+        )
+
+
+class DataNotConformingError(KGError):
+    """The data does not conform to the SHACL shapes; nothing was written."""
+
+    exit_code = 1
+
+    def __init__(self, report_text: str) -> None:
+        self.report_text = report_text
+        super().__init__(
+            "The data does not conform to the shapes, so the store was left unchanged:\n"
+            f"{report_text}\nFix the data (or the shape, if the rule is wrong) and run again."
+        )
+
+
+class StoreError(KGError):
+    """The store cannot be opened, read or written."""
+
+
+class QueryError(KGError):
+    """A SPARQL query is malformed or cannot be evaluated."""

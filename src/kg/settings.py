@@ -1,0 +1,53 @@
+"""Settings of coop-kg, read once from the environment (``KG_*``) by whoever starts the program."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _default_root() -> Path:
+    """The checkout that holds ontology/, shapes/ and data/.
+
+    An editable install runs from the checkout, so the package's grandparent is the right
+    answer; otherwise the current directory is the best guess, and the build says so if wrong.
+    """
+    candidate = Path(__file__).resolve().parents[2]
+    if (candidate / "ontology").is_dir() and (candidate / "data").is_dir():
+        return candidate
+    return Path.cwd()
+
+
+class Settings(BaseSettings):
+    """All knobs in one place; every field can be set as ``KG_<NAME>``."""
+
+    model_config = SettingsConfigDict(env_prefix="KG_", extra="ignore")
+
+    root: Path = Field(default_factory=_default_root, description="Checkout with the inputs.")
+    store: str = Field(
+        default=".kg/store",
+        description="Store to build and serve: a directory for the embedded pyoxigraph store "
+        "(relative to root), 'oxigraph:PATH', or 'oxigraph:memory'.",
+    )
+
+    @property
+    def ontology_dir(self) -> Path:
+        return self.root / "ontology"
+
+    @property
+    def shapes_dir(self) -> Path:
+        return self.root / "shapes"
+
+    @property
+    def data_dir(self) -> Path:
+        return self.root / "data"
+
+    def store_path(self) -> Path | None:
+        """The on-disk store directory, or None for an in-memory store."""
+        spec = self.store.removeprefix("oxigraph:")
+        if spec == "memory":
+            return None
+        path = Path(spec)
+        return path if path.is_absolute() else self.root / path
