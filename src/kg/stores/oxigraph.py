@@ -73,7 +73,7 @@ class OxigraphStore:
         if named_graphs is not None:
             options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
         try:
-            result = self._store.query(sparql, **options)  # type: ignore[arg-type]
+            result = self._store.query(sparql, **options)
             if isinstance(result, ox.QueryBoolean):
                 return AskResult(bool(result))
             if isinstance(result, ox.QuerySolutions):
