@@ -32,7 +32,7 @@ PYPROJECT = ROOT / "pyproject.toml"
 STAMP = VENV / ".coop-kg-stamp"
 LINT_PATHS = ["src/kg", "api", "tests"]
 # Off until every module written so far has been run through `ruff format` once; then flip it.
-CHECK_FORMAT = False
+CHECK_FORMAT = True
 # pip freeze leaves these out; setuptools is the build backend, installed without isolation.
 BUILD_PINS = ["setuptools"]
 

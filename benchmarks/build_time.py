@@ -53,12 +53,15 @@ def main() -> None:
         t3 = time.perf_counter()
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    print(f"kg build from scratch: median {statistics.median(fresh):.2f} s "
-          f"(min {min(fresh):.2f}, max {max(fresh):.2f}, {runs} runs; target < 10 s)")
-    print(f"kg build no-op:        median {statistics.median(noop):.2f} s "
-          f"(min {min(noop):.2f}, max {max(noop):.2f}, {runs} runs; target < 1 s)")
-    print(f"in process: assemble {t1 - t0:.2f} s, validate {t2 - t1:.2f} s, "
-          f"write {t3 - t2:.2f} s")
+    print(
+        f"kg build from scratch: median {statistics.median(fresh):.2f} s "
+        f"(min {min(fresh):.2f}, max {max(fresh):.2f}, {runs} runs; target < 10 s)"
+    )
+    print(
+        f"kg build no-op:        median {statistics.median(noop):.2f} s "
+        f"(min {min(noop):.2f}, max {max(noop):.2f}, {runs} runs; target < 1 s)"
+    )
+    print(f"in process: assemble {t1 - t0:.2f} s, validate {t2 - t1:.2f} s, write {t3 - t2:.2f} s")
 
 
 if __name__ == "__main__":

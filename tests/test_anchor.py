@@ -22,7 +22,7 @@ def _graph(selector: str) -> Graph:
         @prefix oa: <http://www.w3.org/ns/oa#> .
         @prefix ck: <https://w3id.org/coop-kg/ontology#> .
         @prefix prov: <http://www.w3.org/ns/prov#> .
-        <{ID['japan']}> prov:wasDerivedFrom [ a ck:Evidence ; oa:hasSource <{DOC}> ;
+        <{ID["japan"]}> prov:wasDerivedFrom [ a ck:Evidence ; oa:hasSource <{DOC}> ;
             oa:hasSelector [ a oa:TextQuoteSelector ; {selector} ] ] .
         """,
         format="turtle",

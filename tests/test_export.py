@@ -10,6 +10,13 @@ from kg._namespaces import REFERENCE_GRAPH
 from kg.export import FORMATS
 from kg.stores.oxigraph import OxigraphStore
 
+# rdflib 7.6's own dataset parsers (TriG, N-Quads, JSON-LD) use its deprecated
+# default_context and ConjunctiveGraph internally; nothing in our code can change that.
+pytestmark = [
+    pytest.mark.filterwarnings("ignore:Dataset.default_context is deprecated:DeprecationWarning"),
+    pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning"),
+]
+
 
 def _store_graph(store: OxigraphStore, graph: str | None) -> Graph:
     return Graph().parse(data=store.dump("ntriples", graph), format="nt")

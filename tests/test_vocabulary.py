@@ -21,8 +21,11 @@ def _data(assembled: Assembled, inputs: Inputs) -> Graph:
 
 def _declared(ontology: Graph) -> set[URIRef]:
     kinds = {OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, RDF.Property}
-    return {s for s, _, k in ontology.triples((None, RDF.type, None))
-            if k in kinds and isinstance(s, URIRef)}
+    return {
+        s
+        for s, _, k in ontology.triples((None, RDF.type, None))
+        if k in kinds and isinstance(s, URIRef)
+    }
 
 
 def test_every_predicate_in_data_is_declared(assembled: Assembled, inputs: Inputs) -> None:
@@ -34,7 +37,9 @@ def test_every_predicate_in_data_is_declared(assembled: Assembled, inputs: Input
 def test_every_class_in_data_is_declared(assembled: Assembled, inputs: Inputs) -> None:
     ontology = _ontology(assembled, inputs)
     declared = _declared(ontology)
-    individuals = {c for c in ontology.subjects(RDF.type, None) if (c, RDF.type, OWL.Class) not in ontology}
+    individuals = {
+        c for c in ontology.subjects(RDF.type, None) if (c, RDF.type, OWL.Class) not in ontology
+    }
     used = set(_data(assembled, inputs).objects(None, RDF.type))
     assert sorted(used - declared - individuals) == []
 
@@ -43,14 +48,16 @@ def test_every_ck_term_has_label_and_definition(assembled: Assembled, inputs: In
     ontology = _ontology(assembled, inputs)
     terms = {s for s in ontology.subjects() if isinstance(s, URIRef) and s.startswith(str(CK))}
     assert terms
-    missing = [t for t in terms if (t, RDFS.label, None) not in ontology
-               or (t, SKOS.definition, None) not in ontology]
+    missing = [
+        t
+        for t in terms
+        if (t, RDFS.label, None) not in ontology or (t, SKOS.definition, None) not in ontology
+    ]
     assert missing == []
 
 
 def test_every_ck_term_used_in_data_exists(assembled: Assembled, inputs: Inputs) -> None:
     ontology = _ontology(assembled, inputs)
     data = _data(assembled, inputs)
-    used = {t for triple in data for t in triple
-            if isinstance(t, URIRef) and t.startswith(str(CK))}
+    used = {t for triple in data for t in triple if isinstance(t, URIRef) and t.startswith(str(CK))}
     assert sorted(t for t in used if (t, None, None) not in ontology) == []

@@ -34,7 +34,7 @@ class Locator:
         forms = [f"<{iri}>"]
         for prefix, ns in PREFIXES.items():
             if iri.startswith(ns):
-                forms.append(f"{prefix}:{iri[len(ns):]}")
+                forms.append(f"{prefix}:{iri[len(ns) :]}")
         pattern = re.compile(r"^(" + "|".join(re.escape(f) for f in forms) + r")(\s|$)")
         for path, lines in self._texts.items():
             for number, line in enumerate(lines, start=1):

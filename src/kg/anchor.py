@@ -61,8 +61,10 @@ def anchor_graph(graph: Graph, texts: dict[str, str], locator: Locator) -> int:
         source = graph.value(evidence, OA.hasSource)
         where = locator.quote(str(exact)) or "unknown file"
         if source is None or str(source) not in texts:
-            problems.append(f"{where}: evidence cites {source or 'no document'}, which has no "
-                            f"stored text; cite one of {sorted(texts)}")
+            problems.append(
+                f"{where}: evidence cites {source or 'no document'}, which has no "
+                f"stored text; cite one of {sorted(texts)}"
+            )
             continue
         prefix = str(graph.value(selector, OA.prefix) or "")
         suffix = str(graph.value(selector, OA.suffix) or "")
@@ -98,8 +100,10 @@ def _describe_miss(where: str, exact: str, text: str, found: list[Anchor]) -> st
     short = exact if len(exact) <= 60 else exact[:57] + "..."
     if found:
         offsets = ", ".join(str(a.start) for a in found[:5])
-        return (f"{where}: quote {short!r} occurs {len(found)} times (at {offsets}); add "
-                "oa:prefix or oa:suffix to say which")
+        return (
+            f"{where}: quote {short!r} occurs {len(found)} times (at {offsets}); add "
+            "oa:prefix or oa:suffix to say which"
+        )
     normalized = " ".join(exact.split())
     hint = ""
     if normalized and normalized in " ".join(text.split()):

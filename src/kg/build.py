@@ -64,7 +64,9 @@ def _quiet(_: str) -> None:
     return None
 
 
-def assemble(inputs: Inputs, *, progress: Progress = _quiet, extra: Iterable[Path] = ()) -> Assembled:
+def assemble(
+    inputs: Inputs, *, progress: Progress = _quiet, extra: Iterable[Path] = ()
+) -> Assembled:
     """Parse every source into its named graph, attach document texts and anchor quotes.
 
     ``extra`` files (``kg validate FILE``) join the data as a graph of their own.
@@ -146,7 +148,7 @@ def _describe(violation: object, locator: Locator) -> str:
 def _short(iri: str) -> str:
     for prefix, ns in PREFIXES.items():
         if iri.startswith(ns):
-            return f"{prefix}:{iri[len(ns):]}"
+            return f"{prefix}:{iri[len(ns) :]}"
     return iri
 
 
@@ -228,7 +230,10 @@ def write_store(assembled: Assembled, target: Path | None, fingerprint: str) -> 
     fresh.rename(target)
     shutil.rmtree(stale, ignore_errors=True)
     manifest_path(target).write_text(
-        json.dumps({"fingerprint": fingerprint, "quads": counts, "version": kg.__version__},
-                   indent=2, sort_keys=True)
+        json.dumps(
+            {"fingerprint": fingerprint, "quads": counts, "version": kg.__version__},
+            indent=2,
+            sort_keys=True,
+        )
     )
     return counts

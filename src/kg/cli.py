@@ -24,8 +24,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-out = Console()
-err = Console(stderr=True)
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
 
 F = TypeVar("F", bound=Callable[..., None])
 
@@ -48,7 +48,8 @@ def _errors() -> Iterator[None]:
     try:
         yield
     except KGError as exc:
-        err.print(f"[bold red]error:[/] {exc}", highlight=False)
+        err.print("[bold red]error:[/]", end=" ")
+        err.print(str(exc), markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(exc.exit_code) from None
 
 
@@ -132,7 +133,9 @@ def _open_store(store: Path | None) -> object:
 
 @app.command()
 def query(
-    query_or_file: Annotated[str, typer.Argument(help="SPARQL text, a .rq file, or '-' for stdin.")],
+    query_or_file: Annotated[
+        str, typer.Argument(help="SPARQL text, a .rq file, or '-' for stdin.")
+    ],
     format: Annotated[
         str,
         typer.Option("--format", "-f", help="table|json|xml|csv|tsv, or an RDF format for graphs."),
@@ -186,7 +189,7 @@ def _print_table(result: object) -> None:
         text = str(term)
         for prefix, ns in PREFIXES.items():
             if text.startswith(ns):
-                return f"{prefix}:{text[len(ns):]}"
+                return f"{prefix}:{text[len(ns) :]}"
         return text
 
     for row in result.rows:
@@ -203,7 +206,9 @@ def export(
     graph: Annotated[
         str | None, typer.Option("--graph", "-g", help="A named graph: slug or full IRI.")
     ] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="File (default stdout).")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File (default stdout).")
+    ] = None,
     store: StoreOption = None,
 ) -> None:
     """Export the whole dataset or one named graph."""

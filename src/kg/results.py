@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from typing import Final
 
-from rdflib import Graph, Variable
+import pyoxigraph as ox
+from rdflib import BNode, Graph, URIRef, Variable
+from rdflib.namespace import XSD
 from rdflib.query import Result
 
 from kg._namespaces import PREFIXES
 from kg.errors import ConfigurationError
 from kg.export import get_format
-from kg.stores.base import AskResult, GraphResult, QueryResult, SelectResult
+from kg.stores.base import AskResult, GraphResult, QueryResult, SelectResult, Term
 
 #: Result formats for SELECT and ASK: name -> (rdflib serializer, media type).
 RESULT_FORMATS: Final[dict[str, tuple[str, str]]] = {
@@ -48,14 +50,66 @@ def to_graph(result: GraphResult) -> Graph:
 def serialize(result: QueryResult, format: str) -> bytes:
     """Bytes of ``result`` in ``format`` (a result format for SELECT/ASK, an RDF one for graphs)."""
     if isinstance(result, GraphResult):
-        return to_graph(result).serialize(format=get_format(format).rdflib_name, encoding="utf-8")
+        return serialize_triples(result, format)
     if format not in RESULT_FORMATS:
         raise ConfigurationError(
             f"format {format!r} does not fit a SELECT/ASK result; use one of "
             f"{', '.join(RESULT_FORMATS)}"
         )
-    serializer, _ = RESULT_FORMATS[format]
-    if serializer == "tsv" and isinstance(result, AskResult):
-        raise ConfigurationError("an ASK result has no TSV form; use json or xml")
-    data = to_rdflib_result(result).serialize(format=serializer, encoding="utf-8")
+    if isinstance(result, AskResult) and format in ("csv", "tsv"):
+        raise ConfigurationError(f"an ASK result has no {format.upper()} form; use json or xml")
+    if format == "tsv":
+        assert isinstance(result, SelectResult)
+        return _tsv(result)
+    data = to_rdflib_result(result).serialize(format=RESULT_FORMATS[format][0], encoding="utf-8")
     return data if isinstance(data, bytes) else b""
+
+
+def serialize_triples(result: GraphResult, format: str) -> bytes:
+    """A CONSTRUCT/DESCRIBE result in an RDF format, written by pyoxigraph (far faster than
+    rdflib). Dataset formats get the triples in their default graph."""
+    fmt = get_format(format)
+    triples = [
+        ox.Triple(_ox(s), ox.NamedNode(p), _ox(o))  # type: ignore[arg-type]
+        for s, p, o in result.triples
+    ]
+    return bytes(ox.serialize(triples, format=fmt.rdf_format, prefixes=PREFIXES) or b"")
+
+
+def _ox(term: Term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    if isinstance(term, URIRef):
+        return ox.NamedNode(term)
+    if isinstance(term, BNode):
+        return ox.BlankNode(term)
+    if term.language:
+        return ox.Literal(term, language=term.language)
+    if term.datatype is not None:
+        return ox.Literal(term, datatype=ox.NamedNode(term.datatype))
+    return ox.Literal(term)
+
+
+_TSV_ESCAPES: Final = str.maketrans(
+    {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+)
+
+
+def _tsv(result: SelectResult) -> bytes:
+    """SPARQL 1.1 TSV results (rdflib 7 parses TSV results but cannot write them)."""
+    lines = ["\t".join(f"?{v}" for v in result.variables)]
+    lines.extend("\t".join(_tsv_term(t) for t in row) for row in result.rows)
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _tsv_term(term: Term | None) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        return f"<{term}>"
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    lexical = f'"{str(term).translate(_TSV_ESCAPES)}"'
+    if term.language:
+        return f"{lexical}@{term.language}"
+    if term.datatype is not None and term.datatype != XSD.string:
+        return f"{lexical}^^<{term.datatype}>"
+    return lexical

@@ -31,6 +31,17 @@ class Settings(BaseSettings):
         description="Store to build and serve: a directory for the embedded pyoxigraph store "
         "(relative to root), 'oxigraph:PATH', or 'oxigraph:memory'.",
     )
+    query_timeout: float = Field(
+        default=10.0,
+        gt=0,
+        description="Seconds the API waits for one SPARQL query before answering 503.",
+    )
+    max_rows: int = Field(
+        default=10_000,
+        ge=1,
+        description="Most rows (SELECT) or triples (CONSTRUCT/DESCRIBE) one SPARQL response "
+        "carries; longer results are truncated and flagged with X-Result-Truncated.",
+    )
 
     @property
     def ontology_dir(self) -> Path:

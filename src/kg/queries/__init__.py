@@ -12,6 +12,7 @@ def load_query(name: str) -> str:
 
 def query_names() -> list[str]:
     return sorted(
-        p.name.removesuffix(".rq") for p in resources.files(__name__).iterdir()
+        p.name.removesuffix(".rq")
+        for p in resources.files(__name__).iterdir()
         if p.name.endswith(".rq")
     )

@@ -39,6 +39,7 @@ class OxigraphStore:
 
     def __init__(self, path: Path | None = None, *, read_only: bool = False) -> None:
         self.path = path
+        self.read_only = read_only
         try:
             if path is None:
                 self._store = ox.Store()
@@ -65,15 +66,16 @@ class OxigraphStore:
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
     ) -> QueryResult:
-        options: dict[str, object] = {"prefixes": PREFIXES}
-        if default_graphs is not None:
-            options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
-        else:
-            options["use_default_graph_as_union"] = True
-        if named_graphs is not None:
-            options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        default = None if default_graphs is None else [ox.NamedNode(g) for g in default_graphs]
+        named = None if named_graphs is None else [ox.NamedNode(g) for g in named_graphs]
         try:
-            result = self._store.query(sparql, **options)
+            result = self._store.query(
+                sparql,
+                prefixes=PREFIXES,
+                use_default_graph_as_union=default is None,
+                default_graph=default,  # type: ignore[arg-type]
+                named_graphs=named,  # type: ignore[arg-type]
+            )
             if isinstance(result, ox.QueryBoolean):
                 return AskResult(bool(result))
             if isinstance(result, ox.QuerySolutions):
@@ -87,7 +89,7 @@ class OxigraphStore:
                 (to_rdflib(t.subject), URIRef(t.predicate.value), to_rdflib(t.object))
                 for t in result
             )
-            return GraphResult(triples)  # type: ignore[arg-type]
+            return GraphResult(triples)
         except SyntaxError as exc:
             raise QueryError(f"SPARQL syntax error: {exc}") from exc
         except (OSError, ValueError, TypeError) as exc:
@@ -139,10 +141,10 @@ class OxigraphStore:
         return bytes(ox.serialize(union, format=fmt.rdf_format, prefixes=PREFIXES) or b"")
 
     def flush(self) -> None:
-        if self.path is not None:
+        # pyoxigraph refuses to flush a read-only store; there is nothing to write anyway.
+        if self.path is not None and not self.read_only:
             self._store.flush()
 
     def close(self) -> None:
-        if self.path is not None:
-            self._store.flush()
+        self.flush()
         del self._store

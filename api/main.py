@@ -1,0 +1,76 @@
+"""The FastAPI application: ``create_app(settings)`` builds it; importing this module does nothing."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+import kg
+from api import problems
+from api.routes import sparql
+from kg.errors import StoreError
+from kg.settings import Settings
+from kg.stores.base import Store
+from kg.stores.oxigraph import OxigraphStore
+
+DESCRIPTION = """\
+Who funds what where: a curated, evidence-backed knowledge graph of development cooperation.
+
+* `/sparql`: SPARQL 1.1 Protocol endpoint (read-only; GET without a query describes the service).
+
+Errors are RFC 9457 `application/problem+json`.
+"""
+
+
+def open_store(settings: Settings) -> OxigraphStore:
+    """Open the built store read-only; building it is the caller's job (``kg serve`` does)."""
+    path = settings.store_path()
+    if path is None:
+        return OxigraphStore()
+    if not path.is_dir():
+        raise StoreError(
+            f"there is no store at {path}; run `kg build` first (or `kg serve`, which builds it)."
+        )
+    return OxigraphStore(path, read_only=True)
+
+
+def create_app(settings: Settings | None = None, *, store: Store | None = None) -> FastAPI:
+    """The application, serving ``store`` if given (tests) or else the store the settings name.
+
+    A given store stays open after shutdown; one the app opened itself is closed.
+    """
+    settings = settings if settings is not None else Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        opened = store if store is not None else open_store(settings)
+        # Queries run here, not in the request thread, so that a request can stop waiting
+        # after settings.query_timeout (see routes/sparql.py). The pool is bounded: a query
+        # that overran keeps its worker until it ends, so a burst of runaway queries makes
+        # later ones queue and time out instead of piling up threads.
+        pool = ThreadPoolExecutor(thread_name_prefix="kg-query")
+        app.state.store = opened
+        app.state.query_pool = pool
+        try:
+            yield
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)
+            app.state.store = None
+            if store is None:
+                opened.close()
+
+    app = FastAPI(
+        title="coop-kg",
+        version=kg.__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.store = None
+    problems.install(app)
+    app.include_router(sparql.router)
+    # The REST API (/api/...), entity pages (/id/...), exports and /health are included here.
+    return app

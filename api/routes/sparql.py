@@ -1,0 +1,560 @@
+"""The SPARQL 1.1 Protocol endpoint at ``/sparql``: read-only, bounded in size and time.
+
+The hot path is deliberately short: a regex scan refuses updates, SERVICE and LOAD
+(``kg.sparql_guard``), content negotiation picks the format from the query form the scan saw,
+the store evaluates in a worker thread under a deadline, and the result is serialised once.
+Nothing here parses the query; the engine does that, and its syntax errors come back as 400.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Annotated, Any, Final, TypeVar
+from urllib.parse import parse_qsl
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, RDF
+
+from api.deps import QueryPoolDep, SettingsDep, StoreDep
+from api.negotiation import Offer, negotiate
+from api.problems import Problem, problem_responses
+from kg import sparql_guard
+from kg.results import serialize
+from kg.settings import Settings
+from kg.stores.base import AskResult, GraphResult, QueryResult, SelectResult, Store
+
+router = APIRouter(tags=["SPARQL"])
+
+SD: Final = Namespace("http://www.w3.org/ns/sparql-service-description#")
+FORMATS_NS: Final = Namespace("http://www.w3.org/ns/formats/")
+
+SELECT_OFFERS: Final = (
+    Offer("json", "application/sparql-results+json", ("srj",), ("application/json",)),
+    Offer("xml", "application/sparql-results+xml", ("srx",)),
+    Offer("csv", "text/csv"),
+    Offer("tsv", "text/tab-separated-values"),
+)
+# CSV and TSV have no standard form for a boolean.
+ASK_OFFERS: Final = SELECT_OFFERS[:2]
+# Aliases are what SPARQLWrapper and other clients send as format=.
+GRAPH_OFFERS: Final = (
+    Offer("turtle", "text/turtle", ("ttl", "n3"), ("application/x-turtle", "text/n3")),
+    Offer("ntriples", "application/n-triples", ("nt", "n-triples")),
+    Offer("jsonld", "application/ld+json", ("json-ld", "json"), ("application/json",)),
+    Offer("rdfxml", "application/rdf+xml", ("rdf", "rdf+xml", "xml")),
+    Offer("trig", "application/trig"),
+    Offer("nquads", "application/n-quads", ("nq", "n-quads")),
+)
+DESCRIPTION_OFFERS: Final = (
+    *GRAPH_OFFERS,
+    Offer("html", "text/html", (), ("application/xhtml+xml",)),
+)
+OFFERS_BY_FORM: Final = {
+    "SELECT": SELECT_OFFERS,
+    "ASK": ASK_OFFERS,
+    "CONSTRUCT": GRAPH_OFFERS,
+    "DESCRIBE": GRAPH_OFFERS,
+}
+#: W3C format IRIs (http://www.w3.org/ns/formats/) for the service description.
+FORMAT_IRIS: Final = {
+    "json": FORMATS_NS.SPARQL_Results_JSON,
+    "xml": FORMATS_NS.SPARQL_Results_XML,
+    "csv": FORMATS_NS.SPARQL_Results_CSV,
+    "tsv": FORMATS_NS.SPARQL_Results_TSV,
+    "turtle": FORMATS_NS.Turtle,
+    "ntriples": FORMATS_NS["N-Triples"],
+    "jsonld": FORMATS_NS["JSON-LD"],
+    "rdfxml": FORMATS_NS.RDF_XML,
+    "trig": FORMATS_NS.TriG,
+    "nquads": FORMATS_NS["N-Quads"],
+}
+
+FORM_MEDIA_TYPE: Final = "application/x-www-form-urlencoded"
+QUERY_MEDIA_TYPE: Final = "application/sparql-query"
+TRUNCATED_HEADER: Final = "X-Result-Truncated"
+LIMIT_HEADER: Final = "X-Result-Limit"
+_ABSOLUTE_IRI: Final = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20<>\"{}|\\^`]*")
+EXAMPLES: Final = {
+    "fundings": {
+        "summary": "Who funds whom (SELECT)",
+        "value": "SELECT ?funding ?funder ?recipient WHERE {\n"
+        "  ?funding schema:funder ?funder .\n"
+        "  OPTIONAL { ?funding ck:recipient ?recipient }\n"
+        "} LIMIT 100",
+    },
+    "graphs": {
+        "summary": "Triples per named graph (SELECT)",
+        "value": "SELECT ?g (COUNT(*) AS ?triples) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+    },
+    "ask": {
+        "summary": "Does Japan fund anything? (ASK)",
+        "value": "ASK { ?funding schema:funder id:japan }",
+    },
+    "construct": {
+        "summary": "Japan's fundings as RDF (CONSTRUCT)",
+        "value": "CONSTRUCT { ?f ?p ?o } WHERE { ?f schema:funder id:japan ; ?p ?o }",
+    },
+    "describe": {"summary": "Everything about Japan (DESCRIBE)", "value": "DESCRIBE id:japan"},
+}
+FORMAT_NAMES: Final = [o.name for o in (*SELECT_OFFERS, *GRAPH_OFFERS)]
+
+_PARAMETERS: Final[list[dict[str, Any]]] = [
+    {
+        "name": "default-graph-uri",
+        "in": "query",
+        "required": False,
+        "description": "A graph to merge into the default graph (repeatable). Without this and "
+        "named-graph-uri the default graph is the union of all named graphs.",
+        "schema": {"type": "array", "items": {"type": "string", "format": "iri"}},
+        "examples": {"ontology": {"value": ["https://w3id.org/coop-kg/graph/ontology"]}},
+    },
+    {
+        "name": "named-graph-uri",
+        "in": "query",
+        "required": False,
+        "description": "A graph that GRAPH patterns may match (repeatable).",
+        "schema": {"type": "array", "items": {"type": "string", "format": "iri"}},
+    },
+    {
+        "name": "format",
+        "in": "query",
+        "required": False,
+        "description": "Overrides Accept: a short name or a media type.",
+        "schema": {"type": "string", "enum": FORMAT_NAMES},
+        "examples": {"csv": {"value": "csv"}, "turtle": {"value": "turtle"}},
+    },
+]
+_QUERY_PARAMETER: Final = {
+    "name": "query",
+    "in": "query",
+    "required": False,
+    "description": "The SPARQL query. Leave it out to get the service description. The "
+    "prefixes ck, id, schema, org, oa, prov, dcterms, skos, rdf, rdfs, owl, xsd and sh are "
+    "predeclared.",
+    "schema": {"type": "string"},
+    "examples": EXAMPLES,
+}
+
+_LIMITS: Final = f"""
+**Read-only.** SPARQL Update (also sent as `update=`), `SERVICE` (including `SERVICE SILENT`
+and `SERVICE ?var`) and `LOAD` are refused with 400 before anything is evaluated.
+
+**Result size.** At most `KG_MAX_ROWS` rows (SELECT) or triples (CONSTRUCT/DESCRIBE), 10,000 by
+default. A longer result is truncated, and the response then carries
+`{TRUNCATED_HEADER}: true` and `{LIMIT_HEADER}: <the limit>`; use LIMIT/OFFSET to page.
+
+**Time.** The endpoint waits at most `KG_QUERY_TIMEOUT` seconds (10 by default) for the
+query to be evaluated and serialised, and then answers 503 (the engine may still finish the
+abandoned query in the background).
+
+**Formats.** SELECT: SPARQL JSON (default), SPARQL XML, CSV, TSV. ASK: SPARQL JSON or XML.
+CONSTRUCT/DESCRIBE: Turtle (default), N-Triples, JSON-LD, RDF/XML, TriG, N-Quads. Chosen by
+`Accept` (q-values honoured) or by `format=`; 406 when nothing fits.
+
+**Dataset.** The default graph is the union of all named graphs unless `default-graph-uri` or
+`named-graph-uri` is given, in which case the dataset is exactly those graphs.
+"""
+
+_RESULT_CONTENT: Final = {
+    "application/sparql-results+json": {
+        "example": {
+            "head": {"vars": ["funder"]},
+            "results": {
+                "bindings": [
+                    {"funder": {"type": "uri", "value": "https://w3id.org/coop-kg/id/japan"}}
+                ]
+            },
+        },
+    },
+    "application/sparql-results+xml": {},
+    "text/csv": {"example": "funder\r\nhttps://w3id.org/coop-kg/id/japan\r\n"},
+    "text/tab-separated-values": {"example": "?funder\n<https://w3id.org/coop-kg/id/japan>\n"},
+    "text/turtle": {"example": "id:funding-japan-unodc-projects schema:funder id:japan .\n"},
+    "application/n-triples": {},
+    "application/ld+json": {},
+    "application/rdf+xml": {},
+    "application/trig": {},
+    "application/n-quads": {},
+}
+_RESPONSES: Final[dict[int | str, dict[str, Any]]] = {
+    200: {
+        "description": "Query results (headers: X-Result-Truncated, X-Result-Limit when cut).",
+        "content": _RESULT_CONTENT,
+    },
+    **problem_responses(400, 406, 415, 503),
+}
+
+T = TypeVar("T")
+
+
+@dataclass(slots=True)
+class ProtocolRequest:
+    """The SPARQL Protocol parameters of one request, from URL and/or form body."""
+
+    queries: list[str] = field(default_factory=list)
+    default_graphs: list[str] = field(default_factory=list)
+    named_graphs: list[str] = field(default_factory=list)
+    formats: list[str] = field(default_factory=list)
+    updates: list[str] = field(default_factory=list)
+
+    def add(self, pairs: Iterable[tuple[str, str]]) -> ProtocolRequest:
+        for key, value in pairs:
+            target = _FIELDS.get(key)
+            if target is not None:
+                getattr(self, target).append(value)
+        return self
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.queries or self.default_graphs or self.named_graphs or self.updates)
+
+
+_FIELDS: Final = {
+    "query": "queries",
+    "default-graph-uri": "default_graphs",
+    "named-graph-uri": "named_graphs",
+    "format": "formats",
+    "update": "updates",
+}
+
+
+async def _body(request: Request) -> bytes:
+    # Reading the body is I/O and belongs on the event loop; the route itself is a plain def.
+    return await request.body()
+
+
+BodyDep = Annotated[bytes, Depends(_body)]
+
+
+@router.get(
+    "/sparql",
+    name="sparql",
+    summary="SPARQL query by GET, or the service description",
+    description="SPARQL 1.1 Protocol query via GET `?query=`. Without a query: the SPARQL "
+    "Service Description as Turtle (or another RDF format by Accept), or an HTML page with a "
+    "query form for browsers.\n" + _LIMITS,
+    response_class=Response,
+    responses={
+        **_RESPONSES,
+        200: {
+            "description": _RESPONSES[200]["description"]
+            + " Without a query: the service description.",
+            "content": {**_RESULT_CONTENT, "text/html": {}},
+        },
+    },
+    openapi_extra={"parameters": [_QUERY_PARAMETER, *_PARAMETERS]},
+)
+def sparql_get(
+    request: Request, store: StoreDep, settings: SettingsDep, pool: QueryPoolDep
+) -> Response:
+    params = ProtocolRequest().add(request.query_params.multi_items())
+    if params.is_empty:
+        return _service_description(request, store, params.formats)
+    return _answer(request, store, settings, pool, params)
+
+
+@router.post(
+    "/sparql",
+    summary="SPARQL query by POST (form or direct)",
+    description="SPARQL 1.1 Protocol query via POST, either as an "
+    "`application/x-www-form-urlencoded` form with `query=` (and the dataset parameters) or "
+    "with the query itself as an `application/sparql-query` body (dataset parameters in the "
+    "URL). Bodies must be UTF-8.\n" + _LIMITS,
+    response_class=Response,
+    responses=_RESPONSES,
+    openapi_extra={
+        "parameters": _PARAMETERS,
+        "requestBody": {
+            "required": True,
+            "content": {
+                QUERY_MEDIA_TYPE: {
+                    "schema": {"type": "string"},
+                    "examples": EXAMPLES,
+                },
+                FORM_MEDIA_TYPE: {
+                    "schema": {
+                        "type": "object",
+                        "required": ["query"],
+                        "properties": {
+                            "query": {"type": "string"},
+                            "default-graph-uri": {"type": "array", "items": {"type": "string"}},
+                            "named-graph-uri": {"type": "array", "items": {"type": "string"}},
+                        },
+                    },
+                    "examples": {
+                        key: {"summary": example["summary"], "value": {"query": example["value"]}}
+                        for key, example in EXAMPLES.items()
+                    },
+                },
+            },
+        },
+    },
+)
+def sparql_post(
+    request: Request, body: BodyDep, store: StoreDep, settings: SettingsDep, pool: QueryPoolDep
+) -> Response:
+    media_type, charset = _content_type(request.headers.get("content-type", ""))
+    if charset not in (None, "utf-8", "utf8"):
+        raise Problem(
+            415,
+            f"The body is declared as charset={charset}; only UTF-8 is accepted. "
+            "Send the query encoded as UTF-8.",
+        )
+    params = ProtocolRequest().add(request.query_params.multi_items())
+    if media_type == FORM_MEDIA_TYPE:
+        text = _utf8(body)
+        try:
+            pairs = parse_qsl(text, keep_blank_values=True, encoding="utf-8", errors="strict")
+        except UnicodeDecodeError as exc:
+            raise Problem(
+                400, f"A percent-encoded form value is not UTF-8: {exc.reason}."
+            ) from None
+        params.add(pairs)
+    elif media_type == QUERY_MEDIA_TYPE:
+        params.queries.append(_utf8(body))
+    else:
+        shown = media_type or "no Content-Type"
+        raise Problem(
+            415,
+            f"{shown} is not a way to send a SPARQL query. POST either "
+            f"{FORM_MEDIA_TYPE} with query=... or the query text as {QUERY_MEDIA_TYPE}.",
+        )
+    return _answer(request, store, settings, pool, params)
+
+
+@router.api_route("/sparql", methods=["PUT", "DELETE", "PATCH"], include_in_schema=False)
+def sparql_other_methods() -> Response:
+    # Starlette's own 405 would name only the first route's method (GET).
+    raise Problem(
+        405,
+        "The SPARQL endpoint takes queries by GET or POST only; it has no update operation.",
+        headers={"Allow": "GET, POST"},
+    )
+
+
+def _content_type(header: str) -> tuple[str, str | None]:
+    media_type, *params = header.split(";")
+    charset = None
+    for param in params:
+        key, _, value = param.partition("=")
+        if key.strip().lower() == "charset":
+            charset = value.strip().strip('"').lower()
+    return media_type.strip().lower(), charset
+
+
+def _utf8(body: bytes) -> str:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise Problem(
+            400,
+            f"The request body is not UTF-8 (byte 0x{body[exc.start]:02x} at offset "
+            f"{exc.start}). Send the query encoded as UTF-8.",
+        ) from None
+
+
+def _answer(
+    request: Request,
+    store: Store,
+    settings: Settings,
+    pool: ThreadPoolExecutor,
+    params: ProtocolRequest,
+) -> Response:
+    """Check, then evaluate, truncate and serialise one query under the deadline."""
+    for update in params.updates:
+        sparql_guard.check(update)  # names the offending keyword when it can
+    if params.updates:
+        raise Problem(
+            400,
+            "This endpoint answers queries only: SPARQL Update is not accepted. Send a "
+            "SELECT, ASK, CONSTRUCT or DESCRIBE as query=.",
+            type_="query-refused",
+            title="Query refused: this endpoint is read-only",
+        )
+    if len(params.queries) > 1:
+        raise Problem(
+            400,
+            f"The request carries {len(params.queries)} queries; send exactly one, either as "
+            "one query= parameter or as the body.",
+        )
+    if not params.queries or not params.queries[0].strip():
+        raise Problem(
+            400,
+            "No query: send the SPARQL text as query= (GET or form POST) or as an "
+            f"{QUERY_MEDIA_TYPE} body. GET /sparql with no parameters describes the service.",
+        )
+    sparql = params.queries[0]
+    form = sparql_guard.check(sparql)
+    accept = request.headers.get("accept")
+    what = f"a {form} result" if form else "this query"
+    if form is not None:  # answer 406 before spending engine time
+        negotiate(accept, OFFERS_BY_FORM[form], params.formats, what=what)
+    dataset = bool(params.default_graphs or params.named_graphs)
+    for name, iris in (
+        ("default-graph-uri", params.default_graphs),
+        ("named-graph-uri", params.named_graphs),
+    ):
+        for iri in iris:
+            if not _ABSOLUTE_IRI.fullmatch(iri):
+                raise Problem(400, f"{name}={iri!r} is not an absolute IRI.")
+
+    def evaluate() -> tuple[bytes, Offer, bool]:
+        # Serialising is inside the deadline too: a long result in SPARQL XML costs more
+        # than evaluating it.
+        result = store.query(
+            sparql,
+            default_graphs=params.default_graphs if dataset else None,
+            named_graphs=params.named_graphs if dataset else None,
+        )
+        offer = negotiate(accept, _offers_for(result), params.formats, what=what)
+        result, truncated = _truncate(result, settings.max_rows)
+        return _serialize(result, offer), offer, truncated
+
+    body, offer, truncated = _with_deadline(pool, settings.query_timeout, evaluate)
+    headers = {"Vary": "Accept"}
+    if truncated:
+        headers[TRUNCATED_HEADER] = "true"
+        headers[LIMIT_HEADER] = str(settings.max_rows)
+    return Response(body, media_type=offer.media_type, headers=headers)
+
+
+def _with_deadline(pool: ThreadPoolExecutor, timeout: float, work: Callable[[], T]) -> T:
+    """Run ``work`` in the query pool and stop waiting after ``timeout`` seconds.
+
+    Only the waiting stops: neither engine can be interrupted from Python, so a timed-out
+    query keeps its worker thread until it finishes (pyoxigraph releases the GIL meanwhile).
+    True cancellation needs a killable worker process; that is a later issue.
+    """
+    future = pool.submit(work)
+    try:
+        return future.result(timeout=timeout)
+    except TimeoutError:
+        future.cancel()  # frees the slot if the query was still queued behind others
+        raise Problem(
+            503,
+            f"The query did not finish within {timeout:g} s, this endpoint's limit. Narrow "
+            "the patterns or add LIMIT; for long analyses run `kg query` on a local build.",
+            type_="query-timeout",
+            title="Query timed out",
+        ) from None
+
+
+def _offers_for(result: QueryResult) -> Sequence[Offer]:
+    if isinstance(result, SelectResult):
+        return SELECT_OFFERS
+    if isinstance(result, AskResult):
+        return ASK_OFFERS
+    return GRAPH_OFFERS
+
+
+def _truncate(result: QueryResult, limit: int) -> tuple[QueryResult, bool]:
+    if isinstance(result, SelectResult) and len(result.rows) > limit:
+        return SelectResult(result.variables, result.rows[:limit]), True
+    if isinstance(result, GraphResult) and len(result.triples) > limit:
+        return GraphResult(result.triples[:limit]), True
+    return result, False
+
+
+def _serialize(result: QueryResult, offer: Offer) -> bytes:
+    return serialize(result, offer.name)
+
+
+def _service_description(request: Request, store: Store, formats: Sequence[str]) -> Response:
+    offer = negotiate(
+        request.headers.get("accept"),
+        DESCRIPTION_OFFERS,
+        formats,
+        what="the service description",
+    )
+    endpoint = str(request.url.replace(query="", fragment=""))
+    graphs = store.graphs()
+    headers = {"Vary": "Accept"}
+    if offer.name == "html":
+        return Response(_html_page(endpoint, graphs), media_type="text/html", headers=headers)
+    description = _description_graph(endpoint, graphs)
+    triples = GraphResult(tuple(description))  # type: ignore[arg-type]
+    return Response(serialize(triples, offer.name), media_type=offer.media_type, headers=headers)
+
+
+def _description_graph(endpoint: str, graphs: Sequence[str]) -> Graph:
+    """SPARQL 1.1 Service Description of this endpoint and its dataset."""
+    description = Graph()
+    description.bind("sd", SD)
+    description.bind("formats", FORMATS_NS)
+    description.bind("dcterms", DCTERMS)
+    service, dataset, default_graph = BNode(), BNode(), BNode()
+    description.add((service, RDF.type, SD.Service))
+    description.add((service, SD.endpoint, URIRef(endpoint)))
+    description.add((service, DCTERMS.title, Literal("coop-kg SPARQL endpoint", lang="en")))
+    description.add((service, SD.supportedLanguage, SD.SPARQL11Query))
+    description.add((service, SD.feature, SD.UnionDefaultGraph))
+    for iri in FORMAT_IRIS.values():
+        description.add((service, SD.resultFormat, iri))
+    description.add((service, SD.defaultDataset, dataset))
+    description.add((dataset, RDF.type, SD.Dataset))
+    description.add((dataset, SD.defaultGraph, default_graph))
+    description.add((default_graph, RDF.type, SD.Graph))
+    description.add(
+        (default_graph, DCTERMS.description, Literal("The union of all named graphs.", lang="en"))
+    )
+    for name in graphs:
+        named = BNode()
+        description.add((dataset, SD.namedGraph, named))
+        description.add((named, RDF.type, SD.NamedGraph))
+        description.add((named, SD.name, URIRef(name)))
+    return description
+
+
+_HTML: Final = """<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>coop-kg SPARQL endpoint</title>
+<link rel="alternate" type="text/turtle" href="{endpoint}?format=turtle">
+<style>
+body {{ font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; }}
+textarea {{ width: 100%; font-family: ui-monospace, monospace; font-size: 0.95rem; }}
+code {{ font-size: 0.95rem; }}
+</style>
+</head>
+<body>
+<h1>coop-kg SPARQL endpoint</h1>
+<p>SPARQL 1.1 queries at <code>{endpoint}</code> (GET <code>?query=</code> or POST), read-only.
+The default graph is the union of the named graphs below. The prefixes ck, id, schema, org, oa,
+prov, dcterms, skos, rdf, rdfs, owl, xsd and sh are predeclared. The
+<a href="{endpoint}?format=turtle">service description</a> is also available as Turtle, and
+every parameter is documented in the <a href="{docs}">API documentation</a>.</p>
+<form method="get" action="{endpoint}">
+<p><label for="query">Query</label></p>
+<textarea id="query" name="query" rows="12">{example}</textarea>
+<p><label for="format">Result format</label>
+<select id="format" name="format">{options}</select>
+<button type="submit">Run query</button></p>
+</form>
+<h2>Named graphs</h2>
+<ul>{graphs}</ul>
+</body>
+</html>
+"""
+
+
+def _html_page(endpoint: str, graphs: Sequence[str]) -> str:
+    escape = html.escape
+    options = "".join(
+        f'<option value="{o.name}">{escape(o.name)} ({escape(o.media_type)})</option>'
+        for o in (*SELECT_OFFERS, *GRAPH_OFFERS)
+    )
+    return _HTML.format(
+        endpoint=escape(endpoint),
+        docs="/docs",
+        example=escape(str(EXAMPLES["fundings"]["value"])),
+        options=options,
+        graphs="".join(f"<li><code>{escape(g)}</code></li>" for g in graphs),
+    )

@@ -1,0 +1,126 @@
+"""Refuse SPARQL that could change data or reach other servers, before any engine sees it.
+
+Both engines we use execute ``SERVICE`` (pyoxigraph even ``SERVICE SILENT``) and rdflib executes
+``LOAD`` (see shared/MEASURED.md), so a public endpoint must decide from the text alone. Parsing
+the query with rdflib would cost more than pyoxigraph takes to answer it, so this is a lexical
+scan: one regular expression walks the text token by token, skipping string literals, IRIs
+``<...>``, comments, variables, language tags and prefixed names (``ex:load``, ``service:x``), and
+looks at the bare words that remain, which in a SPARQL query can only be keywords, function names
+and numbers. The scan errs on the side of refusing: text it cannot tokenise is read as words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Final
+
+from kg.errors import QueryError
+
+#: Bare words that only occur in SPARQL Update (``WITH`` starts a ``DELETE``/``INSERT`` template).
+UPDATE_KEYWORDS: Final = frozenset(
+    {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
+)
+#: Query forms, in the order the grammar allows them after the prologue.
+QUERY_FORMS: Final = frozenset({"SELECT", "CONSTRUCT", "DESCRIBE", "ASK"})
+
+# Alternatives are tried left to right at each position; whatever matches none of them
+# (punctuation, operators, a lone "<") is skipped one character at a time by finditer.
+_TOKEN: Final = re.compile(
+    r"""
+      (?P<comment>\#[^\r\n]*)
+    | (?P<string>
+          '''(?:[^'\\]|\\[\s\S]|'(?!''))*(?:'''|\Z)
+        | \"\"\"(?:[^"\\]|\\[\s\S]|"(?!""))*(?:\"\"\"|\Z)
+        | '(?:[^'\\\r\n]|\\.)*'?
+        | "(?:[^"\\\r\n]|\\.)*"?
+      )
+    | (?P<iri><(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>)
+    | (?P<variable>[?$][\w\u00b7\u0300-\u036f\u203f-\u2040]*)
+    | (?P<langtag>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
+    | (?P<word>(?:[\w\-.:%\u00b7\u0300-\u036f\u203f-\u2040]|\\.)+)
+    """,
+    re.VERBOSE,
+)
+_WORD_PART: Final = re.compile(r"[^.\-]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """Why a query may not run here: the offending keyword and where it starts."""
+
+    keyword: str
+    line: int
+    column: int
+
+    @property
+    def message(self) -> str:
+        where = f"line {self.line}, column {self.column}"
+        if self.keyword == "SERVICE":
+            return (
+                f"SERVICE (federated query) at {where} is not allowed: this endpoint does not "
+                "contact other servers. Run the federated query from your own SPARQL engine "
+                "and use this endpoint as one of its services."
+            )
+        if self.keyword == "LOAD":
+            return (
+                f"LOAD at {where} is not allowed: this endpoint is read-only and does not "
+                "fetch documents. Load data through the curated sources and `kg build`."
+            )
+        return (
+            f"{self.keyword} at {where} is SPARQL Update, and this endpoint is read-only. "
+            "Send a SELECT, ASK, CONSTRUCT or DESCRIBE query; the data changes only through "
+            "the curated sources and `kg build`."
+        )
+
+
+class RefusedQueryError(QueryError):
+    """A well-formed request for something the read-only endpoint never does."""
+
+    def __init__(self, refusal: Refusal) -> None:
+        self.refusal = refusal
+        super().__init__(refusal.message)
+
+
+@dataclass(frozen=True, slots=True)
+class Inspection:
+    """What the scan learned: the query form (None if none was seen) and any refusal."""
+
+    form: str | None
+    refusal: Refusal | None
+
+
+def inspect(sparql: str) -> Inspection:
+    """Scan ``sparql`` once for its query form and the first forbidden keyword."""
+    form: str | None = None
+    for match in _TOKEN.finditer(sparql):
+        if match.lastgroup != "word":
+            continue
+        token = match.group()
+        if ":" in token:  # a prefixed name or blank node label, never a keyword
+            continue
+        # "?o.SERVICE" is a variable, a dot and a keyword; numbers like 1.5e-3 split harmlessly.
+        for part in _WORD_PART.finditer(token):
+            upper = part.group().upper()
+            if upper == "SERVICE" or upper in UPDATE_KEYWORDS:
+                return Inspection(form, _refusal(sparql, upper, match.start() + part.start()))
+            if form is None and upper in QUERY_FORMS:
+                form = upper
+    return Inspection(form, None)
+
+
+def check(sparql: str) -> str | None:
+    """The query form of ``sparql`` (SELECT, ASK, ...), or raise ``RefusedQueryError``.
+
+    None means the scan saw no query form; the engine will then report the syntax error.
+    """
+    found = inspect(sparql)
+    if found.refusal is not None:
+        raise RefusedQueryError(found.refusal)
+    return found.form
+
+
+def _refusal(text: str, keyword: str, start: int) -> Refusal:
+    line = text.count("\n", 0, start) + 1
+    column = start - (text.rfind("\n", 0, start) + 1) + 1
+    return Refusal(keyword, line, column)

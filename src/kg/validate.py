@@ -1,0 +1,217 @@
+"""Check the built graph against the SHACL shapes in `shapes/*.ttl`.
+
+The shapes state the modelling contract of `docs/modelling.md`; this module only runs them and
+turns pySHACL's report graph into plain Python values, so the build, the CLI and the API never
+touch SHACL report vocabulary. It returns a report and never raises for data that does not
+conform: deciding what non-conforming data means (exit code 1, an HTTP error) is the caller's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Final
+
+import pyshacl
+import rdflib
+from rdflib.namespace import RDFS, SH
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.sparql import Query
+from rdflib.query import Processor, Result
+from rdflib.term import BNode, Identifier, Literal, Node, URIRef
+
+_SEVERITIES: Final[dict[Node, str]] = {
+    SH.Violation: "Violation",
+    SH.Warning: "Warning",
+    SH.Info: "Info",
+}
+_SEVERITY_ORDER: Final[dict[str, int]] = {"Violation": 0, "Warning": 1, "Info": 2}
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """One SHACL validation result, whatever its severity."""
+
+    focus: str
+    """IRI of the node the result is about, or its blank node id."""
+    path: str | None
+    """The sh:resultPath when it is a property IRI; None for node-level results and for
+    complex paths such as ( oa:hasSelector rdf:type )."""
+    message: str
+    """The shape's sh:message: what is wrong and what to write instead."""
+    severity: str
+    """"Violation", "Warning" or "Info"."""
+    shape: str
+    """The shape that produced the result (an IRI in shapes/*.ttl, or a blank node id)."""
+    value: str | None
+    """The offending value (sh:value), if the result names one."""
+
+
+@dataclass(frozen=True, slots=True)
+class ValidationReport:
+    """All results of one validation run, errors first, in a stable order."""
+
+    violations: tuple[Violation, ...]
+
+    @property
+    def conforms(self) -> bool:
+        """True when no result has severity "Violation": warnings are advice, not failures."""
+        return not self.errors()
+
+    def errors(self) -> tuple[Violation, ...]:
+        """The results that make the data non-conforming."""
+        return tuple(v for v in self.violations if v.severity == "Violation")
+
+    def warnings(self) -> tuple[Violation, ...]:
+        """The results of recommendations (sh:Warning)."""
+        return tuple(v for v in self.violations if v.severity == "Warning")
+
+
+def load_shapes(shapes_dir: Path) -> rdflib.Graph:
+    """Parse every `*.ttl` file of `shapes_dir` into one graph.
+
+    The shapes are split by topic across files but reference each other (shared property
+    shapes, the SPARQL prefix declarations), so they only work as one graph.
+    Raises FileNotFoundError when the directory holds no Turtle files, so that a wrong path
+    cannot pass as "no rules, everything conforms"; rdflib's parse errors propagate unchanged.
+    """
+    files = sorted(shapes_dir.glob("*.ttl"))
+    if not files:
+        raise FileNotFoundError(
+            f"no shapes (*.ttl) in {shapes_dir}; pass the repository's shapes/ directory"
+        )
+    shapes = rdflib.Graph()
+    for file in files:
+        shapes.parse(file, format="turtle")
+    return shapes
+
+
+def validate(
+    data: rdflib.Graph, *, shapes: rdflib.Graph, ontology: rdflib.Graph
+) -> ValidationReport:
+    """Validate `data` (the union of all data graphs) against `shapes`.
+
+    sh:targetClass and sh:class follow rdfs:subClassOf in the data graph only, and the data is
+    typed with ck: subclasses (a ck:State must count as a schema:Place and a ck:Actor). So the
+    ontology's rdfs:subClassOf triples, and nothing else of it, are copied into a private copy
+    of the data. Not pySHACL's `inference="rdfs"`: measured on the first real data (4.5k
+    triples) it was 3.5 times slower, and it is wrong for these shapes, because rdfs:range
+    makes every value of ck:recipient a ck:Actor (the range checks can never fail) and
+    rdf:type rdfs:Resource on every node breaks the selector-type check. Not the whole
+    ontology either: shapes that target e.g. subjects of dcterms:description would pick up
+    the ontology's own header.
+
+    Raises ValueError when pySHACL cannot run the shapes (a broken shapes file is a setup
+    error, not non-conforming data). `data`, `shapes` and `ontology` are not modified; the
+    shapes are copied because one shapes graph shared by concurrent validations fails in
+    pySHACL (issue 314).
+    """
+    target = _PreparedQueryGraph()
+    target += data
+    target += ontology.triples((None, RDFS.subClassOf, None))
+    shapes_copy = rdflib.Graph()
+    shapes_copy += shapes
+    return _read_report(_run_pyshacl(target, shapes_copy))
+
+
+class _PreparedQueryGraph(rdflib.Graph):
+    """A graph whose string SPARQL queries are parsed once per process, not once per call.
+
+    pySHACL runs every sh:sparql constraint once per focus node, always with the same text
+    (the focus node comes in through initBindings), and rdflib parses a string query on every
+    call: about 50 ms each, so SPARQL constraints over a few hundred evidence nodes took tens of
+    seconds. See `_prepare` for why the parsed queries can be shared.
+    """
+
+    def query(
+        self,
+        query_object: str | Query,
+        processor: str | Processor = "sparql",
+        result: str | type[Result] = "sparql",
+        initNs: Mapping[str, Any] | None = None,
+        initBindings: Mapping[str, Identifier] | None = None,
+        use_store_provided: bool = True,
+        **kwargs: Any,
+    ) -> Result:
+        if isinstance(query_object, str) and not initNs and not kwargs:
+            query_object = _prepare(query_object)
+        return super().query(
+            query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs
+        )
+
+
+@lru_cache(maxsize=128)
+def _prepare(text: str) -> Query:
+    """Parse and translate a query once; the texts come from the shapes, so there are few.
+
+    rdflib only reads a prepared query's algebra while evaluating it (results go to fresh
+    objects), so one parsed query can serve every validation, concurrent ones included.
+    """
+    return prepareQuery(text)
+
+
+def _run_pyshacl(data: rdflib.Graph, shapes: rdflib.Graph) -> rdflib.Graph:
+    """Run pySHACL on graphs this module owns and return its report graph.
+
+    The only call into pySHACL; its return value is untyped, so it is checked here once.
+    `inplace=True` because `data` is already a private copy; `inference="none"` because the
+    class tree is already in it (see `validate`).
+    """
+    _conforms, report, text = pyshacl.validate(
+        data,
+        shacl_graph=shapes,
+        ont_graph=None,
+        inference="none",
+        inplace=True,
+        advanced=False,
+        abort_on_first=False,
+        allow_warnings=True,
+        meta_shacl=False,
+    )
+    if not isinstance(report, rdflib.Graph):
+        # pySHACL reports a shapes graph it cannot run (e.g. a SPARQL constraint using VALUES)
+        # by returning the exception instead of a report.
+        raise ValueError(f"pySHACL could not run the shapes: {text}")
+    return report
+
+
+def _read_report(report: rdflib.Graph) -> ValidationReport:
+    violations = [_read_result(report, result) for result in report.objects(None, SH.result)]
+    violations.sort(key=_sort_key)
+    return ValidationReport(violations=tuple(violations))
+
+
+def _sort_key(v: Violation) -> tuple[int, str, str, str, str, str]:
+    return (_SEVERITY_ORDER[v.severity], v.focus, v.path or "", v.shape, v.message, v.value or "")
+
+
+def _read_result(report: rdflib.Graph, result: Node) -> Violation:
+    path = report.value(result, SH.resultPath)
+    value = report.value(result, SH.value)
+    # pySHACL adds one sh:resultMessage per message of the shape; ours have exactly one, but a
+    # shape without sh:message gets generated ones, and all of them are worth showing.
+    messages = sorted(str(m) for m in report.objects(result, SH.resultMessage))
+    return Violation(
+        focus=_node_text(report.value(result, SH.focusNode)),
+        path=str(path) if isinstance(path, URIRef) else None,
+        message=" ".join(messages),
+        severity=_SEVERITIES.get(
+            report.value(result, SH.resultSeverity) or SH.Violation, "Violation"
+        ),
+        shape=_node_text(report.value(result, SH.sourceShape)),
+        value=None if value is None else _node_text(value),
+    )
+
+
+def _node_text(node: Node | None) -> str:
+    """IRIs and literals as their text, blank nodes as their id (what `Violation` documents)."""
+    if node is None:
+        return ""
+    if isinstance(node, (URIRef, BNode, Literal)):
+        return str(node)
+    return node.n3()
+
+
+__all__ = ["ValidationReport", "Violation", "load_shapes", "validate"]
