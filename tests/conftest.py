@@ -38,6 +38,6 @@ def built(settings: Settings) -> BuildResult:
 @pytest.fixture(scope="session")
 def store(built: BuildResult) -> Iterator[OxigraphStore]:
     assert built.store is not None
-    opened = OxigraphStore(built.store)
+    opened = OxigraphStore(built.store, read_only=True)
     yield opened
     opened.close()

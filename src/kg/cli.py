@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 from rich.console import Console
@@ -18,6 +18,9 @@ from rich.table import Table
 
 from kg.errors import ConfigurationError, KGError
 from kg.settings import Settings
+
+if TYPE_CHECKING:
+    from kg.stores.oxigraph import OxigraphStore
 
 app = typer.Typer(
     help="coop-kg: a linked-data knowledge graph of who funds what where.",
@@ -121,14 +124,22 @@ def validate(
         out.print(f"conforms ({len(warnings)} warnings, {assembled.evidence} quotes anchored)")
 
 
-def _open_store(store: Path | None) -> object:
-    """Build the store if it is missing or stale, then open it."""
+@contextmanager
+def _open_store(store: Path | None) -> Iterator[OxigraphStore]:
+    """Build the store if it is missing or stale, then open it read-only for one command.
+
+    Read-only needs no lock, so queries work while `kg serve` holds the same store.
+    """
     from kg.build import build as run_build
     from kg.stores.oxigraph import OxigraphStore
 
     settings = _settings(store)
     result = run_build(settings)
-    return OxigraphStore(result.store)
+    opened = OxigraphStore(result.store, read_only=True)
+    try:
+        yield opened
+    finally:
+        opened.close()
 
 
 @app.command()
@@ -145,13 +156,11 @@ def query(
     """Run a SELECT, ASK, CONSTRUCT or DESCRIBE query (default graph: union of all graphs)."""
     from kg.results import serialize
     from kg.stores.base import AskResult, GraphResult, SelectResult
-    from kg.stores.oxigraph import OxigraphStore
 
     with _errors():
         text = _query_text(query_or_file)
-        opened = _open_store(store)
-        assert isinstance(opened, OxigraphStore)
-        result = opened.query(text)
+        with _open_store(store) as opened:
+            result = opened.query(text)
         if format == "table":
             if isinstance(result, SelectResult):
                 _print_table(result)
@@ -213,14 +222,12 @@ def export(
 ) -> None:
     """Export the whole dataset or one named graph."""
     from kg.export import get_format
-    from kg.stores.oxigraph import OxigraphStore
 
     with _errors():
         get_format(format)
-        opened = _open_store(store)
-        assert isinstance(opened, OxigraphStore)
-        graph_iri = _graph_iri(graph, opened.graphs()) if graph else None
-        data = opened.dump(format, graph_iri)
+        with _open_store(store) as opened:
+            graph_iri = _graph_iri(graph, opened.graphs()) if graph else None
+            data = opened.dump(format, graph_iri)
         if output is None:
             sys.stdout.buffer.write(data)
         else:
@@ -241,11 +248,8 @@ def _graph_iri(name: str, graphs: list[str]) -> str:
 def stats(store: StoreOption = None) -> None:
     """Counts per named graph and per class, and evidence coverage."""
     from kg.queries import load_query
-    from kg.stores.oxigraph import OxigraphStore
 
-    with _errors():
-        opened = _open_store(store)
-        assert isinstance(opened, OxigraphStore)
+    with _errors(), _open_store(store) as opened:
         for title, name in (
             ("Named graphs", "stats-graphs"),
             ("Classes", "stats-classes"),
@@ -254,6 +258,25 @@ def stats(store: StoreOption = None) -> None:
         ):
             out.rule(title)
             _print_table(opened.query(load_query(name)))
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    store: StoreOption = None,
+) -> None:
+    """Build the store if it is missing or stale, then serve SPARQL and the API over HTTP."""
+    from kg.build import build as run_build
+
+    with _errors():
+        settings = _settings(store)
+        result = run_build(settings)
+        state = "up to date" if result.skipped else "built"
+        err.print(f"store {result.store} {state}; serving on http://{host}:{port}/sparql")
+        from api.server import serve as run_server
+
+        run_server(settings, host, port)
 
 
 def main() -> None:  # pragma: no cover - entry point
