@@ -1,0 +1,123 @@
+"""Start or stop a throwaway Virtuoso 7 (Debian's virtuoso-opensource) on 127.0.0.1 for tests.
+
+    python3 scripts/virtuoso.py start DIR [--http-port 8890] [--isql-port 1111]
+    python3 scripts/virtuoso.py stop DIR
+
+`start` copies the packaged virtuoso.ini with every database path inside DIR and both ports bound
+to 127.0.0.1, starts `virtuoso-t +wait`, waits for /sparql to answer, lets the anonymous SPARQL
+user update (a test instance only: production uses /sparql-auth, see docs/virtuoso.md), and prints
+the endpoint URL. `stop` kills the server by the pid in its lock file. Stdlib only, so CI can run it
+before any virtualenv exists.
+"""
+
+from __future__ import annotations
+
+import argparse
+import configparser
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+PACKAGED_INI = Path("/etc/virtuoso-opensource-7/virtuoso.ini")
+
+
+def write_config(folder: Path, http_port: int, isql_port: int) -> Path:
+    """A copy of the packaged configuration that keeps everything inside ``folder``."""
+    config = configparser.RawConfigParser(strict=False, inline_comment_prefixes=(";",))
+    config.optionxform = str  # type: ignore[assignment,method-assign]
+    config.read(PACKAGED_INI)
+    database = {
+        "DatabaseFile": "virtuoso.db",
+        "ErrorLogFile": "virtuoso.log",
+        "LockFile": "virtuoso.lck",
+        "TransactionFile": "virtuoso.trx",
+        "xa_persistent_file": "virtuoso.pxa",
+    }
+    for key, name in database.items():
+        config.set("Database", key, str(folder / name))
+    config.set("TempDatabase", "DatabaseFile", str(folder / "virtuoso-temp.db"))
+    config.set("TempDatabase", "TransactionFile", str(folder / "virtuoso-temp.trx"))
+    config.set("Parameters", "ServerPort", f"127.0.0.1:{isql_port}")
+    config.set("Parameters", "DirsAllowed", f"., {folder}, /usr/share/virtuoso-opensource-7/vad")
+    config.set("Parameters", "NumberOfBuffers", "170000")
+    config.set("Parameters", "MaxDirtyBuffers", "130000")
+    config.set("HTTPServer", "ServerPort", f"127.0.0.1:{http_port}")
+    config.set("SPARQL", "ResultSetMaxRows", "1000000")
+    path = folder / "virtuoso.ini"
+    with path.open("w") as handle:
+        config.write(handle)
+    return path
+
+
+def wait_for(url: str, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            raise SystemExit(f"Virtuoso did not answer at {url} within {seconds:.0f} s")
+        time.sleep(0.3)
+
+
+def isql(isql_port: int, statement: str) -> None:
+    subprocess.run(
+        ["isql-vt", f"127.0.0.1:{isql_port}", "dba", "dba", f"exec={statement}"],
+        check=True,
+        capture_output=True,
+    )
+
+
+def start(folder: Path, http_port: int, isql_port: int) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    config = write_config(folder.resolve(), http_port, isql_port)
+    subprocess.run(["virtuoso-t", "+configfile", str(config), "+wait"], check=True, cwd=folder)
+    url = f"http://127.0.0.1:{http_port}/sparql"
+    wait_for(url, 60)
+    isql(isql_port, 'GRANT SPARQL_UPDATE TO "SPARQL";')
+    isql(isql_port, "GRANT EXECUTE ON DB.DBA.SPARQL_INSERT_DICT_CONTENT TO \"SPARQL\";")
+    print(url)
+
+
+def stop(folder: Path) -> None:
+    lock = folder / "virtuoso.lck"
+    if not lock.is_file():
+        return
+    for line in lock.read_text().splitlines():
+        if line.startswith("VIRT_PID="):
+            pid = int(line.split("=", 1)[1])
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                return
+            for _ in range(50):
+                try:
+                    os.kill(pid, 0)
+                except ProcessLookupError:
+                    return
+                time.sleep(0.1)
+            os.kill(pid, signal.SIGKILL)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("action", choices=["start", "stop"])
+    parser.add_argument("folder", type=Path)
+    parser.add_argument("--http-port", type=int, default=8890)
+    parser.add_argument("--isql-port", type=int, default=1111)
+    args = parser.parse_args()
+    if args.action == "start":
+        start(args.folder, args.http_port, args.isql_port)
+    else:
+        stop(args.folder)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
