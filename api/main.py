@@ -10,7 +10,7 @@ from fastapi import FastAPI
 
 import kg
 from api import problems
-from api.routes import sparql
+from api.routes import exports, health, linked_data, pages, rest, sparql
 from kg.errors import StoreError
 from kg.settings import Settings
 from kg.stores.base import Store
@@ -20,6 +20,10 @@ DESCRIPTION = """\
 Who funds what where: a curated, evidence-backed knowledge graph of development cooperation.
 
 * `/sparql`: SPARQL 1.1 Protocol endpoint (read-only; GET without a query describes the service).
+* `/id/{slug}`: every entity IRI dereferences: HTML for browsers, RDF by `Accept` or `format=`.
+* `/ontology`, `/shapes`: the vocabulary and the validation rules, as documentation or RDF.
+* `/export`: the dataset or one named graph in any RDF format; `/.well-known/void`: VoID + DCAT.
+* `/health`: store status, triple count and build fingerprint.
 
 Errors are RFC 9457 `application/problem+json`.
 """
@@ -34,6 +38,8 @@ def open_store(settings: Settings) -> OxigraphStore:
         raise StoreError(
             f"there is no store at {path}; run `kg build` first (or `kg serve`, which builds it)."
         )
+    if settings.serve_from_memory:
+        return OxigraphStore.in_memory_copy(path)
     return OxigraphStore(path, read_only=True)
 
 
@@ -73,4 +79,9 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     problems.install(app)
     app.include_router(sparql.router)
     # The REST API (/api/...), entity pages (/id/...), exports and /health are included here.
+    app.include_router(rest.router)
+    app.include_router(pages.router)
+    app.include_router(linked_data.router)
+    app.include_router(exports.router)
+    app.include_router(health.router)
     return app

@@ -22,12 +22,16 @@ from starlette.exceptions import HTTPException
 
 from kg._namespaces import BASE
 from kg.errors import (
+    AmbiguousNameError,
     ConfigurationError,
     DataNotConformingError,
     KGError,
+    NameResolutionError,
+    NotFoundError,
     QueryError,
     SourceError,
     StoreError,
+    UnknownNameError,
 )
 from kg.sparql_guard import RefusedQueryError
 
@@ -41,6 +45,9 @@ _KG_ERRORS: Final[tuple[tuple[type[KGError], int, str, str], ...]] = (
     (RefusedQueryError, 400, "query-refused", "Query refused: this endpoint is read-only"),
     (QueryError, 400, "query-error", "Malformed or unanswerable SPARQL query"),
     (ConfigurationError, 400, "bad-parameter", "Unusable parameter"),
+    (NotFoundError, 404, "not-found", "No such entity"),
+    (AmbiguousNameError, 400, "ambiguous-name", "The name fits several entities"),
+    (UnknownNameError, 400, "unknown-name", "The name fits no entity"),
     (StoreError, 503, "store-unavailable", "The store is unavailable"),
     (DataNotConformingError, 500, "data-not-conforming", "The data does not conform"),
     (SourceError, 500, "source-error", "A source file cannot be used"),
@@ -114,9 +121,15 @@ def to_problem(exc: Exception) -> Problem:
     if isinstance(exc, Problem):
         return exc
     if isinstance(exc, KGError):
+        # A name that fits no entity or several: say which, so a client can offer a choice.
+        extra: dict[str, Any] = (
+            {"name": exc.name, "candidates": list(exc.candidates)}
+            if isinstance(exc, NameResolutionError)
+            else {}
+        )
         for kind, status, slug, title in _KG_ERRORS:
             if isinstance(exc, kind):
-                return Problem(status, str(exc), type_=slug, title=title)
+                return Problem(status, str(exc), type_=slug, title=title, **extra)
     if isinstance(exc, RequestValidationError):
         errors = [
             {"location": list(e.get("loc", ())), "message": e.get("msg", "")} for e in exc.errors()

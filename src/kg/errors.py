@@ -6,7 +6,7 @@ do next. The CLI maps the tree to exit codes, the API to problem+json, each in o
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 
 class KGError(Exception):
@@ -55,3 +55,30 @@ class StoreError(KGError):
 
 class QueryError(KGError):
     """A SPARQL query is malformed or cannot be evaluated."""
+
+
+class NotFoundError(KGError):
+    """No entity has the identifier the caller named (a slug or IRI in a path)."""
+
+
+class NameResolutionError(KGError):
+    """A name given as a filter does not pick out exactly one entity.
+
+    ``candidates`` are entity references ({"id", "slug", "label", "kind"}) a person can choose
+    from: the entities the name fits (ambiguous) or near misses (unknown).
+    """
+
+    def __init__(
+        self, message: str, *, name: str, candidates: Sequence[Mapping[str, str | None]] = ()
+    ) -> None:
+        self.name = name
+        self.candidates = tuple(dict(c) for c in candidates)
+        super().__init__(message)
+
+
+class UnknownNameError(NameResolutionError):
+    """No entity of the wanted kind has this slug, IRI, label or altLabel."""
+
+
+class AmbiguousNameError(NameResolutionError):
+    """Several entities of the wanted kind share this label or altLabel."""

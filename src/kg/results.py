@@ -17,6 +17,7 @@ from kg._namespaces import PREFIXES
 from kg.errors import ConfigurationError
 from kg.export import get_format
 from kg.stores.base import AskResult, GraphResult, QueryResult, SelectResult, Term
+from kg.stores.oxigraph import to_oxigraph
 
 #: Result formats for SELECT and ASK: name -> (rdflib serializer, media type).
 RESULT_FORMATS: Final[dict[str, tuple[str, str]]] = {
@@ -70,22 +71,10 @@ def serialize_triples(result: GraphResult, format: str) -> bytes:
     rdflib). Dataset formats get the triples in their default graph."""
     fmt = get_format(format)
     triples = [
-        ox.Triple(_ox(s), ox.NamedNode(p), _ox(o))  # type: ignore[arg-type]
+        ox.Triple(to_oxigraph(s), ox.NamedNode(p), to_oxigraph(o))  # type: ignore[arg-type]
         for s, p, o in result.triples
     ]
     return bytes(ox.serialize(triples, format=fmt.rdf_format, prefixes=PREFIXES) or b"")
-
-
-def _ox(term: Term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    if isinstance(term, URIRef):
-        return ox.NamedNode(term)
-    if isinstance(term, BNode):
-        return ox.BlankNode(term)
-    if term.language:
-        return ox.Literal(term, language=term.language)
-    if term.datatype is not None:
-        return ox.Literal(term, datatype=ox.NamedNode(term.datatype))
-    return ox.Literal(term)
 
 
 _TSV_ESCAPES: Final = str.maketrans(

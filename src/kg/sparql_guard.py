@@ -124,3 +124,27 @@ def _refusal(text: str, keyword: str, start: int) -> Refusal:
     line = text.count("\n", 0, start) + 1
     column = start - (text.rfind("\n", 0, start) + 1) + 1
     return Refusal(keyword, line, column)
+
+
+def where_body(sparql: str) -> int:
+    """The offset just after the ``{`` that opens the query's (outermost) WHERE clause.
+
+    Used to put a ``VALUES`` block at the top of the WHERE group (see
+    ``kg.stores.base.with_values``). Strings, IRIs and comments are skipped as in ``inspect``,
+    so a brace or the word WHERE inside them does not count. Raises ``QueryError`` for a query
+    without an explicit WHERE keyword.
+    """
+    seen_where = False
+    position = 0
+    for match in _TOKEN.finditer(sparql):
+        if seen_where:
+            brace = sparql.find("{", position, match.start())
+            if brace != -1:
+                return brace + 1
+        if match.lastgroup == "word" and match.group().upper() == "WHERE":
+            seen_where = True
+        position = match.end()
+    brace = sparql.find("{", position) if seen_where else -1
+    if brace == -1:
+        raise QueryError("parameters need a query with an explicit WHERE { ... } clause")
+    return brace + 1

@@ -6,13 +6,22 @@ API, tests) already speaks rdflib; one result type per query form keeps callers 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import re
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Final, Protocol
 
 from rdflib import BNode, Literal, URIRef
 
+from kg.errors import QueryError
+from kg.sparql_guard import where_body
+
 Term = URIRef | Literal | BNode
+
+_VARIABLE: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_IRI: Final = re.compile(r"[^\x00-\x20<>\"{}|^`\\]+")
+_LANGUAGE: Final = re.compile(r"[A-Za-z]+(?:-[A-Za-z0-9]+)*")
+_STRING_ESCAPES: Final = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,9 +63,17 @@ class Store(Protocol):
         *,
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
+        bindings: Mapping[str, Term] | None = None,
     ) -> QueryResult:
         """Evaluate a query; the default graph is the union of all named graphs unless
-        ``default_graphs`` names some."""
+        ``default_graphs`` names some.
+
+        ``bindings`` are query parameters, {variable name without "?": term}. They mean what
+        ``VALUES`` at the top of the outermost WHERE group means (``with_values`` writes that,
+        every backend can do the same): the variables are bound for that group, its FILTERs and
+        EXISTS, and for triple patterns in nested groups by the join. A parameter left out stays
+        unbound; the named queries read that as "no such filter" (``!BOUND(?param) || ...``).
+        """
         ...
 
     def replace_graph(self, graph: str, ntriples: bytes) -> None:
@@ -78,3 +95,42 @@ class Store(Protocol):
     def close(self) -> None:
         """Release files and locks."""
         ...
+
+
+def with_values(sparql: str, bindings: Mapping[str, Term]) -> str:
+    """``sparql`` with ``VALUES (?name ...) { (term ...) }`` at the top of its WHERE group.
+
+    Terms are written by ``sparql_term``, which checks and escapes them, so a value from a user
+    can only ever be one RDF term. Why not pyoxigraph's native ``substitutions`` (SEP-0007):
+    its planner then treats the variable as unknown, and a lookup such as "the evidence of
+    every node pointing at ?entity" took 19 ms instead of 0.13 ms on the shipped data, while
+    VALUES at the top is planned like a constant.
+    """
+    if not bindings:
+        return sparql
+    names = list(bindings)
+    for name in names:
+        if not _VARIABLE.fullmatch(name):
+            raise QueryError(f"{name!r} is not a SPARQL variable name")
+    row = " ".join(sparql_term(bindings[name]) for name in names)
+    values = f" VALUES ({' '.join('?' + n for n in names)}) {{ ({row}) }}\n"
+    at = where_body(sparql)
+    return sparql[:at] + values + sparql[at:]
+
+
+def sparql_term(term: Term) -> str:
+    """One RDF term in SPARQL syntax, refusing anything that could be more than one term."""
+    if isinstance(term, URIRef):
+        if not _IRI.fullmatch(term):
+            raise QueryError(f"not a usable IRI: {str(term)!r}")
+        return f"<{term}>"
+    if isinstance(term, BNode):
+        raise QueryError("a blank node cannot be a query parameter; use an IRI or a literal")
+    lexical = f'"{str(term).translate(_STRING_ESCAPES)}"'
+    if term.language:
+        if not _LANGUAGE.fullmatch(term.language):
+            raise QueryError(f"not a language tag: {term.language!r}")
+        return f"{lexical}@{term.language}"
+    if term.datatype is not None:
+        return f"{lexical}^^{sparql_term(URIRef(term.datatype))}"
+    return lexical

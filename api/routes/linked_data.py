@@ -1,0 +1,216 @@
+"""Dereferenceable IRIs: entities at ``/id/{slug}``, the ontology, the shapes, the VoID file.
+
+Each resource is one URL with content negotiation (``Accept`` with q-values, or
+``format=``; responses say ``Vary: Accept``): HTML for browsers, RDF for everyone else, and
+Turtle when the client does not say. An entity's RDF is its concise bounded description (own
+triples, blank nodes, evidence and selectors) plus every triple pointing at it and the labels
+of what it links to, from two named queries (``kg.describe``); its page adds one query for
+the evidence of the fundings, priorities, memberships and targets it takes part in.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Final
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from api.deps import StoreDep
+from api.negotiation import Offer, negotiate
+from api.problems import Problem, problem_responses
+from api.routes.pages import HTML_EXAMPLE, render
+from api.routes.sparql import GRAPH_OFFERS
+from kg._namespaces import ID, ONTOLOGY_GRAPH, SHAPES_GRAPH
+from kg.describe import (
+    describe,
+    entity_view,
+    named_graph,
+    ontology_doc,
+    participation_quotes,
+    shapes_doc,
+)
+from kg.results import serialize_triples
+from kg.void import serialize_void, void_triples
+
+router = APIRouter(tags=["Linked data"])
+
+HTML: Final = Offer("html", "text/html", (), ("application/xhtml+xml",))
+#: Turtle first: it is what a client that states no preference gets. Browsers ask for HTML.
+PAGE_OFFERS: Final = (GRAPH_OFFERS[0], HTML, *GRAPH_OFFERS[1:])
+VARY: Final = {"Vary": "Accept"}
+# Slugs are lowercase words joined by hyphens; evidence adds /{doc}/{start}-{end}.
+_SLUG: Final = re.compile(r"[a-z0-9]+(?:[-.][a-z0-9]+)*(?:/[a-z0-9]+(?:[-.][a-z0-9]+)*)*")
+
+
+def _format_help(offers: tuple[Offer, ...]) -> str:
+    return (
+        "Overrides `Accept`: " + ", ".join(o.name for o in offers) + " (or a media type), for "
+        "browsers and clients that cannot set headers."
+    )
+
+
+FormatParam = Annotated[
+    str | None, Query(description=_format_help(PAGE_OFFERS), examples=["turtle"])
+]
+RdfFormatParam = Annotated[
+    str | None, Query(description=_format_help(GRAPH_OFFERS), examples=["turtle"])
+]
+
+_ENTITY_TURTLE: Final = """\
+id:jica a ck:DevelopmentAgency ;
+    rdfs:label "Japan International Cooperation Agency"@en ;
+    skos:altLabel "JICA"@en ;
+    org:subOrganizationOf id:japan ;
+    prov:wasDerivedFrom <https://w3id.org/coop-kg/id/evidence/japan-gender-equality-cooperation/9436-9483> .
+<https://w3id.org/coop-kg/id/evidence/japan-gender-equality-cooperation/9436-9483#quote>
+    oa:exact "JICA has been promoting “gender mainstreaming,”" .
+id:japan rdfs:label "Japan"@en .
+"""
+
+
+def _content(turtle_example: str, *, html: bool = True) -> dict[str, Any]:
+    content: dict[str, Any] = {"text/turtle": {"example": turtle_example}}
+    if html:
+        content["text/html"] = {"example": HTML_EXAMPLE}
+    for offer in GRAPH_OFFERS[1:]:
+        content[offer.media_type] = {}
+    return content
+
+
+def _rdf_response(body: bytes, offer: Offer) -> Response:
+    return Response(body, media_type=offer.media_type, headers=VARY)
+
+
+def _formats(format: str | None) -> list[str]:
+    return [format] if format else []
+
+
+@router.get(
+    "/id/{slug:path}",
+    name="entity",
+    summary="Dereference an entity IRI",
+    description="The resource `https://w3id.org/coop-kg/id/{slug}`, including evidence "
+    "(`evidence/{doc}/{start}-{end}`). HTML for browsers: label, types, description, "
+    "identifiers, sameAs links, every outgoing and incoming relation with links, and the "
+    "evidence quotes with their documents and offsets (its own and those of the fundings, "
+    "priorities, memberships, targets and commitments it takes part in). RDF otherwise "
+    "(Turtle when `Accept` says nothing): the concise bounded description (its triples, those "
+    "of its blank nodes such as `schema:amount`, its evidence and their selectors), every "
+    "triple pointing at it, and the `rdfs:label` of every IRI either links to. Queries: "
+    "`ld-describe.rq`, `ld-context.rq`, and for HTML `ld-evidence.rq`.",
+    response_class=Response,
+    responses={
+        200: {"description": "The entity.", "content": _content(_ENTITY_TURTLE)},
+        **problem_responses(404, 406),
+    },
+)
+def entity(request: Request, slug: str, store: StoreDep, format: FormatParam = None) -> Response:
+    offer = negotiate(
+        request.headers.get("accept"), PAGE_OFFERS, _formats(format), what=f"/id/{slug}"
+    )
+    iri = str(ID) + slug
+    description = describe(store, iri) if _SLUG.fullmatch(slug) else None
+    if description is None or not description.found:
+        detail = (
+            f"There is no entity {iri} in the graph. Slugs are lowercase words joined by "
+            "hyphens, such as japan or un-women; /api/search?q= finds one by name."
+        )
+        if offer is HTML:
+            return render("not_found.html", status_code=404, headers=VARY, detail=detail)
+        raise Problem(404, detail, type_="unknown-entity", title="Unknown entity", headers=VARY)
+    if offer is HTML:
+        quotes, labels = participation_quotes(store, iri)
+        view = entity_view(description, quotes, labels)
+        return render("entity.html", headers=VARY, view=view, alternates=GRAPH_OFFERS)
+    return _rdf_response(serialize_triples(description.graph(), offer.name), offer)
+
+
+@router.get(
+    "/ontology",
+    summary="The ontology",
+    description="HTML documentation of every class (label, definition, superclasses, "
+    "subclasses, properties whose domain it is), property (label, definition, domain, range, "
+    "superproperty) and individual, or the ontology graph in an RDF format (Turtle when "
+    "`Accept` says nothing).",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The ontology.",
+            "content": _content(
+                'ck:Funding a owl:Class ;\n    rdfs:label "Funding"@en ;\n'
+                "    rdfs:subClassOf schema:MonetaryGrant, prov:Entity .\n"
+            ),
+        },
+        **problem_responses(406),
+    },
+)
+def ontology(request: Request, store: StoreDep, format: FormatParam = None) -> Response:
+    offer = negotiate(
+        request.headers.get("accept"), PAGE_OFFERS, _formats(format), what="/ontology"
+    )
+    if offer is HTML:
+        doc = ontology_doc(named_graph(store, str(ONTOLOGY_GRAPH)))
+        documented = {t.iri for t in (*doc.classes, *doc.properties, *doc.individuals)}
+        return render(
+            "ontology.html", headers=VARY, doc=doc, documented=documented, alternates=GRAPH_OFFERS
+        )
+    return _rdf_response(store.dump(offer.name, str(ONTOLOGY_GRAPH)), offer)
+
+
+@router.get(
+    "/shapes",
+    summary="The SHACL shapes",
+    description="HTML documentation of every node shape (targets, constraints, property "
+    "constraints with their messages and severities, SPARQL constraints) and every property "
+    "shape with targets of its own, or the shapes graph in an RDF format (Turtle when "
+    "`Accept` says nothing).",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The shapes.",
+            "content": _content(
+                "cks:Funding a sh:NodeShape ;\n    sh:targetClass ck:Funding ;\n"
+                "    sh:property cks:NeedsEvidence, cks:Funding-funder, cks:Funding-amount .\n"
+            ),
+        },
+        **problem_responses(406),
+    },
+)
+def shapes(request: Request, store: StoreDep, format: FormatParam = None) -> Response:
+    offer = negotiate(request.headers.get("accept"), PAGE_OFFERS, _formats(format), what="/shapes")
+    if offer is HTML:
+        doc = shapes_doc(named_graph(store, str(SHAPES_GRAPH)))
+        return render("shapes.html", headers=VARY, doc=doc, alternates=GRAPH_OFFERS)
+    return _rdf_response(store.dump(offer.name, str(SHAPES_GRAPH)), offer)
+
+
+@router.get(
+    "/.well-known/void",
+    summary="VoID and DCAT description of the dataset",
+    description="The dataset as `void:Dataset` and `dcat:Dataset`: title, description, licence "
+    "(CC BY 4.0), SPARQL endpoint, a `void:dataDump` and `dcat:Distribution` per export "
+    "format, triple count, class partitions, one `void:subset` per named graph with its "
+    "triples and source document, and the source documents. Turtle unless `Accept` asks for "
+    "another RDF format.",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The description.",
+            "content": _content(
+                "<https://w3id.org/coop-kg/> a void:Dataset, dcat:Dataset ;\n"
+                "    dcterms:license <https://creativecommons.org/licenses/by/4.0/> ;\n"
+                "    void:sparqlEndpoint <http://127.0.0.1:8000/sparql> ;\n"
+                "    void:triples 6049 .\n",
+                html=False,
+            ),
+        },
+        **problem_responses(406),
+    },
+)
+def void(request: Request, store: StoreDep, format: RdfFormatParam = None) -> Response:
+    offer = negotiate(
+        request.headers.get("accept"), GRAPH_OFFERS, _formats(format), what="the VoID description"
+    )
+    base_url = str(request.base_url).rstrip("/")
+    return _rdf_response(serialize_void(void_triples(store, base_url=base_url), offer.name), offer)

@@ -1,0 +1,576 @@
+"""Entities as the REST API shows them: references, kinds, name resolution, lists, search, detail.
+
+Everything here is computed by a named query in ``kg/queries/`` (the ``*_QUERY`` constants say
+which), so that a researcher can rerun it at /sparql; Python only groups rows, ranks and pages.
+The result types are plain dataclasses; ``api/schemas.py`` says how they look in JSON.
+
+Kinds: every entity a user can browse lives in one or more collections, by class
+(``kinds.rq``): actor (``ck:Actor``), initiative (``ck:Initiative``), region (``schema:Place``),
+theme (``skos:Concept``), event (``schema:Event``/``schema:EventSeries``) and document
+(``ck:SourceDocument``), each with its subclasses as the ontology graph states them. A
+``ck:State`` is an actor and a region: it is listed in both collections, and its ``kind`` (the
+one reported in lists and search) is the first in ``KINDS`` order, "actor". Fundings,
+priorities, targets, posts and evidence have no kind: they are reached through their own routes
+or as relations of entities.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Final, Generic, TypeVar
+from urllib.parse import quote
+
+from rdflib import BNode, Literal, URIRef
+
+from kg._namespaces import ID, PREFIXES, slug_of
+from kg.errors import AmbiguousNameError, ConfigurationError, NotFoundError, UnknownNameError
+from kg.queries import select
+from kg.stores.base import SelectResult, Store, Term
+
+#: Kinds in order of precedence: an entity's ``kind`` is the first of its kinds in this order.
+KINDS: Final = ("actor", "initiative", "region", "theme", "event", "document")
+#: Collection name (URL segment) -> kind.
+COLLECTIONS: Final = {
+    "actors": "actor",
+    "initiatives": "initiative",
+    "regions": "region",
+    "themes": "theme",
+    "events": "event",
+    "documents": "document",
+}
+
+KINDS_QUERY: Final = "kinds"
+RESOLVE_ID_QUERY: Final = "resolve-id"
+RESOLVE_LABEL_QUERY: Final = "resolve-label"
+SEARCH_QUERY: Final = "search"
+ENTITY_QUERY: Final = "entity"
+OUTGOING_QUERY: Final = "entity-outgoing"
+INCOMING_QUERY: Final = "entity-incoming"
+EVIDENCE_QUERY: Final = "entity-evidence"
+HIERARCHY_QUERY: Final = "place-hierarchy"
+#: Every query ``describe`` may run, in the order it runs them.
+DESCRIBE_QUERIES: Final = (
+    ENTITY_QUERY,
+    KINDS_QUERY,
+    OUTGOING_QUERY,
+    INCOMING_QUERY,
+    EVIDENCE_QUERY,
+    HIERARCHY_QUERY,
+)
+
+
+def collection_query(collection: str) -> str:
+    """The named query that lists a collection."""
+    return f"collection-{collection}"
+
+
+# A name with a scheme is taken as an IRI; the characters are those an IRI may contain.
+_ABSOLUTE_IRI: Final = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20<>\"{}|\\^`]+")
+_MATCH_ORDER: Final = {"id": 0, "label": 1, "altLabel": 2}
+_SUGGESTIONS: Final = 5
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class EntityRef:
+    """How every response points at an entity (or a term): its IRI, slug and label.
+
+    ``slug`` is None for IRIs outside ``https://w3id.org/coop-kg/id/`` (ontology terms such as
+    ``ck:Achieved``); ``label`` falls back to the slug or the prefixed name, so it is never
+    empty.
+    """
+
+    id: str
+    slug: str | None
+    label: str
+
+    @classmethod
+    def of(cls, iri: Term | str, label: Term | str | None = None) -> EntityRef:
+        text = str(iri)
+        slug = slug_of(text)
+        return cls(text, slug, str(label) if label is not None else (slug or compact(text)))
+
+
+@dataclass(frozen=True, slots=True)
+class EntityItem:
+    """An entity in a list or a search result: its reference, kind and types."""
+
+    id: str
+    slug: str | None
+    label: str
+    kind: str
+    types: tuple[EntityRef, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    """One page of a longer list: ``total`` counts all items, ``items`` holds this page.
+
+    Pages are cut in Python from every match, not with LIMIT/OFFSET in SPARQL: a match spans
+    several rows (one per type, region, quote...), ``total`` needs every match anyway, and the
+    lists are a few hundred entities at most.
+    """
+
+    items: tuple[T, ...]
+    total: int
+    limit: int
+    offset: int
+
+    @classmethod
+    def of(cls, items: Iterable[T], *, limit: int, offset: int) -> Page[T]:
+        if limit < 1 or offset < 0:
+            raise ConfigurationError(
+                f"limit must be at least 1 and offset at least 0, not {limit}, {offset}"
+            )
+        everything = tuple(items)
+        return cls(everything[offset : offset + limit], len(everything), limit, offset)
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """A verbatim quote that supports a fact, with its code-point offsets in the document."""
+
+    document: EntityRef
+    quote: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """Start and end as the source gives them (a year, year-month or date); None when open."""
+
+    start: str | None = None
+    end: str | None = None
+
+    @classmethod
+    def of(cls, start: Term | None, end: Term | None) -> Period:
+        return cls(None if start is None else str(start), None if end is None else str(end))
+
+
+@dataclass(frozen=True, slots=True)
+class LiteralValue:
+    """A literal relation value: its lexical form, datatype IRI (None for plain strings and
+    language-tagged text) and language tag."""
+
+    value: str
+    datatype: str | None = None
+    language: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """One property and value of a structured value (a blank node such as a schema:amount)."""
+
+    property: EntityRef
+    value: EntityRef | LiteralValue
+
+
+@dataclass(frozen=True, slots=True)
+class NodeValue:
+    """A structured value without an IRI of its own, given by its statements."""
+
+    properties: tuple[Statement, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    """One statement linking the entity to something, with the evidence for it.
+
+    For an outgoing relation ``value`` is the object; for an incoming one it is the subject.
+    """
+
+    property: EntityRef
+    value: EntityRef | LiteralValue | NodeValue
+    evidence: tuple[Evidence, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Identifier:
+    """A code such as ISO 3166-1 alpha-2, UN M49 or a DAC purpose code (skos:notation and its
+    subproperties)."""
+
+    property: EntityRef
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class EntityDetail:
+    """Everything the API says about one entity (see ``describe``)."""
+
+    id: str
+    slug: str | None
+    label: str
+    kind: str | None
+    kinds: tuple[str, ...]
+    types: tuple[EntityRef, ...]
+    alt_labels: tuple[str, ...]
+    description: str | None
+    identifiers: tuple[Identifier, ...]
+    same_as: tuple[str, ...]
+    evidence: tuple[Evidence, ...]
+    outgoing: tuple[Relation, ...]
+    incoming: tuple[Relation, ...]
+    ancestors: tuple[EntityRef, ...] | None = None
+    children: tuple[EntityRef, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class KindMap:
+    """Which kinds each class stands for, and the class labels (from ``kinds.rq``)."""
+
+    kinds: Mapping[str, frozenset[str]]
+    labels: Mapping[str, str]
+
+    def kinds_of(self, types: Iterable[str]) -> tuple[str, ...]:
+        found = set().union(*(self.kinds.get(t, frozenset()) for t in types))
+        return tuple(k for k in KINDS if k in found)
+
+    def type_ref(self, iri: str) -> EntityRef:
+        return EntityRef.of(iri, self.labels.get(iri))
+
+
+def compact(iri: str) -> str:
+    """``schema:Country`` for ``https://schema.org/Country``; the IRI itself if no prefix fits."""
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace) and len(iri) > len(namespace):
+            return f"{prefix}:{iri[len(namespace) :]}"
+    return iri
+
+
+def kind_map(store: Store) -> KindMap:
+    kinds: dict[str, set[str]] = {}
+    labels: dict[str, str] = {}
+    for row in select(store, KINDS_QUERY).dicts():
+        iri = str(row["class"])
+        kinds.setdefault(iri, set()).add(str(row["kind"]))
+        if "label" in row:
+            labels[iri] = str(row["label"])
+    return KindMap({k: frozenset(v) for k, v in kinds.items()}, labels)
+
+
+def _items(
+    result: SelectResult, kinds: KindMap, wanted: Collection[str] = KINDS
+) -> list[EntityItem]:
+    """Group (entity, label, type) rows into items, in first-seen order, keeping entities that
+    have one of the ``wanted`` kinds."""
+    labels: dict[str, str] = {}
+    types: dict[str, list[str]] = {}
+    for row in result.dicts():
+        entity = str(row["entity"])
+        labels.setdefault(entity, str(row.get("label", EntityRef.of(entity).label)))
+        entity_types = types.setdefault(entity, [])
+        if "type" in row and str(row["type"]) not in entity_types:
+            entity_types.append(str(row["type"]))
+    items = []
+    for entity, label in labels.items():
+        entity_kinds = kinds.kinds_of(types[entity])
+        if not any(k in wanted for k in entity_kinds):
+            continue
+        refs = tuple(kinds.type_ref(t) for t in sorted(types[entity]))
+        items.append(EntityItem(entity, slug_of(entity), label, entity_kinds[0], refs))
+    return items
+
+
+def list_collection(
+    store: Store,
+    collection: str,
+    *,
+    q: str | None = None,
+    within: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+    kind_info: KindMap | None = None,
+) -> Page[EntityItem]:
+    """The entities of one collection, sorted by label; ``q`` keeps those whose label or an
+    altLabel contains it (ignoring case), ``within`` (an IRI, regions only) those inside that
+    place, transitively."""
+    if collection not in COLLECTIONS:
+        raise NotFoundError(
+            f"there is no collection {collection!r}; use one of {', '.join(COLLECTIONS)}"
+        )
+    if within is not None and collection != "regions":
+        raise ConfigurationError("within= only applies to regions")
+    bindings: dict[str, Term | None] = {"q": None if q is None else Literal(q)}
+    if collection == "regions":
+        bindings["within"] = None if within is None else URIRef(within)
+    result = select(store, collection_query(collection), bindings)
+    return Page.of(_items(result, kind_info or kind_map(store)), limit=limit, offset=offset)
+
+
+def search(
+    store: Store,
+    q: str,
+    *,
+    kinds: Collection[str] = KINDS,
+    limit: int = 50,
+    offset: int = 0,
+    kind_info: KindMap | None = None,
+) -> Page[EntityItem]:
+    """Entities whose label, altLabel or description contains ``q``, best match first: the
+    label equals it, an altLabel (often an acronym) equals it, a label or altLabel starts with
+    it, one contains it, the description contains it; ties by label."""
+    if not q.strip():
+        raise ConfigurationError("the search text is empty; give q= some letters")
+    result = select(store, SEARCH_QUERY, {"q": Literal(q.strip())})
+    rank: dict[str, int] = {}
+    for row in result.dicts():
+        entity = str(row["entity"])
+        value = int(str(row["rank"]))
+        rank[entity] = min(value, rank.get(entity, value))
+    items = _items(result, kind_info or kind_map(store), kinds)
+    items.sort(key=lambda item: (rank[item.id], item.label.casefold(), item.id))
+    return Page.of(items, limit=limit, offset=offset)
+
+
+def resolve(
+    store: Store,
+    name: str,
+    *,
+    kinds: Collection[str] = KINDS,
+    parameter: str = "name",
+    kind_info: KindMap | None = None,
+) -> str:
+    """The IRI of the one entity of one of ``kinds`` that ``name`` means.
+
+    ``name`` may be the entity's slug, its full IRI, or its exact rdfs:label or skos:altLabel,
+    ignoring case. An IRI or slug wins over a label (``resolve-id.rq``, then
+    ``resolve-label.rq``), a label over an altLabel; several entities tied at the best level
+    make the name ambiguous. Raises ``UnknownNameError`` (near misses as candidates) or
+    ``AmbiguousNameError`` (the entities it could mean); ``parameter`` names the filter in their
+    messages.
+    """
+    text = name.strip()
+    wanted = " or ".join(kinds)
+    if not text:
+        raise UnknownNameError(
+            f"{parameter} is empty; give the slug, IRI or label of a {wanted}", name=name
+        )
+    kind_info = kind_info or kind_map(store)
+    iri = (
+        URIRef(text)
+        if _ABSOLUTE_IRI.fullmatch(text)
+        else URIRef(str(ID) + quote(text.lower(), safe=""))
+    )
+    by_id = _candidates(select(store, RESOLVE_ID_QUERY, {"iri": iri}), kind_info, kinds)
+    if by_id:
+        return next(iter(by_id))
+    by_label = _candidates(
+        select(store, RESOLVE_LABEL_QUERY, {"name": Literal(text)}), kind_info, kinds
+    )
+    if by_label:
+        top = min(level for level, _ in by_label.values())
+        chosen = sorted(
+            (c for level, c in by_label.values() if level == top),
+            key=lambda c: (str(c["label"]).casefold(), str(c["id"])),
+        )
+        if len(chosen) == 1:
+            return str(chosen[0]["id"])
+        raise AmbiguousNameError(
+            f"{parameter}={text!r} could mean {len(chosen)} entities; use the slug or IRI of the one "
+            "you mean (see candidates)",
+            name=text,
+            candidates=chosen,
+        )
+    near = search(store, text, kinds=kinds, limit=_SUGGESTIONS, kind_info=kind_info).items
+    raise UnknownNameError(
+        f"{parameter}={text!r} is not the slug, IRI, label or altLabel of any {wanted}"
+        + ("; did you mean one of the candidates?" if near else ""),
+        name=text,
+        candidates=[_candidate(i.id, i.label, (i.kind,)) for i in near],
+    )
+
+
+def _candidates(
+    result: SelectResult, kind_info: KindMap, kinds: Collection[str]
+) -> dict[str, tuple[int, dict[str, str | None]]]:
+    """Matching entities of the wanted kinds: IRI -> (best match level, candidate record)."""
+    types: dict[str, set[str]] = {}
+    level: dict[str, int] = {}
+    labels: dict[str, str] = {}
+    for row in result.dicts():
+        entity = str(row["entity"])
+        types.setdefault(entity, set()).add(str(row.get("type", "")))
+        labels[entity] = str(row.get("label", entity))
+        here = _MATCH_ORDER[str(row.get("match", "id"))]
+        level[entity] = min(here, level.get(entity, here))
+    found = {}
+    for entity, entity_types in types.items():
+        entity_kinds = kind_info.kinds_of(entity_types)
+        if any(k in kinds for k in entity_kinds):
+            found[entity] = (level[entity], _candidate(entity, labels[entity], entity_kinds))
+    return found
+
+
+def _candidate(iri: str, label: str, kinds: tuple[str, ...]) -> dict[str, str | None]:
+    return {"id": iri, "slug": slug_of(iri), "label": label, "kind": kinds[0] if kinds else None}
+
+
+def describe(
+    store: Store, iri: str, *, kind: str | None = None, kind_info: KindMap | None = None
+) -> EntityDetail:
+    """The entity with its fields, relations in both directions and their evidence.
+
+    Evidence of a relation is the evidence of the node the statement is made on, because that
+    is where curators attach quotes: for an outgoing relation, the entity's own evidence; for an
+    incoming one, the evidence of its subject, which is often an n-ary node (a funding, a
+    priority, a membership, a commitment) whose quotes are exactly about the link. The entity's
+    evidence is therefore repeated on each of its outgoing relations: the data does not say which
+    of its quotes supports which statement.
+
+    Places also get ``ancestors`` (transitively containing places) and ``children`` (places
+    directly inside). ``kind``, when given, must be one of the entity's kinds, or this raises
+    ``NotFoundError`` as for an IRI that names nothing.
+    """
+    subject = URIRef(iri)
+    fields = select(store, ENTITY_QUERY, {"entity": subject})
+    if not fields.rows:
+        raise NotFoundError(f"nothing is known about {iri}; /api/search?q= finds entities by name")
+    kind_info = kind_info or kind_map(store)
+    types: dict[str, str | None] = {}
+    alt_labels: list[str] = []
+    label: str | None = None
+    description: str | None = None
+    identifiers: list[Identifier] = []
+    same_as: list[str] = []
+    for row in fields.dicts():
+        value, which = row["value"], str(row["field"])
+        if which == "type":
+            types[str(value)] = str(row["valueLabel"]) if "valueLabel" in row else None
+        elif which == "label":
+            label = str(value)
+        elif which == "altLabel":
+            alt_labels.append(str(value))
+        elif which == "description":
+            description = str(value)
+        elif which == "sameAs":
+            same_as.append(str(value))
+        else:
+            identifiers.append(
+                Identifier(EntityRef.of(row["property"], row.get("propertyLabel")), str(value))
+            )
+    kinds = kind_info.kinds_of(types)
+    if kind is not None and kind not in kinds:
+        shown = f"of kind {' and '.join(kinds)}" if kinds else "in no collection"
+        raise NotFoundError(f"{iri} is {shown}, not {kind}")
+    evidence = _evidence_by_node(select(store, EVIDENCE_QUERY, {"entity": subject}))
+    own = evidence.get(iri, ())
+    ancestors = children = None
+    if "region" in kinds:
+        ancestors, children = _hierarchy(select(store, HIERARCHY_QUERY, {"entity": subject}))
+    return EntityDetail(
+        id=iri,
+        slug=slug_of(iri),
+        label=label or EntityRef.of(iri).label,
+        kind=kinds[0] if kinds else None,
+        kinds=kinds,
+        types=tuple(sorted((EntityRef.of(t, lbl) for t, lbl in types.items()), key=lambda r: r.id)),
+        alt_labels=tuple(sorted(alt_labels, key=str.casefold)),
+        description=description,
+        identifiers=tuple(sorted(identifiers, key=lambda i: (i.property.id, i.value))),
+        same_as=tuple(sorted(same_as)),
+        evidence=own,
+        outgoing=_outgoing(select(store, OUTGOING_QUERY, {"entity": subject}), own),
+        incoming=_incoming(select(store, INCOMING_QUERY, {"entity": subject}), evidence),
+        ancestors=ancestors,
+        children=children,
+    )
+
+
+def evidence_of(row: Mapping[str, Term], *, document: str = "document") -> Evidence:
+    """Evidence from a row with ``?{document}``, ``?{document}Label`` or ``?itemLabel``
+    (optional), ``?quote``, ``?quoteStart`` and ``?quoteEnd``: the names every query uses."""
+    label = row.get(f"{document}Label", row.get("itemLabel"))
+    return Evidence(
+        EntityRef.of(row[document], label),
+        str(row["quote"]),
+        int(str(row["quoteStart"])),
+        int(str(row["quoteEnd"])),
+    )
+
+
+def sort_evidence(evidence: Iterable[Evidence]) -> tuple[Evidence, ...]:
+    """Evidence without repeats, by document and position."""
+    return tuple(sorted(set(evidence), key=lambda e: (e.document.id, e.start, e.end)))
+
+
+def sorted_refs(refs: Iterable[EntityRef]) -> tuple[EntityRef, ...]:
+    """References by label (ignoring case), then IRI."""
+    return tuple(sorted(refs, key=lambda r: (r.label.casefold(), r.id)))
+
+
+def _evidence_by_node(result: SelectResult) -> dict[str, tuple[Evidence, ...]]:
+    found: dict[str, list[Evidence]] = {}
+    for row in result.dicts():
+        found.setdefault(str(row["node"]), []).append(evidence_of(row))
+    return {node: sort_evidence(items) for node, items in found.items()}
+
+
+def value_of(term: Term, label: Term | None = None) -> EntityRef | LiteralValue:
+    """A relation value: a reference for an IRI, a ``LiteralValue`` for a literal."""
+    if isinstance(term, Literal):
+        datatype = str(term.datatype) if term.datatype is not None else None
+        return LiteralValue(str(term), datatype, term.language)
+    return EntityRef.of(term, label)
+
+
+def _relation_key(relation: Relation) -> tuple[str, str, str]:
+    value = relation.value
+    text = (
+        value.label
+        if isinstance(value, EntityRef)
+        else value.value
+        if isinstance(value, LiteralValue)
+        else ""
+    )
+    return (relation.property.label.casefold(), text.casefold(), getattr(value, "id", ""))
+
+
+def _outgoing(result: SelectResult, evidence: tuple[Evidence, ...]) -> tuple[Relation, ...]:
+    plain: dict[tuple[str, str], Relation] = {}
+    nodes: dict[tuple[str, str], tuple[EntityRef, dict[tuple[str, str], Statement]]] = {}
+    for row in result.dicts():
+        prop = EntityRef.of(row["property"], row.get("propertyLabel"))
+        value = row["value"]
+        key = (prop.id, value.n3())
+        if isinstance(value, BNode):
+            _, statements = nodes.setdefault(key, (prop, {}))
+            if "subProperty" in row:
+                sub = Statement(
+                    EntityRef.of(row["subProperty"], row.get("subPropertyLabel")),
+                    value_of(row["subValue"], row.get("subValueLabel")),
+                )
+                statements[(str(row["subProperty"]), row["subValue"].n3())] = sub
+        else:
+            plain[key] = Relation(prop, value_of(value, row.get("valueLabel")), evidence)
+    structured = [
+        Relation(prop, NodeValue(tuple(sorted(st.values(), key=lambda s: s.property.id))), evidence)
+        for prop, st in nodes.values()
+    ]
+    return tuple(sorted([*plain.values(), *structured], key=_relation_key))
+
+
+def _incoming(
+    result: SelectResult, evidence: Mapping[str, tuple[Evidence, ...]]
+) -> tuple[Relation, ...]:
+    relations = {
+        (str(row["subject"]), str(row["property"])): Relation(
+            EntityRef.of(row["property"], row.get("propertyLabel")),
+            EntityRef.of(row["subject"], row.get("subjectLabel")),
+            evidence.get(str(row["subject"]), ()),
+        )
+        for row in result.dicts()
+        if not isinstance(row["subject"], BNode)
+    }
+    return tuple(sorted(relations.values(), key=_relation_key))
+
+
+def _hierarchy(result: SelectResult) -> tuple[tuple[EntityRef, ...], tuple[EntityRef, ...]]:
+    found: dict[str, dict[str, EntityRef]] = {"ancestor": {}, "child": {}}
+    for row in result.dicts():
+        ref = EntityRef.of(row["place"], row.get("label"))
+        found[str(row["relation"])][ref.id] = ref
+    return tuple(found["ancestor"].values()), tuple(found["child"].values())

@@ -1,0 +1,117 @@
+"""GET /export: every format, the whole dataset and one graph, round-tripped through rdflib."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.problems import PROBLEM_BASE, PROBLEM_MEDIA_TYPE
+from kg._namespaces import REFERENCE_GRAPH
+from kg.export import FORMATS
+from kg.stores.oxigraph import OxigraphStore
+
+DISTINCT_TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
+
+
+def media_type(response: Any) -> str:
+    return str(response.headers["content-type"]).split(";")[0]
+
+
+def statements(dataset: Any) -> int:
+    return len(list(dataset.quads((None, None, None, None))))
+
+
+@pytest.fixture(scope="module")
+def union_size(store: OxigraphStore) -> int:
+    result = store.query(DISTINCT_TRIPLES)
+    return int(next(iter(result.rows))[0])  # type: ignore[union-attr, arg-type]
+
+
+@pytest.mark.parametrize("name", list(FORMATS))
+def test_whole_dataset_round_trips(
+    ld_client: TestClient, parse_rdf: Any, store: OxigraphStore, union_size: int, name: str
+) -> None:
+    fmt = FORMATS[name]
+    response = ld_client.get("/export", params={"format": name})
+    assert response.status_code == 200, response.text
+    assert media_type(response) == fmt.media_type
+    assert response.headers["content-disposition"] == (
+        f'attachment; filename="coop-kg.{fmt.extension}"'
+    )
+    assert int(response.headers["content-length"]) == len(response.content)
+    parsed = parse_rdf(response.content, name)
+    if fmt.supports_datasets:  # every named graph, each triple once per graph
+        assert statements(parsed) == store.count()
+        assert {str(g.identifier) for g in parsed.graphs() if len(g)} == set(store.graphs())
+    else:  # the union: a triple stated in two graphs once
+        assert statements(parsed) == union_size
+        assert union_size < store.count()
+
+
+@pytest.mark.parametrize("name", list(FORMATS))
+@pytest.mark.parametrize("graph", ["reference", str(REFERENCE_GRAPH)])
+def test_one_graph_round_trips(
+    ld_client: TestClient, parse_rdf: Any, store: OxigraphStore, name: str, graph: str
+) -> None:
+    fmt = FORMATS[name]
+    response = ld_client.get("/export", params={"format": name, "graph": graph})
+    assert response.status_code == 200, response.text
+    assert response.headers["content-disposition"] == (
+        f'attachment; filename="coop-kg-reference.{fmt.extension}"'
+    )
+    assert statements(parse_rdf(response.content, name)) == store.count(str(REFERENCE_GRAPH))
+
+
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [
+        (None, "application/trig"),
+        ("*/*", "application/trig"),
+        ("application/n-triples", "application/n-triples"),
+        ("text/turtle;q=0.4, application/n-quads;q=0.8", "application/n-quads"),
+    ],
+)
+def test_without_format_accept_decides(
+    ld_client: TestClient, accept: str | None, expected: str
+) -> None:
+    headers = {} if accept is None else {"accept": accept}
+    response = ld_client.get("/export", headers=headers)
+    assert response.status_code == 200
+    assert media_type(response) == expected
+    assert response.headers["vary"] == "Accept"
+
+
+def test_format_accepts_a_media_type(ld_client: TestClient) -> None:
+    response = ld_client.get("/export", params={"format": "text/turtle", "graph": "shapes"})
+    assert media_type(response) == "text/turtle"
+    assert response.headers["content-disposition"].endswith('coop-kg-shapes.ttl"')
+
+
+def test_nothing_acceptable_is_406(ld_client: TestClient) -> None:
+    response = ld_client.get("/export", headers={"accept": "text/html"})
+    assert response.status_code == 406
+    assert media_type(response) == PROBLEM_MEDIA_TYPE
+
+
+@pytest.mark.parametrize(
+    ("params", "valid"),
+    [
+        ({"format": "csv"}, list(FORMATS)),
+        ({"format": "turtle", "graph": "nowhere"}, None),
+        ({"graph": "https://example.org/graph"}, None),
+    ],
+)
+def test_unknown_format_or_graph_is_400_listing_valid_values(
+    ld_client: TestClient, store: OxigraphStore, params: dict[str, str], valid: list[str] | None
+) -> None:
+    response = ld_client.get("/export", params=params)
+    assert response.status_code == 400
+    assert media_type(response) == PROBLEM_MEDIA_TYPE
+    body = response.json()
+    assert body["type"] == PROBLEM_BASE + "bad-parameter"
+    expected = valid or [g.rsplit("/", 1)[1] for g in store.graphs()]
+    assert body["valid"] == expected
+    for value in expected:
+        assert value in body["detail"]

@@ -1,0 +1,115 @@
+"""Query parameters (``Store.query(bindings=)``): how they are written into the query, and that
+a value from a user can only ever be one RDF term."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+import pyoxigraph as ox
+import pytest
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import XSD
+
+from kg.build import BuildResult
+from kg.errors import QueryError
+from kg.sparql_guard import where_body
+from kg.stores.base import SelectResult, sparql_term, with_values
+from kg.stores.oxigraph import OxigraphStore
+
+EX = "https://example.org/"
+
+
+@pytest.fixture(scope="module")
+def store() -> Iterator[OxigraphStore]:
+    opened = OxigraphStore()
+    graph = ox.NamedNode(EX + "g")
+    opened.load_nquads(
+        [
+            ox.Quad(
+                ox.NamedNode(EX + "a"), ox.NamedNode(EX + "name"), ox.Literal('say "hi"\n'), graph
+            ),
+            ox.Quad(ox.NamedNode(EX + "b"), ox.NamedNode(EX + "name"), ox.Literal("b"), graph),
+            ox.Quad(
+                ox.NamedNode(EX + "b"),
+                ox.NamedNode(EX + "size"),
+                ox.Literal("3", datatype=ox.NamedNode(str(XSD.integer))),
+                graph,
+            ),
+        ]
+    )
+    yield opened
+    opened.close()
+
+
+def names(result: object) -> set[str]:
+    assert isinstance(result, SelectResult)
+    return {str(row[0]) for row in result.rows}
+
+
+@pytest.mark.parametrize(
+    ("term", "text"),
+    [
+        (URIRef(EX + "a"), f"<{EX}a>"),
+        (Literal("plain"), '"plain"'),
+        (Literal('a "quoted"\\ line\nand\r'), '"a \\"quoted\\"\\\\ line\\nand\\r"'),
+        (Literal("chat", lang="fr"), '"chat"@fr'),
+        (Literal(2017), f'"2017"^^<{XSD.integer}>'),
+        (Literal(Decimal("1.5")), f'"1.5"^^<{XSD.decimal}>'),
+    ],
+)
+def test_sparql_term(term: URIRef | Literal, text: str) -> None:
+    assert sparql_term(term) == text
+
+
+@pytest.mark.parametrize(
+    "term",
+    [URIRef(EX + "a> } ; DROP ALL #"), URIRef(EX + "a b"), BNode("x")],
+)
+def test_sparql_term_refuses_what_is_not_one_term(term: URIRef | BNode) -> None:
+    with pytest.raises(QueryError):
+        sparql_term(term)
+
+
+def test_values_go_to_the_top_of_the_where_clause() -> None:
+    query = (
+        "# a WHERE { in a comment\n"
+        "PREFIX ex: <https://example.org/{WHERE}#>\n"
+        'SELECT ?s WHERE { ?s ex:name "WHERE {" . { SELECT ?s WHERE { ?s ?p ?o } } }'
+    )
+    at = where_body(query)
+    assert query[:at].endswith("SELECT ?s WHERE {")
+    rewritten = with_values(query, {"s": URIRef(EX + "a"), "o": Literal("x")})
+    assert f'SELECT ?s WHERE {{ VALUES (?s ?o) {{ (<{EX}a> "x") }}\n ?s ex:name' in rewritten
+    with pytest.raises(QueryError, match="WHERE"):
+        where_body("SELECT * { ?s ?p ?o }")
+
+
+def test_bindings_filter_and_unbound_means_no_filter(store: OxigraphStore) -> None:
+    query = f"SELECT ?s WHERE {{ ?s <{EX}name> ?n FILTER (!BOUND(?want) || ?n = ?want) }}"
+    assert names(store.query(query)) == {EX + "a", EX + "b"}
+    assert names(store.query(query, bindings={"want": Literal("b")})) == {EX + "b"}
+    assert names(store.query(query, bindings={"want": Literal('say "hi"\n')})) == {EX + "a"}
+
+
+def test_a_hostile_value_stays_one_literal(store: OxigraphStore) -> None:
+    query = f"SELECT ?s WHERE {{ ?s <{EX}name> ?want }}"
+    hostile = Literal('b") } UNION { ?s ?p ?o } #')
+    assert names(store.query(query, bindings={"want": hostile})) == set()
+    with pytest.raises(QueryError):
+        store.query(query, bindings={"want ) { (": Literal("b")})
+
+
+def test_in_memory_copy_serves_the_same_data_without_holding_the_directory(
+    built: BuildResult,
+) -> None:
+    assert built.store is not None
+    on_disk = OxigraphStore(built.store, read_only=True)
+    copy = OxigraphStore.in_memory_copy(built.store)
+    try:
+        assert copy.count() == on_disk.count() > 0
+        assert copy.graphs() == on_disk.graphs()
+        assert copy.path == built.store and copy.read_only
+    finally:
+        copy.close()
+        on_disk.close()
