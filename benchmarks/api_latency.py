@@ -60,6 +60,11 @@ REST = [
     "/api/priorities",
     "/api/priorities?region=southeast-asia&theme=maritime-security",
     "/api/queries/fundings",
+    # entity pages (linked data), the most connected entity first
+    "/id/japan?format=html",
+    "/id/jica?format=html",
+    "/id/we-fi?format=turtle",
+    "/id/un-women?format=jsonld",
 ]
 SPARQL = "/sparql?query=" + quote(TRIVIAL)
 
