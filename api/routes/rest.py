@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated, Any, Final, Literal, TypeVar
 
@@ -142,20 +143,17 @@ def search(
     )
 
 
-@router.get(
-    "/fundings",
-    summary="Who funds what where",
-    description="Fundings (contributions, pledges, support without an amount) with funder, "
-    "recipient, funded initiative, amount, period, regions, themes and evidence. `region` "
-    "includes places inside it transitively (Thailand counts for Southeast Asia and the "
-    "Indo-Pacific); a funding's regions are its own `schema:areaServed` and those of the "
-    "initiative it funds. `theme` includes narrower themes. `year` keeps periods that overlap "
-    "it (open ends count; fundings without a period are left out). `min_amount` compares in "
-    "each funding's own currency; combine it with `currency`.",
-    response_class=Response,
-    responses=_docs(schemas.ListPage[schemas.Funding], 400),
-)
-def list_fundings(
+@dataclass(frozen=True, slots=True)
+class FundingSelection:
+    """The resolved filters shared by /api/fundings and /api/fundings/summary, with the store
+    they were resolved against and the queries that resolved them (for the Link header)."""
+
+    store: Store
+    filters: fundings.FundingFilters
+    used: list[str]
+
+
+def funding_selection(
     store: StoreDep,
     kinds_of: KindMapDep,
     funder: Annotated[str | None, _name("Who gives.", "japan")] = None,
@@ -179,25 +177,45 @@ def list_fundings(
             examples=[1000000],
         ),
     ] = None,
+) -> FundingSelection:
+    """Resolve the funding filters once, for both funding routes."""
+    used: list[str] = [fundings.FUNDINGS_QUERY]
+    filters = fundings.FundingFilters(
+        funder=_resolve(store, kinds_of, funder, "funder", ("actor",), used),
+        recipient=_resolve(store, kinds_of, recipient, "recipient", ("actor",), used),
+        initiative=_resolve(store, kinds_of, initiative, "initiative", ("initiative",), used),
+        region=_resolve(store, kinds_of, region, "region", ("region",), used),
+        theme=_resolve(store, kinds_of, theme, "theme", ("theme",), used),
+        year=year,
+        currency=currency.upper() if currency else None,
+        min_amount=min_amount,
+    )
+    return FundingSelection(store, filters, used)
+
+
+FundingSelectionDep = Annotated[FundingSelection, Depends(funding_selection)]
+
+
+@router.get(
+    "/fundings",
+    summary="Who funds what where",
+    description="Fundings (contributions, pledges, support without an amount) with funder, "
+    "recipient, funded initiative, amount, period, regions, themes and evidence. `region` "
+    "includes places inside it transitively (Thailand counts for Southeast Asia and the "
+    "Indo-Pacific); a funding's regions are its own `schema:areaServed` and those of the "
+    "initiative it funds. `theme` includes narrower themes. `year` keeps periods that overlap "
+    "it (open ends count; fundings without a period are left out). `min_amount` compares in "
+    "each funding's own currency; combine it with `currency`.",
+    response_class=Response,
+    responses=_docs(schemas.ListPage[schemas.Funding], 400),
+)
+def list_fundings(
+    selection: FundingSelectionDep,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Response:
-    used: list[str] = [fundings.FUNDINGS_QUERY]
-    filters = _funding_filters(
-        store,
-        kinds_of,
-        used,
-        funder,
-        recipient,
-        initiative,
-        region,
-        theme,
-        year,
-        currency,
-        min_amount,
-    )
-    page = fundings.fundings(store, filters, limit=limit, offset=offset)
-    return respond(schemas.ListPage[schemas.Funding], page, used)
+    page = fundings.fundings(selection.store, selection.filters, limit=limit, offset=offset)
+    return respond(schemas.ListPage[schemas.Funding], page, selection.used)
 
 
 @router.get(
@@ -214,8 +232,7 @@ def list_fundings(
     responses=_docs(schemas.Summary, 400),
 )
 def summarize_fundings(
-    store: StoreDep,
-    kinds_of: KindMapDep,
+    selection: FundingSelectionDep,
     by: Annotated[
         str,
         Query(
@@ -223,65 +240,14 @@ def summarize_fundings(
             openapi_examples={"year": {"value": "year"}, "funder,theme": {"value": "funder,theme"}},
         ),
     ],
-    funder: Annotated[str | None, _name("Who gives.", "japan")] = None,
-    recipient: Annotated[str | None, _name("Who receives.", "UN Women")] = None,
-    initiative: Annotated[str | None, _name("The initiative funded.", "we-fi")] = None,
-    region: Annotated[
-        str | None, _name("A place served, or one inside it.", "southeast-asia")
-    ] = None,
-    theme: Annotated[str | None, _name("A theme, or a narrower one.", "gender-equality")] = None,
-    year: Annotated[
-        int | None, Query(ge=1, le=9999, description="A year the period overlaps.")
-    ] = None,
-    currency: Annotated[
-        str | None, Query(pattern="^[A-Za-z]{3}$", description="ISO 4217 code.")
-    ] = None,
-    min_amount: Annotated[Decimal | None, Query(ge=0, description="Smallest amount.")] = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Response:
-    used: list[str] = [fundings.FUNDINGS_QUERY]
-    filters = _funding_filters(
-        store,
-        kinds_of,
-        used,
-        funder,
-        recipient,
-        initiative,
-        region,
-        theme,
-        year,
-        currency,
-        min_amount,
-    )
     dimensions = [d.strip() for d in by.split(",")]
-    summary = fundings.summarize(store, dimensions, filters, limit=limit, offset=offset)
-    return respond(schemas.Summary, summary, used)
-
-
-def _funding_filters(
-    store: Store,
-    kinds_of: KindMap,
-    used: list[str],
-    funder: str | None,
-    recipient: str | None,
-    initiative: str | None,
-    region: str | None,
-    theme: str | None,
-    year: int | None,
-    currency: str | None,
-    min_amount: Decimal | None,
-) -> fundings.FundingFilters:
-    return fundings.FundingFilters(
-        funder=_resolve(store, kinds_of, funder, "funder", ("actor",), used),
-        recipient=_resolve(store, kinds_of, recipient, "recipient", ("actor",), used),
-        initiative=_resolve(store, kinds_of, initiative, "initiative", ("initiative",), used),
-        region=_resolve(store, kinds_of, region, "region", ("region",), used),
-        theme=_resolve(store, kinds_of, theme, "theme", ("theme",), used),
-        year=year,
-        currency=currency.upper() if currency else None,
-        min_amount=min_amount,
+    summary = fundings.summarize(
+        selection.store, dimensions, selection.filters, limit=limit, offset=offset
     )
+    return respond(schemas.Summary, summary, selection.used)
 
 
 @router.get(
