@@ -225,8 +225,35 @@ _FIELDS: Final = {
 
 
 async def _body(request: Request) -> bytes:
-    # Reading the body is I/O and belongs on the event loop; the route itself is a plain def.
-    return await request.body()
+    """The request body, refused with 413 as soon as it exceeds ``max_query_bytes``.
+
+    Reading is I/O and belongs on the event loop; the route itself is a plain def. The cap is
+    checked while streaming, so a client that lies about (or omits) Content-Length cannot make
+    the server buffer more than the limit.
+    """
+    limit = request.app.state.settings.max_query_bytes
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise _too_large(int(declared), limit)
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise _too_large(size, limit)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _too_large(size: int, limit: int) -> Problem:
+    return Problem(
+        413,
+        f"The request carries at least {size} bytes of query; this endpoint accepts at most "
+        f"{limit} (KG_MAX_QUERY_BYTES). Shorten the query, e.g. move long VALUES lists into "
+        "fewer patterns, or run it with `kg query` on a local build.",
+        type_="query-too-large",
+        title="Query too large",
+    )
 
 
 BodyDep = Annotated[bytes, Depends(_body)]
@@ -377,6 +404,10 @@ def _answer(
             type_="query-refused",
             title="Query refused: this endpoint is read-only",
         )
+    for text in params.queries:
+        size = len(text.encode("utf-8"))
+        if size > settings.max_query_bytes:
+            raise _too_large(size, settings.max_query_bytes)
     if len(params.queries) > 1:
         raise Problem(
             400,

@@ -48,6 +48,12 @@ class Settings(BaseSettings):
         description="Most rows (SELECT) or triples (CONSTRUCT/DESCRIBE) one SPARQL response "
         "carries; longer results are truncated and flagged with X-Result-Truncated.",
     )
+    max_query_bytes: int = Field(
+        default=100_000,
+        ge=1,
+        description="Largest SPARQL query text (UTF-8 bytes) and request body the endpoint "
+        "accepts; larger ones get 413 before anything is parsed.",
+    )
 
     @property
     def ontology_dir(self) -> Path:

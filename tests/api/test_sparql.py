@@ -541,6 +541,25 @@ def test_truncation_header(make_app: Any, spy: Any, tiny: Any) -> None:
         assert "x-result-truncated" not in response.headers
 
 
+def test_oversized_queries_get_413_before_the_engine(make_app: Any, spy: Any) -> None:
+    padding = "#" + "x" * 300 + "\n"
+    big = padding + "ASK {}"
+    with TestClient(make_app(spy, max_query_bytes=200)) as client:
+        attempts = [
+            client.get("/sparql", params={"query": big}),
+            client.post("/sparql", data={"query": big}),
+            client.post(
+                "/sparql", content=big, headers={"Content-Type": "application/sparql-query"}
+            ),
+        ]
+        for response in attempts:
+            assert response.status_code == 413, response.text
+            assert response.headers["content-type"] == "application/problem+json"
+            assert "KG_MAX_QUERY_BYTES" in response.json()["detail"]
+        assert spy.calls == []
+        assert client.get("/sparql", params={"query": "ASK {}"}).status_code == 200
+
+
 def test_deadline_gives_503(make_app: Any, spy: Any) -> None:
     spy.gate = threading.Event()
     try:
