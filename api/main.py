@@ -11,8 +11,8 @@ from fastapi import FastAPI
 import kg
 from api import problems
 from api.routes import exports, health, linked_data, pages, rest, sparql
-from kg.errors import StoreError
 from kg.settings import Settings
+from kg.stores import open_configured
 from kg.stores.base import Store
 from kg.stores.oxigraph import OxigraphStore
 
@@ -29,18 +29,13 @@ Errors are RFC 9457 `application/problem+json`.
 """
 
 
-def open_store(settings: Settings) -> OxigraphStore:
-    """Open the built store read-only; building it is the caller's job (``kg serve`` does)."""
+def open_store(settings: Settings) -> Store:
+    """Open the store the settings name, read-only; building it is the caller's job (``kg
+    serve`` builds an on-disk store; a sparql: store is loaded by whoever runs the server)."""
     path = settings.store_path()
-    if path is None:
-        return OxigraphStore()
-    if not path.is_dir():
-        raise StoreError(
-            f"there is no store at {path}; run `kg build` first (or `kg serve`, which builds it)."
-        )
-    if settings.serve_from_memory:
+    if settings.serve_from_memory and path is not None and path.is_dir():
         return OxigraphStore.in_memory_copy(path)
-    return OxigraphStore(path, read_only=True)
+    return open_configured(settings, read_only=True)  # says so when there is no store yet
 
 
 def create_app(settings: Settings | None = None, *, store: Store | None = None) -> FastAPI:

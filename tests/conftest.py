@@ -1,7 +1,13 @@
-"""Shared fixtures: one validated build of the shipped data per test session."""
+"""Shared fixtures: one validated build of the shipped data per test session, served by each
+store backend in turn."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import socket
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,9 +16,13 @@ import pytest
 from kg.build import Assembled, BuildResult, assemble, build
 from kg.settings import Settings
 from kg.sources import Inputs, discover
+from kg.stores.base import Store
+from kg.stores.memory import MemoryStore
 from kg.stores.oxigraph import OxigraphStore
+from kg.stores.sparql import SparqlStore
 
 ROOT = Path(__file__).resolve().parents[1]
+VIRTUOSO_INI = Path("/etc/virtuoso-opensource-7/virtuoso.ini")
 
 
 @pytest.fixture(scope="session")
@@ -35,9 +45,123 @@ def built(settings: Settings) -> BuildResult:
     return build(settings)
 
 
+#: Every store backend the shared suite runs against; see ``store``.
+BACKENDS = ["oxigraph", "memory", "virtuoso"]
+
+#: Tests that Virtuoso 7.2.5 (Debian's package) answers wrongly because of its property-path
+#: bug: a path (``*``, ``+``, ``?``) joined to other patterns loses rows as soon as the dataset
+#: is restricted, which it always is here (only our graphs), whether by FROM, default-graph-uri
+#: or input:default-graph-exclude (openlink/virtuoso-opensource#127; docs/virtuoso.md); the
+#: rows lost depend on the query plan, and DISTINCT with ORDER BY on an expression came back
+#: unsorted. They run, marked as expected to fail on Virtuoso only (not strict: some
+#: parameters do not meet a path and pass), and pass on the other backends. Test names, or
+#: names with parameters; the list is what fresh servers loaded by the fixture got wrong.
+VIRTUOSO_PATH_BUG = frozenset(
+    {
+        "test_home_links_everywhere",
+        "test_collections_are_sorted_by_label_and_paged",
+        "test_fundings_by_recipient_any_name",
+        "test_fundings_filters",
+        "test_fundings_items",
+        "test_q_matches_labels_and_altlabels_ignoring_case",
+        "test_query_texts_run_at_the_sparql_endpoint",
+        "test_regions_within_is_transitive",
+        "test_summary_by_year_matches_the_year_filter_within_the_sources",
+        "test_summary_filters_and_dimensions",
+        "test_competency_question[virtuoso-15-jica-trafficking-projects]",
+        "test_competency_question[virtuoso-19-events-2017]",
+        *(
+            f"test_named_query_answers_as_on_pyoxigraph[virtuoso-{name}]"
+            for name in (
+                "entity-outgoing",
+                "fundings",
+                "ld-main-actors",
+                "place-hierarchy",
+            )
+        ),
+    }
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if callspec is None or callspec.params.get("backend") != "virtuoso":
+            continue
+        if {getattr(item, "originalname", item.name), item.name} & VIRTUOSO_PATH_BUG:
+            item.add_marker(
+                pytest.mark.xfail(
+                    reason="Virtuoso 7.2.5 loses rows of property paths in a restricted "
+                    "dataset (openlink/virtuoso-opensource#127)",
+                    strict=False,
+                )
+            )
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
 @pytest.fixture(scope="session")
-def store(built: BuildResult) -> Iterator[OxigraphStore]:
+def store(built: BuildResult, backend: str, request: pytest.FixtureRequest) -> Iterator[Store]:
+    """The session build of the shipped data, served by each backend in turn.
+
+    Every test that uses this fixture (directly or through ``api_client``/``ld_client``) runs
+    once per backend: the built pyoxigraph store itself; rdflib (``MemoryStore``) loaded from
+    its N-Quads; and a Virtuoso server loaded with its graphs through ``replace_graph``.
+    """
     assert built.store is not None
-    opened = OxigraphStore(built.store, read_only=True)
+    opened: Store
+    if backend == "oxigraph":
+        opened = OxigraphStore(built.store, read_only=True)
+    elif backend == "memory":
+        opened = MemoryStore.copy_of(built.store)
+    else:
+        base = request.getfixturevalue("virtuoso")
+        opened = SparqlStore(base + "/sparql", base + "/sparql")
+        source = OxigraphStore(built.store, read_only=True)
+        try:
+            for graph in source.graphs():
+                opened.replace_graph(graph, source.dump("ntriples", graph))
+        finally:
+            source.close()
     yield opened
     opened.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A throwaway Virtuoso 7 on 127.0.0.1 (scripts/virtuoso.py), for the whole session: the
+    base URL, where /sparql queries and updates (anonymous: a test instance only) and
+    /sparql-graph-crud takes Graph Store Protocol requests.
+
+    Without Virtuoso installed this skips, except in CI (``CI`` set), where it fails: the
+    sparql backend must be tested there.
+    """
+    if shutil.which("virtuoso-t") is None or not VIRTUOSO_INI.is_file():
+        reason = "Virtuoso 7 is not installed (apt-get install virtuoso-opensource)"
+        if os.environ.get("CI"):
+            pytest.fail(f"{reason}; CI must test the sparql backend (.ci/run installs it)")
+        pytest.skip(reason)
+    folder = tmp_path_factory.mktemp("virtuoso")
+    script = str(ROOT / "scripts" / "virtuoso.py")
+    http_port, isql_port = _free_port(), _free_port()
+    ports = ["--http-port", str(http_port), "--isql-port", str(isql_port)]
+    started = subprocess.run(
+        [sys.executable, script, "start", str(folder), *ports],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    try:
+        assert started.returncode == 0, f"Virtuoso did not start:\n{started.stdout}{started.stderr}"
+        yield f"http://127.0.0.1:{http_port}"
+    finally:
+        subprocess.run([sys.executable, script, "stop", str(folder)], timeout=60, check=False)

@@ -98,5 +98,7 @@ def test_every_entity_has_exactly_one_english_label(store: OxigraphStore) -> Non
 
 
 def test_containment_is_acyclic(store: OxigraphStore) -> None:
-    cyclic = store.query("ASK { ?p schema:containedInPlace+ ?p }")
+    # "?p containedInPlace+ ?p", with the first step written out: Virtuoso 7.2 cannot compile
+    # a path whose two ends are the same variable (SQ156 internal compiler error).
+    cyclic = store.query("ASK { ?p schema:containedInPlace ?q . ?q schema:containedInPlace* ?p }")
     assert cyclic.value is False  # type: ignore[union-attr]

@@ -191,6 +191,11 @@ def build(
     assembled = assemble(inputs, progress=progress)
     warnings = check(assembled, inputs, progress=progress)
     progress("writing the store")
+    if store is None and settings.store.startswith("sparql:"):
+        counts = write_graphs(assembled, settings)
+        return BuildResult(
+            None, fingerprint, False, time.perf_counter() - started, counts, warnings
+        )
     counts = write_store(assembled, target, fingerprint)
     return BuildResult(target, fingerprint, False, time.perf_counter() - started, counts, warnings)
 
@@ -206,6 +211,26 @@ def to_quads(assembled: Assembled) -> list[ox.Quad]:
             for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
         ]
     return quads
+
+
+def write_graphs(assembled: Assembled, settings: Settings) -> dict[str, int]:
+    """Replace each named graph in the SPARQL server the settings name; returns its triples.
+
+    A server cannot be swapped in by renames as a directory can: each graph is replaced
+    atomically on its own (``Store.replace_graph``), so a reader may see new and old graphs
+    side by side while this runs, never a half-written graph.
+    """
+    from kg.stores import open_configured
+
+    counts: dict[str, int] = {}
+    store = open_configured(settings)
+    try:
+        for name, graph in assembled.graphs.items():
+            store.replace_graph(name, graph.serialize(format="nt", encoding="utf-8"))
+            counts[name] = len(graph)
+    finally:
+        store.close()
+    return counts
 
 
 def write_store(assembled: Assembled, target: Path | None, fingerprint: str) -> dict[str, int]:

@@ -20,7 +20,7 @@ from kg.errors import ConfigurationError, KGError
 from kg.settings import Settings
 
 if TYPE_CHECKING:
-    from kg.stores.oxigraph import OxigraphStore
+    from kg.stores.base import Store
 
 app = typer.Typer(
     help="coop-kg: a linked-data knowledge graph of who funds what where.",
@@ -33,15 +33,21 @@ err = Console(stderr=True, soft_wrap=True)
 F = TypeVar("F", bound=Callable[..., None])
 
 StoreOption = Annotated[
-    Path | None,
-    typer.Option("--store", help="Store directory (default: KG_STORE or ./.kg/store)."),
+    str | None,
+    typer.Option(
+        "--store",
+        help="Store directory (default: KG_STORE or ./.kg/store), oxigraph:PATH, memory, or "
+        "sparql:URL (a SPARQL server's query endpoint; see docs/virtuoso.md).",
+    ),
 ]
 
 
-def _settings(store: Path | None = None) -> Settings:
+def _settings(store: str | None = None) -> Settings:
     settings = Settings()
     if store is not None:
-        settings = settings.model_copy(update={"store": str(store.resolve())})
+        if store != "memory" and not store.startswith(("sparql:", "oxigraph:")):
+            store = str(Path(store).resolve())
+        settings = settings.model_copy(update={"store": store})
     return settings
 
 
@@ -89,7 +95,7 @@ def build(
             return
         total = sum(result.quads_per_graph.values())
         out.print(
-            f"built {result.store}: {total} quads in {len(result.quads_per_graph)} graphs, "
+            f"built {result.store or settings.store}: {total} quads in {len(result.quads_per_graph)} graphs, "
             f"{len(result.warnings)} warnings, {result.seconds:.2f} s"
         )
 
@@ -125,17 +131,22 @@ def validate(
 
 
 @contextmanager
-def _open_store(store: Path | None) -> Iterator[OxigraphStore]:
+def _open_store(store: str | None) -> Iterator[Store]:
     """Build the store if it is missing or stale, then open it read-only for one command.
 
-    Read-only needs no lock, so queries work while `kg serve` holds the same store.
+    Read-only needs no lock, so queries work while `kg serve` holds the same store. A SPARQL
+    server is opened as it is: `kg build --store sparql:...` loads it.
     """
     from kg.build import build as run_build
+    from kg.stores import open_configured
     from kg.stores.oxigraph import OxigraphStore
 
     settings = _settings(store)
-    result = run_build(settings)
-    opened = OxigraphStore(result.store, read_only=True)
+    opened: Store
+    if settings.store.startswith("sparql:"):
+        opened = open_configured(settings, read_only=True)
+    else:
+        opened = OxigraphStore(run_build(settings).store, read_only=True)
     try:
         yield opened
     finally:
@@ -271,12 +282,127 @@ def serve(
 
     with _errors():
         settings = _settings(store)
-        result = run_build(settings)
-        state = "up to date" if result.skipped else "built"
-        err.print(f"store {result.store} {state}; serving on http://{host}:{port}/sparql")
+        if settings.store.startswith("sparql:"):
+            # Someone else loads the server (or `kg build --store sparql:...` did): no build.
+            err.print(f"serving {settings.store} on http://{host}:{port}/sparql")
+        else:
+            result = run_build(settings)
+            state = "up to date" if result.skipped else "built"
+            err.print(f"store {result.store} {state}; serving on http://{host}:{port}/sparql")
         from api.server import serve as run_server
 
         run_server(settings, host, port)
+
+
+import_app = typer.Typer(
+    help="Load data files into named graphs of the store.", no_args_is_help=True
+)
+app.add_typer(import_app, name="import")
+
+
+@import_app.command("rdf")
+def import_rdf(
+    file: Annotated[
+        Path,
+        typer.Argument(help="N-Triples (.nt), N-Quads (.nq), Turtle (.ttl) or TriG (.trig)."),
+    ],
+    graph: Annotated[
+        str | None,
+        typer.Option(
+            "--graph",
+            "-g",
+            help="Graph to fill, slug or full IRI (default: a quad file's own graphs; for a "
+            "triple file, the graph named after the file).",
+        ),
+    ] = None,
+    no_validate: Annotated[
+        bool, typer.Option("--no-validate", help="Skip the check against the shapes.")
+    ] = False,
+    store: StoreOption = None,
+) -> None:
+    """Replace named graphs with an RDF file's content: exit 0 ok, 1 not conforming, 2 cannot load.
+
+    The file's triples (with the store's nodes they point to) are checked against the shapes
+    before anything changes; readers see the old graphs or the new ones, never a mix.
+    """
+    from kg.importer import Contract, default_graph, graph_iri
+    from kg.importer import import_rdf as run_import
+    from kg.stores.oxigraph import OxigraphStore
+
+    with _errors():
+        settings = _settings(store)
+        if not file.is_file():
+            raise ConfigurationError(f"{file} is not a file")
+        target = graph_iri(graph) if graph else default_graph(file)
+        path = settings.store_path()
+        if path is None:
+            raise ConfigurationError("imports need a store on disk; set --store or KG_STORE")
+        if not path.is_dir():
+            from kg.build import build as run_build
+
+            status = _progress()
+            try:
+                run_build(settings, progress=status)
+            finally:
+                status.stop()  # type: ignore[attr-defined]
+        contract = None if no_validate else Contract.load(settings)
+        opened = OxigraphStore(path)
+        try:
+            with _phase_bars() as progress:
+                result = run_import(
+                    opened, file, graph=target, contract=contract, progress=progress
+                )
+        finally:
+            opened.close()
+        for warning in result.warnings:
+            # emoji=False: rich would render the ":label:" of "rdfs:label: ..." as an emoji.
+            err.print(warning, highlight=False, markup=False, emoji=False)
+        names = [_short_graph(g) for g in result.graphs]
+        where = ", ".join(names) if len(names) <= 3 else f"{len(names)} graphs ({names[0]}, ...)"
+        timing = ", ".join(f"{phase} {s:.2f} s" for phase, s in result.seconds.items())
+        check = f"{len(result.warnings)} warnings" if result.validated else "not validated"
+        out.print(
+            f"imported {file} into {where or 'the graphs it names'}: {result.quads:,} quads, {check}; "
+            f"{result.derived:,} derived triples; {timing}",
+            highlight=False,
+            emoji=False,
+        )
+
+
+@contextmanager
+def _phase_bars() -> Iterator[Callable[[str, int, int | None], None]]:
+    """Progress bars on stderr, one per phase as it starts; safe to call from any thread."""
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        Progress,
+        TaskID,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    tasks: dict[str, TaskID] = {}
+    with Progress(
+        TextColumn("{task.description:<8}"),
+        BarColumn(),
+        DownloadColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as bars:
+
+        def update(phase: str, done: int, total: int | None) -> None:
+            if phase not in tasks:
+                tasks[phase] = bars.add_task(phase, total=total)
+            bars.update(tasks[phase], completed=done, total=total)
+
+        yield update
+
+
+def _short_graph(iri: str) -> str:
+    from kg._namespaces import GRAPH
+
+    return iri.removeprefix(str(GRAPH)) if iri.startswith(str(GRAPH)) else iri
 
 
 @app.command()

@@ -148,3 +148,16 @@ def where_body(sparql: str) -> int:
     if brace == -1:
         raise QueryError("parameters need a query with an explicit WHERE { ... } clause")
     return brace + 1
+
+
+def has_dataset_clause(sparql: str) -> bool:
+    """Whether ``sparql`` names its own dataset (``FROM`` or ``FROM NAMED``).
+
+    A store that builds the dataset for the caller (the union of our graphs, sent to a SPARQL
+    server as protocol parameters) must leave such a query alone: protocol parameters would
+    override the query's own choice.
+    """
+    return any(
+        match.lastgroup == "word" and match.group().upper() == "FROM"
+        for match in _TOKEN.finditer(sparql)
+    )

@@ -9,11 +9,13 @@ from fastapi.testclient import TestClient
 
 import kg
 from api.problems import PROBLEM_BASE, PROBLEM_MEDIA_TYPE
-from kg.build import manifest_path
+from kg.build import BuildResult, manifest_path
 from kg.stores.oxigraph import OxigraphStore
 
 
-def test_health_reports_the_store(ld_client: TestClient, store: OxigraphStore) -> None:
+def test_health_reports_the_store(
+    ld_client: TestClient, store: OxigraphStore, built: BuildResult
+) -> None:
     response = ld_client.get("/health")
     assert response.status_code == 200
     body = response.json()
@@ -22,8 +24,9 @@ def test_health_reports_the_store(ld_client: TestClient, store: OxigraphStore) -
     assert {g["name"]: g["triples"] for g in body["graphs"]} == {
         g: store.count(g) for g in store.graphs()
     }
-    assert store.path is not None
-    manifest = json.loads(manifest_path(store.path).read_text())
+    # Every backend serves the session build; its record is beside the built store.
+    assert built.store is not None
+    manifest = json.loads(manifest_path(built.store).read_text())
     assert body["data_version"] == manifest["fingerprint"]
     assert body["kg_version"] == kg.__version__
 

@@ -7,7 +7,7 @@ is the default.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -16,7 +16,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 
 from kg._namespaces import PREFIXES
-from kg.errors import QueryError, StoreError
+from kg.errors import ConfigurationError, QueryError, SourceError, StoreError
 from kg.export import get_format
 from kg.stores.base import (
     AskResult,
@@ -159,6 +159,169 @@ class OxigraphStore:
     def load_nquads(self, quads: Iterable[ox.Quad]) -> None:
         """Add quads in one atomic step (used by the build on a fresh store)."""
         self._store.extend(quads)
+
+    def load_graph(
+        self,
+        graph: str | None,
+        path: Path,
+        *,
+        format: str | None = None,
+        progress: Callable[[int], None] | None = None,
+        before_swap: Callable[[ox.Store], object] | None = None,
+    ) -> int:
+        """Replace named graphs with the content of an RDF file, atomically; returns the quads
+        now in the graphs it filled.
+
+        ``graph`` receives every triple of the file (a quad file's own graph names are dropped);
+        with ``graph=None`` an N-Quads or TriG file keeps its graphs (a quad in no graph is
+        refused). Every graph the file fills loses its old content; other graphs are untouched.
+        ``format`` is a ``kg.export.FORMATS`` name, by default the file's extension.
+        ``progress(n)``: n of the file's bytes are done (an N-Quads or TriG file with
+        ``graph=None`` is read twice, once for its graph names, each pass counting half).
+        ``before_swap`` gets the loaded store before any reader can see it (the importer
+        rewrites the derived graph there, and holds the swap until the data is validated);
+        when it raises, the store stays as it was.
+
+        Readers see the old content or the new, never a mix: the load goes into a staged copy
+        that then replaces the store. On disk the copy is a RocksDB checkpoint (hard links, a few
+        ms at 1M quads) swapped in by two renames; a process that opens the store later sees the
+        new one, one that had it open keeps its files. In memory the copy is a new store object.
+        Not in place, because ``bulk_load`` (the fast, streaming load) makes each of its batches
+        visible as it goes, and ``load``/``extend`` are one transaction but hold the whole file
+        in memory (1M quads on disk: 41 s and 1.6 GB RSS, against 12 s and 0.9 GB); not through a
+        temporary graph either, which readers of the union would see, and which ``MOVE`` copies
+        a second time in one transaction.
+        """
+        import shutil
+        import tempfile
+        import traceback
+
+        from kg._rdf_files import counting, import_format, quads, syntax_error
+
+        if self.read_only:
+            raise StoreError(f"the store at {self.path} is open read-only; cannot load into it")
+        fmt = import_format(path, format)
+        target = None if graph is None else ox.NamedNode(graph)
+        if target is None and not fmt.supports_datasets:
+            raise ConfigurationError(
+                f"{path} holds triples ({fmt.name}), not graphs: name the graph to load it into"
+            )
+        staged_dir: Path | None = None
+        if self.path is None:
+            staged = ox.Store()
+            staged.bulk_extend(self._store)
+        else:
+            # We hold the store's lock, so any staged copy beside it is a crashed load's.
+            for leftover in self.path.parent.glob(self.path.name + ".import-*"):
+                shutil.rmtree(leftover, ignore_errors=True)
+            self._store.flush()
+            staged_dir = Path(
+                tempfile.mkdtemp(prefix=self.path.name + ".import-", dir=self.path.parent)
+            )
+            staged_dir.rmdir()  # backup() creates it
+            self._store.backup(str(staged_dir))
+            staged = ox.Store(str(staged_dir))
+        filled: list[ox.NamedNode] = []
+
+        def refill(into: ox.Store, name: ox.NamedNode) -> None:
+            filled.append(name)
+            if into.contains_named_graph(name):
+                into.remove_graph(name)
+
+        def half(second: bool) -> Callable[[int], None] | None:
+            if progress is None:
+                return None
+            report, size = progress, path.stat().st_size
+            if second:
+                return lambda done: report(size // 2 + done - done // 2)
+            return lambda done: report(done // 2)
+
+        def graphs_of_file() -> list[ox.NamedNode]:
+            seen: set[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = set()
+            for quad in quads(path, fmt, half(False)):
+                seen.add(quad.graph_name)
+            named = [g for g in seen if isinstance(g, ox.NamedNode)]
+            if len(named) < len(seen):
+                raise SourceError(
+                    f"{path} has triples in no named graph (or in a blank-node graph); name "
+                    "the graph to load the file into"
+                )
+            return sorted(named, key=lambda g: g.value)
+
+        def count_filled(into: ox.Store) -> int:
+            # A function of its own: query results must not outlive it in a traceback, because
+            # pyoxigraph refuses to drop them in another thread (the importer loads in one).
+            names = " ".join(str(name) for name in filled)
+            counted = into.query(
+                f"SELECT (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {names} }} GRAPH ?g {{ ?s ?p ?o }} }}"
+            )
+            assert isinstance(counted, ox.QuerySolutions)
+            total = next(iter(counted))["n"]
+            return 0 if total is None else int(total.value)
+
+        try:
+            if target is None:
+                # bulk_load cannot say which graphs it filled, and their old content has to go
+                # first: one parse pass for the graph names (1.6 s per 1M quads), then the load.
+                for name in graphs_of_file():
+                    refill(staged, name)
+                with path.open("rb") as raw:
+                    staged.bulk_load(
+                        counting(raw, half(True)),
+                        fmt.rdf_format,
+                        base_iri=path.resolve().as_uri(),
+                    )
+            elif fmt.supports_datasets:
+                refill(staged, target)
+                staged.bulk_extend(
+                    ox.Quad(q.subject, q.predicate, q.object, target)
+                    for q in quads(path, fmt, progress)
+                )
+            else:
+                refill(staged, target)
+                with path.open("rb") as raw:
+                    staged.bulk_load(
+                        counting(raw, progress),
+                        fmt.rdf_format,
+                        base_iri=path.resolve().as_uri(),
+                        to_graph=target,
+                    )
+            loaded = count_filled(staged)
+            if before_swap is not None:
+                before_swap(staged)
+            staged.flush()
+        except BaseException as exc:
+            # Close the staged copy now: frames in the traceback (``before_swap``'s, the
+            # caller's) would keep it open, and RocksDB locks its directory until it closes.
+            traceback.clear_frames(exc.__traceback__)
+            del staged
+            if staged_dir is not None:
+                shutil.rmtree(staged_dir, ignore_errors=True)
+            if isinstance(exc, SyntaxError):
+                raise syntax_error(path, exc) from exc
+            if isinstance(exc, OSError):
+                raise StoreError(f"cannot load {path}: {exc}") from exc
+            raise
+        if staged_dir is None or self.path is None:
+            self._store = staged
+            return loaded
+        del staged
+        stale = self.path.with_name(self.path.name + ".old")
+        shutil.rmtree(stale, ignore_errors=True)
+        # RocksDB refuses to open a directory this process still has open: close ours first.
+        self._store.flush()
+        del self._store
+        self.path.rename(stale)
+        staged_dir.rename(self.path)
+        try:
+            self._store = ox.Store(str(self.path))
+        except OSError as exc:
+            raise StoreError(
+                f"{path} was loaded into {self.path}, but reopening it failed: {exc}. If another "
+                "kg process opened the store meanwhile, it holds the new content."
+            ) from exc
+        shutil.rmtree(stale, ignore_errors=True)
+        return loaded
 
     def graphs(self) -> list[str]:
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))

@@ -1,0 +1,30 @@
+# Benchmarks (run by hand, never by the test suite). Each target only runs scripts that also
+# run directly without make; see benchmarks/README.md.
+
+PYTHON ?= .venv/bin/python
+KG ?= .venv/bin/kg
+BENCH_WORK ?= /tmp/kg-bench
+SIZES ?= 10000,100000,1000000
+# matplotlib lives in a scratch venv: it is not a dependency of the project.
+PLOT_VENV ?= $(BENCH_WORK)/venv-plot
+
+.PHONY: bench bench-10m plot
+
+bench:
+	$(PYTHON) benchmarks/build_time.py
+	$(KG) build
+	$(PYTHON) benchmarks/api_latency.py
+	$(PYTHON) benchmarks/scale.py --sizes $(SIZES) --work $(BENCH_WORK)/work
+	$(MAKE) plot
+
+# 10M triples: loading only (about 2 GB of N-Quads in $(BENCH_WORK)).
+bench-10m:
+	$(PYTHON) benchmarks/scale.py --sizes 10000000 --work $(BENCH_WORK)/work
+	$(MAKE) plot
+
+plot: $(PLOT_VENV)/bin/python
+	$(PLOT_VENV)/bin/python benchmarks/plot.py
+
+$(PLOT_VENV)/bin/python:
+	python3 -m venv $(PLOT_VENV)
+	$(PLOT_VENV)/bin/pip install -q matplotlib

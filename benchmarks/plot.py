@@ -1,0 +1,164 @@
+"""One PNG per figure of benchmarks/results/scale.json: cost against size, log-log.
+
+Run with any Python that has matplotlib; it needs nothing else (not kg, not the project's venv):
+    python3 -m venv /tmp/kg-bench/venv-plot && /tmp/kg-bench/venv-plot/bin/pip install matplotlib
+    /tmp/kg-bench/venv-plot/bin/python benchmarks/plot.py
+matplotlib is not a dependency of the project; `make bench` makes that scratch venv itself.
+Writes benchmarks/results/scale-*.png. A dotted grey line shows slope 1 (linear cost) through
+the first point of the first series, so sublinear and superlinear growth can be read off.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "results" / "scale.json"
+
+Getter = Callable[[dict[str, Any]], float | None]
+
+
+def dig(*keys: str) -> Getter:
+    def get(entry: dict[str, Any]) -> float | None:
+        value: Any = entry
+        for key in keys:
+            if not isinstance(value, dict) or key not in value:
+                return None
+            value = value[key]
+        return float(value) if isinstance(value, (int, float)) else None
+
+    return get
+
+
+FIGURES: dict[str, tuple[str, str, dict[str, Getter]]] = {
+    "load-time": (
+        "Loading: wall time per process",
+        "seconds",
+        {
+            "pyoxigraph bulk_load (floor)": dig("load", "bulk_load", "seconds"),
+            "kg import rdf --no-validate": dig("load", "import_no_validate", "seconds"),
+            "kg import rdf (validated)": dig("load", "import_validated", "seconds"),
+        },
+    ),
+    "load-memory": (
+        "Loading: peak RSS per process",
+        "MB",
+        {
+            "pyoxigraph bulk_load": dig("load", "bulk_load", "peak_rss_mb"),
+            "kg import rdf --no-validate": dig("load", "import_no_validate", "peak_rss_mb"),
+            "kg import rdf (validated)": dig("load", "import_validated", "peak_rss_mb"),
+        },
+    ),
+    "latency-memory": (
+        "REST and SPARQL latency, p50 in process, store in memory",
+        "ms",
+        {
+            name: dig("latency", "memory", key, "p50")
+            for name, key in (
+                ("/api/fundings?region=asia", "fundings_region"),
+                ("/api/fundings/summary?by=funder", "fundings_summary_funder"),
+                ("entity detail (median funder)", "entity_detail"),
+                ("/api/search?q=health", "search"),
+                ("/sparql region, containedInPlace*", "sparql_region"),
+                ("/sparql region, ck:withinPlace", "sparql_region_derived"),
+            )
+        },
+    ),
+    "latency-disk": (
+        "REST and SPARQL latency, p50 in process, store on disk",
+        "ms",
+        {
+            name: dig("latency", "disk", key, "p50")
+            for name, key in (
+                ("/api/fundings?region=asia", "fundings_region"),
+                ("/api/fundings/summary?by=funder", "fundings_summary_funder"),
+                ("entity detail (median funder)", "entity_detail"),
+                ("/api/search?q=health", "search"),
+            )
+        },
+    ),
+    "shacl": (
+        "SHACL validation (pySHACL)",
+        "seconds",
+        {
+            "whole graph": dig("shacl", "whole", "validate_seconds"),
+            "one changed named graph": dig("shacl", "one_graph", "validate_seconds"),
+        },
+    ),
+    "throughput": (
+        "HTTP throughput, 10 connections (higher is better)",
+        "requests/s",
+        {
+            'bare uvicorn "hello"': dig("throughput", "hello", "requests_per_s"),
+            "entity detail": dig("throughput", "kg", "requests_per_s"),
+        },
+    ),
+    "rdflib-endpoint": (
+        "SPARQL over HTTP, p50: rdflib-endpoint against kg",
+        "ms",
+        {
+            "region query, rdflib-endpoint": dig(
+                "rdflib_endpoint", "rdflib_endpoint", "region", "p50"
+            ),
+            "region query, kg": dig("rdflib_endpoint", "kg", "region", "p50"),
+            "entity query, rdflib-endpoint": dig(
+                "rdflib_endpoint", "rdflib_endpoint", "entity", "p50"
+            ),
+            "entity query, kg": dig("rdflib_endpoint", "kg", "entity", "p50"),
+        },
+    ),
+}
+
+
+def main() -> None:
+    results = json.loads(RESULTS.read_text())
+    sizes = sorted(results["sizes"].items(), key=lambda item: int(item[0]))
+    for name, (title, unit, series) in FIGURES.items():
+        figure, axes = plt.subplots(figsize=(7, 4.5))
+        reference = None
+        for label, get in series.items():
+            points = [
+                (entry.get("triples", int(size)), value)
+                for size, entry in sizes
+                if (value := get(entry)) is not None
+            ]
+            if not points:
+                continue
+            xs, ys = zip(*points, strict=True)
+            axes.plot(xs, ys, marker="o", label=label)
+            if reference is None and len(points) > 1 and name != "throughput":
+                reference = points[0]
+                axes.plot(
+                    [xs[0], xs[-1]],
+                    [ys[0], ys[0] * xs[-1] / xs[0]],
+                    linestyle=":",
+                    color="grey",
+                    label="linear (slope 1)",
+                )
+        if not axes.lines:
+            plt.close(figure)
+            continue
+        axes.set_xscale("log")
+        axes.set_yscale("log")
+        axes.set_xlabel("triples")
+        axes.set_ylabel(unit)
+        axes.set_title(title)
+        axes.grid(True, which="both", alpha=0.3)
+        axes.legend(fontsize=8)
+        figure.tight_layout()
+        target = RESULTS.with_name(f"scale-{name}.png")
+        figure.savefig(target, dpi=110)
+        plt.close(figure)
+        print(f"wrote {target}")
+
+
+if __name__ == "__main__":
+    main()

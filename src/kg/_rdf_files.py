@@ -1,0 +1,94 @@
+"""RDF files that ``kg import`` and the store read: format by extension, progress by bytes.
+
+Both the importer (which parses a file to validate it) and ``OxigraphStore.load_graph`` (which
+loads it) read the same files the same way; this module is what they share.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import BinaryIO, Final
+
+import pyoxigraph as ox
+
+from kg.errors import ConfigurationError, SourceError
+from kg.export import Format, get_format
+
+#: The formats a file can be imported from, by extension. Not RDF/XML or JSON-LD: RDF/XML
+#: brings DOCTYPE entity expansion, JSON-LD remote contexts, and no source we plan needs them.
+IMPORT_FORMATS: Final[dict[str, str]] = {
+    ".nt": "ntriples",
+    ".nq": "nquads",
+    ".ttl": "turtle",
+    ".trig": "trig",
+}
+
+
+def import_format(path: Path, name: str | None = None) -> Format:
+    """The format to read ``path`` in: ``name`` (a ``kg.export.FORMATS`` key) or its extension."""
+    if name is None:
+        try:
+            name = IMPORT_FORMATS[path.suffix.lower()]
+        except KeyError:
+            raise ConfigurationError(
+                f"cannot tell the RDF format of {path} from its extension; name the file "
+                f"{', '.join(IMPORT_FORMATS)} (N-Triples, N-Quads, Turtle, TriG)"
+            ) from None
+    fmt = get_format(name)
+    if fmt.name not in IMPORT_FORMATS.values():
+        raise ConfigurationError(
+            f"cannot import {fmt.name}; use one of {', '.join(IMPORT_FORMATS.values())}"
+        )
+    return fmt
+
+
+class CountingReader(io.RawIOBase):
+    """A binary file that tells ``progress`` how many bytes have been read so far.
+
+    pyoxigraph reads it in 8-64 kB chunks, so the callback costs nothing measurable (a 200 MB
+    file: 20k calls, bulk_load as fast as from the path).
+    """
+
+    def __init__(self, raw: io.BufferedIOBase, progress: Callable[[int], None] | None) -> None:
+        super().__init__()
+        self._raw = raw
+        self._progress = progress
+        self.done = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        count = self._raw.readinto(buffer)
+        self.done += count
+        if self._progress is not None:
+            self._progress(self.done)
+        return count
+
+
+def counting(raw: io.BufferedIOBase, progress: Callable[[int], None] | None) -> BinaryIO:
+    """``raw``, reporting the bytes read so far to ``progress``."""
+    return io.BufferedReader(CountingReader(raw, progress), buffer_size=1 << 16)
+
+
+def syntax_error(path: Path, exc: SyntaxError) -> SourceError:
+    """A parser's error as ``FILE:LINE:COLUMN: message``, for people and editors alike."""
+    where = f"{path}:{exc.lineno}:{exc.offset}" if exc.lineno else str(path)
+    return SourceError(f"{where}: syntax error: {exc.msg}. Fix the file and import it again.")
+
+
+def quads(
+    path: Path, fmt: Format, progress: Callable[[int], None] | None = None
+) -> Iterator[ox.Quad]:
+    """Stream the quads of ``path``; relative IRIs resolve against the file's URI.
+
+    Raises ``SyntaxError`` while iterating; ``syntax_error`` turns it into our error.
+    """
+    with path.open("rb") as raw:
+        yield from ox.parse(
+            counting(raw, progress),
+            format=fmt.rdf_format,
+            base_iri=path.resolve().as_uri(),
+        )

@@ -1,0 +1,261 @@
+"""kg import rdf: atomic graph loads, validation of what changed only, the derived region closure.
+
+Small synthetic files (about 5k triples) keep this module fast; scale is benchmarks/scale.py.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from typer.testing import CliRunner
+
+from kg._namespaces import CK, GRAPH, ID
+from kg.cli import app
+from kg.derive import DERIVED_GRAPH, materialise
+from kg.errors import ConfigurationError, DataNotConformingError, SourceError
+from kg.importer import Contract, default_graph, graph_iri, import_rdf
+from kg.settings import Settings
+from kg.stores.oxigraph import OxigraphStore
+from kg.synth import REFERENCE_GRAPH, synthesize
+
+ROOT = Path(__file__).resolve().parents[1]
+runner = CliRunner()
+
+PREFIXES = """\
+@prefix ck: <https://w3id.org/coop-kg/ontology#> .
+@prefix id: <https://w3id.org/coop-kg/id/> .
+@prefix schema: <https://schema.org/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+"""
+#: Only a ck:recipient triple: its one shape asks that the recipient be a ck:Actor, which the
+#: file does not say; whether it conforms depends on what the store knows about id:un-women.
+RECEIVES = PREFIXES + "id:some-grant ck:recipient id:un-women .\n"
+UN_WOMEN = PREFIXES + 'id:un-women a ck:UNEntity ; rdfs:label "UN Women"@en .\n'
+BROKEN = PREFIXES + 'id:a rdfs:label "unterminated .\n'
+
+
+def within(store: OxigraphStore) -> set[tuple[str, str]]:
+    quads = store.native.quads_for_pattern(None, None, None, ox.NamedNode(DERIVED_GRAPH))
+    return {(q.subject.value, q.object.value) for q in quads}
+
+
+@pytest.fixture(scope="module")
+def synth_nq(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("import") / "small.nq"
+    synthesize(path, triples=5_000, seed=3)
+    return path
+
+
+@pytest.fixture(scope="module")
+def contract() -> Contract:
+    return Contract.load(Settings(root=ROOT))
+
+
+@pytest.fixture(params=["memory", "disk"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> OxigraphStore:
+    return OxigraphStore(None if request.param == "memory" else tmp_path / "store")
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# OxigraphStore.load_graph ---------------------------------------------------------------------
+
+
+def test_quad_file_keeps_its_graphs_and_reimport_replaces(
+    store: OxigraphStore, synth_nq: Path
+) -> None:
+    loaded = store.load_graph(None, synth_nq)
+    assert loaded == store.count() > 4_900
+    assert REFERENCE_GRAPH in store.graphs()
+    assert store.load_graph(None, synth_nq) == loaded
+    assert store.count() == loaded
+
+
+def test_named_graph_gets_every_triple_and_loses_its_old_content(
+    store: OxigraphStore, synth_nq: Path, tmp_path: Path
+) -> None:
+    target = str(GRAPH["bench"])
+    assert store.load_graph(target, synth_nq) > 4_900
+    assert store.graphs() == [target]
+    assert store.load_graph(target, write(tmp_path, "one.ttl", UN_WOMEN)) == 2
+    assert store.count() == 2
+    assert store.graphs() == [target]
+
+
+def test_refusal_before_swap_leaves_the_store_unchanged(
+    store: OxigraphStore, tmp_path: Path
+) -> None:
+    target = str(GRAPH["g"])
+    store.load_graph(target, write(tmp_path, "a.ttl", UN_WOMEN))
+
+    def refuse(_staged: ox.Store) -> None:
+        raise DataNotConformingError("refused")
+
+    with pytest.raises(DataNotConformingError):
+        store.load_graph(target, write(tmp_path, "b.ttl", RECEIVES), before_swap=refuse)
+    assert f"<{CK.UNEntity}> .".encode() in store.dump("ntriples", target)
+    assert store.count() == 2
+    if store.path is not None:
+        assert not store.path.with_name("store.import").exists()
+
+
+def test_syntax_error_names_line_and_column_and_changes_nothing(
+    store: OxigraphStore, tmp_path: Path
+) -> None:
+    target = str(GRAPH["g"])
+    store.load_graph(target, write(tmp_path, "a.ttl", UN_WOMEN))
+    with pytest.raises(SourceError, match=r"broken\.ttl:5:\d+: syntax error"):
+        store.load_graph(target, write(tmp_path, "broken.ttl", BROKEN))
+    assert store.count() == 2
+
+
+def test_quads_outside_named_graphs_need_a_graph_name(store: OxigraphStore, tmp_path: Path) -> None:
+    path = write(tmp_path, "default.nq", f"<{ID.a}> <{ID.b}> <{ID.c}> .\n")
+    with pytest.raises(SourceError, match="no named graph"):
+        store.load_graph(None, path)
+    with pytest.raises(ConfigurationError, match="name the graph"):
+        store.load_graph(None, write(tmp_path, "t.ttl", UN_WOMEN))
+    assert store.load_graph(str(GRAPH["g"]), path) == 1
+
+
+def test_progress_reports_bytes_up_to_the_file_size(store: OxigraphStore, synth_nq: Path) -> None:
+    seen: list[int] = []
+    store.load_graph(None, synth_nq, progress=seen.append)
+    assert seen == sorted(seen)
+    assert seen[-1] == synth_nq.stat().st_size
+
+
+def test_readers_keep_their_snapshot_and_new_readers_see_the_new_store(
+    tmp_path: Path, synth_nq: Path
+) -> None:
+    writer = OxigraphStore(tmp_path / "store")
+    writer.load_graph(str(GRAPH["g"]), write(tmp_path, "a.ttl", UN_WOMEN))
+    writer.flush()
+    before = OxigraphStore(tmp_path / "store", read_only=True)
+    writer.load_graph(None, synth_nq)
+    writer.flush()
+    after = OxigraphStore(tmp_path / "store", read_only=True)
+    assert before.count() == 2
+    assert after.count() == writer.count() > 4_900
+
+
+# kg.derive ------------------------------------------------------------------------------------
+
+
+def test_within_place_is_the_reflexive_transitive_closure(tmp_path: Path) -> None:
+    store = OxigraphStore()
+    tree = PREFIXES + (
+        "id:bangkok schema:containedInPlace id:thailand .\n"
+        "id:thailand a schema:Country ; schema:containedInPlace id:south-eastern-asia .\n"
+        "id:south-eastern-asia schema:containedInPlace id:asia .\n"
+        "id:world a schema:Place .\n"
+    )
+    store.load_graph(str(GRAPH["places"]), write(tmp_path, "p.ttl", tree))
+    assert materialise(store.native) == 11
+    chain = ["bangkok", "thailand", "south-eastern-asia", "asia"]
+    expected = {(str(ID[a]), str(ID[b])) for i, a in enumerate(chain) for b in chain[i:]}
+    assert within(store) == expected | {(str(ID.world), str(ID.world))}
+    # Rewritten, not added to: a place that left the tree leaves the closure.
+    store.load_graph(
+        str(GRAPH["places"]), write(tmp_path, "q.ttl", PREFIXES + "id:x a schema:Place .")
+    )
+    assert materialise(store.native) == 1
+    assert within(store) == {(str(ID.x), str(ID.x))}
+
+
+def test_closure_of_a_store_without_places_is_empty() -> None:
+    store = OxigraphStore()
+    assert materialise(store.native) == 0
+
+
+# kg.importer ----------------------------------------------------------------------------------
+
+
+def test_conforming_file_is_imported_with_its_closure(
+    synth_nq: Path, contract: Contract, tmp_path: Path
+) -> None:
+    store = OxigraphStore(tmp_path / "store")
+    phases: set[str] = set()
+    result = import_rdf(
+        store, synth_nq, graph=None, contract=contract, progress=lambda p, _d, _t: phases.add(p)
+    )
+    assert result.validated
+    assert REFERENCE_GRAPH in result.graphs
+    assert result.quads == store.count() - result.derived
+    assert (str(ID.thailand), str(ID.asia)) in within(store)
+    assert phases == {"parse", "validate", "load", "derive"}
+
+
+def test_nonconforming_file_is_refused_and_the_store_unchanged(
+    store: OxigraphStore, contract: Contract, tmp_path: Path
+) -> None:
+    with pytest.raises(DataNotConformingError, match="id:some-grant, path ck:recipient"):
+        import_rdf(
+            store, write(tmp_path, "r.ttl", RECEIVES), graph=str(GRAPH["r"]), contract=contract
+        )
+    assert store.count() == 0
+
+
+def test_neighbours_in_other_graphs_count_but_replaced_content_does_not(
+    store: OxigraphStore, contract: Contract, tmp_path: Path
+) -> None:
+    # id:un-women is an actor in another graph: the recipient is fine.
+    store.load_graph(str(GRAPH["actors"]), write(tmp_path, "a.ttl", UN_WOMEN))
+    receives = write(tmp_path, "r.ttl", RECEIVES)
+    import_rdf(store, receives, graph=str(GRAPH["grants"]), contract=contract)
+    assert store.count(str(GRAPH["grants"])) == 1
+    # Loaded into the graph that said so, the file replaces that statement: refused.
+    with pytest.raises(DataNotConformingError):
+        import_rdf(store, receives, graph=str(GRAPH["actors"]), contract=contract)
+    assert store.count(str(GRAPH["actors"])) == 2
+
+
+def test_without_contract_nothing_is_checked(store: OxigraphStore, tmp_path: Path) -> None:
+    result = import_rdf(store, write(tmp_path, "r.ttl", RECEIVES), graph=str(GRAPH["r"]))
+    assert (result.quads, result.validated) == (1, False)
+
+
+def test_graph_names() -> None:
+    assert graph_iri("iati-2024") == str(GRAPH["iati-2024"])
+    assert graph_iri("https://example.org/g") == "https://example.org/g"
+    for protected in ("ontology", "shapes", "derived"):
+        with pytest.raises(ConfigurationError, match="not by imports"):
+            graph_iri(protected)
+    assert default_graph(Path("data/IATI 2024.ttl")) == str(GRAPH["iati-2024"])
+    assert default_graph(Path("x.nq")) is None
+    with pytest.raises(ConfigurationError, match="extension"):
+        default_graph(Path("x.rdf"))
+
+
+# The command ----------------------------------------------------------------------------------
+
+
+def test_cli_exit_codes(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    OxigraphStore(store).close()  # an empty store: no build needed
+    args = ["--store", str(store)]
+    actors = write(tmp_path, "actors.ttl", UN_WOMEN)
+    receives = write(tmp_path, "grants.ttl", RECEIVES)
+
+    result = runner.invoke(app, ["import", "rdf", str(receives), *args])
+    assert result.exit_code == 1, result.output
+    assert "some-grant" in result.output
+    result = runner.invoke(app, ["import", "rdf", str(actors), *args])
+    assert result.exit_code == 0, result.output
+    assert "into actors: 2 quads" in result.output
+    result = runner.invoke(app, ["import", "rdf", str(receives), "--graph", "g", *args])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(app, ["import", "rdf", str(write(tmp_path, "b.ttl", BROKEN)), *args])
+    assert result.exit_code == 2
+    assert "b.ttl:5:" in result.output
+    result = runner.invoke(app, ["import", "rdf", str(actors), "--graph", "shapes", *args])
+    assert result.exit_code == 2
+    opened = OxigraphStore(store, read_only=True)
+    assert opened.graphs() == [str(GRAPH["actors"]), str(GRAPH["g"])]  # no places: no closure
+    opened.close()

@@ -1,0 +1,285 @@
+"""The store backends (pyoxigraph, rdflib, a SPARQL server) answer alike and load atomically.
+
+The shared suite runs against each backend through the ``store`` fixture (tests/conftest.py);
+this module adds what only a comparison or a writable store can show: every named query gives
+the same answers as the default backend, terms come back in one lexical form, and
+``replace_graph`` swaps a graph whole or not at all.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import XSD
+
+from kg._namespaces import ID, REFERENCE_GRAPH
+from kg.build import BuildResult, build
+from kg.describe import bind_this
+from kg.errors import QueryError, StoreError
+from kg.queries import load_query, query_names
+from kg.settings import Settings
+from kg.sparql_guard import has_dataset_clause
+from kg.stores import open_store
+from kg.stores._terms import decimal_text, make_literal
+from kg.stores.base import AskResult, GraphResult, QueryResult, SelectResult, Store
+from kg.stores.memory import MemoryStore
+from kg.stores.oxigraph import OxigraphStore
+from kg.stores.sparql import SparqlStore, _chunks, _term
+
+EX = "https://example.org/"
+
+
+# --- every named query answers as on the default backend ----------------------------------
+
+
+@pytest.fixture(scope="module")
+def reference(built: BuildResult) -> Iterator[OxigraphStore]:
+    assert built.store is not None
+    opened = OxigraphStore(built.store, read_only=True)
+    yield opened
+    opened.close()
+
+
+def _run(store: Store, name: str) -> QueryResult:
+    text = load_query(name)
+    if name == "ld-graph":
+        return store.query(text, default_graphs=[str(REFERENCE_GRAPH)])
+    if "$this" in text:
+        return store.query(bind_this(text, str(ID["japan"])))
+    return store.query(text)
+
+
+def _answers(result: QueryResult) -> object:
+    """What must match: rows as a multiset (blank nodes anonymised), a graph up to blank node
+    renaming, or the boolean."""
+    if isinstance(result, AskResult):
+        return result.value
+    if isinstance(result, GraphResult):
+        graph = Graph()
+        for triple in result.triples:
+            graph.add(triple)
+        return graph
+    assert isinstance(result, SelectResult)
+    return result.variables, Counter(
+        tuple("_:" if isinstance(t, BNode) else t for t in row) for row in result.rows
+    )
+
+
+@pytest.mark.parametrize("name", query_names())
+def test_named_query_answers_as_on_pyoxigraph(
+    store: Store, reference: OxigraphStore, name: str
+) -> None:
+    got, expected = _answers(_run(store, name)), _answers(_run(reference, name))
+    if isinstance(expected, Graph):
+        assert isinstance(got, Graph) and isomorphic(got, expected)
+    else:
+        assert got == expected
+
+
+def test_the_union_is_our_graphs_only(store: Store, reference: OxigraphStore) -> None:
+    """Virtuoso's own default graph holds thousands of system triples; none may show."""
+    total = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    assert _answers(store.query(total)) == _answers(reference.query(total))
+    assert store.graphs() == reference.graphs()
+    assert store.count() == reference.count()
+
+
+def test_named_graphs_and_default_graphs_can_be_chosen(
+    store: Store, reference: OxigraphStore
+) -> None:
+    one = str(REFERENCE_GRAPH)
+    query = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+    for kwargs in ({"named_graphs": [one]}, {"default_graphs": [one], "named_graphs": []}):
+        assert _answers(store.query(query, **kwargs)) == _answers(reference.query(query, **kwargs))
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    assert _answers(store.query(count, default_graphs=[one])) == _answers(
+        reference.query(count, default_graphs=[one])
+    )
+
+
+def test_syntax_errors_are_query_errors(store: Store) -> None:
+    with pytest.raises(QueryError):
+        store.query("SELECT * WHERE { ?s ?p }")
+
+
+# --- loading: atomic replacement on every writable backend --------------------------------
+
+
+@pytest.fixture
+def writable(backend: str, request: pytest.FixtureRequest) -> Iterator[tuple[Store, str]]:
+    """An empty writable store of the backend and a graph name it keeps (for the SPARQL
+    server, a prefix of our own per test, so the shared data stays as it is)."""
+    prefix = f"{EX}test-{uuid.uuid4().hex[:8]}/"
+    opened: Store
+    if backend == "oxigraph":
+        opened = OxigraphStore()
+    elif backend == "memory":
+        opened = MemoryStore()
+    else:
+        base = request.getfixturevalue("virtuoso")
+        opened = SparqlStore(base + "/sparql", base + "/sparql", graph_prefix=prefix)
+    yield opened, prefix + "g"
+    opened.close()
+
+
+NT = b"""<https://example.org/a> <https://example.org/p> "one" .
+<https://example.org/a> <https://example.org/q> _:b .
+_:b <https://example.org/v> "2000000"^^<http://www.w3.org/2001/XMLSchema#decimal> .
+"""
+
+
+def test_replace_graph_swaps_the_whole_graph(writable: tuple[Store, str]) -> None:
+    store, graph = writable
+    store.replace_graph(graph, NT)
+    assert store.graphs() == [graph]
+    assert store.count(graph) == store.count() == 3
+    store.replace_graph(graph, b'<https://example.org/a> <https://example.org/p> "two" .\n')
+    result = store.query("SELECT ?o WHERE { ?s <https://example.org/p> ?o }")
+    assert isinstance(result, SelectResult) and result.rows == ((Literal("two"),),)
+    store.replace_graph(graph, b"")
+    assert store.graphs() == [] and store.count() == 0
+
+
+def test_a_load_that_fails_leaves_the_graph_as_it_was(writable: tuple[Store, str]) -> None:
+    store, graph = writable
+    store.replace_graph(graph, NT)
+    with pytest.raises(StoreError):
+        store.replace_graph(graph, NT + b'<https://example.org/c> <https://example.org/p> "x .\n')
+    assert store.count(graph) == 3
+
+
+def test_values_keep_their_type_and_blank_nodes_their_links(writable: tuple[Store, str]) -> None:
+    store, graph = writable
+    store.replace_graph(graph, NT)
+    result = store.query(
+        "SELECT ?v WHERE { ?a <https://example.org/q>/<https://example.org/v> ?v }"
+    )
+    assert isinstance(result, SelectResult)
+    assert result.rows == ((Literal("2000000", datatype=XSD.decimal),),)
+    again = Graph().parse(data=store.dump("ntriples", graph), format="nt")
+    assert isomorphic(again, Graph().parse(data=NT, format="nt"))
+
+
+def test_large_graphs_load_in_chunks_through_the_graph_store_protocol(virtuoso: str) -> None:
+    prefix = f"{EX}test-{uuid.uuid4().hex[:8]}/"
+    store = SparqlStore(
+        virtuoso + "/sparql",
+        virtuoso + "/sparql",
+        gsp_endpoint=virtuoso + "/sparql-graph-crud",
+        graph_prefix=prefix,
+    )
+    lines = [f'<{EX}s{i}> <{EX}p> _:b{i} .\n_:b{i} <{EX}v> "{i}" .\n' for i in range(3000)]
+    data = "".join(lines).encode()
+    try:
+        for path in ("update", "gsp"):
+            if path == "update":
+                store.gsp_endpoint = None  # the same store, through SPARQL Update
+            else:
+                store.gsp_endpoint = virtuoso + "/sparql-graph-crud"
+            store.replace_graph(prefix + path, data)
+            assert store.count(prefix + path) == 6000
+            # Every blank node kept its one value: a chunk never splits a node's triples.
+            linked = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s <{EX}p>/<{EX}v> ?v }}")
+            assert isinstance(linked, SelectResult)
+            assert int(linked.rows[0][0]) >= 3000  # type: ignore[arg-type]
+    finally:
+        store.close()
+
+
+# --- term conversion and helpers ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lexical", "canonical"),
+    [("1000000.0", "1000000"), ("540054.60", "540054.6"), ("-0.0", "0"), ("0.5", "0.5")],
+)
+def test_decimals_in_pyoxigraph_form(lexical: str, canonical: str) -> None:
+    assert decimal_text(lexical) == canonical
+
+
+@pytest.mark.parametrize(
+    ("binding", "term"),
+    [
+        (
+            {"type": "typed-literal", "datatype": str(XSD.boolean), "value": "1"},
+            Literal(True),
+        ),
+        (
+            {"type": "literal", "datatype": str(XSD.decimal), "value": "2000000.0"},
+            Literal("2000000", datatype=XSD.decimal),
+        ),
+        ({"type": "typed-literal", "datatype": str(XSD.string), "value": "s"}, Literal("s")),
+        ({"type": "literal", "xml:lang": "en-GB", "value": "x"}, Literal("x", lang="en-gb")),
+        ({"type": "bnode", "value": "nodeID://b10003"}, BNode("b10003")),
+        ({"type": "uri", "value": EX}, URIRef(EX)),
+    ],
+)
+def test_sparql_json_terms(binding: dict[str, str], term: object) -> None:
+    assert _term(binding) == term
+
+
+def test_a_query_with_its_own_dataset_is_left_alone() -> None:
+    assert has_dataset_clause("SELECT * FROM <urn:g> WHERE { ?s ?p ?o }")
+    assert has_dataset_clause("select * from named <urn:g> { graph ?g { ?s ?p ?o } }")
+    assert not has_dataset_clause('SELECT * WHERE { ?s ex:from "FROM" } # FROM')
+
+
+def test_lexical_forms_match_across_sources() -> None:
+    assert make_literal("1.5e3", str(XSD.double)) == Literal("1500", datatype=XSD.double)
+    assert make_literal("01", str(XSD.integer)) == Literal("1", datatype=XSD.integer)
+
+
+def test_chunks_keep_connected_blank_nodes_together() -> None:
+    triples = list(ox.parse(NT, format=ox.RdfFormat.N_TRIPLES))
+    triples += [
+        ox.Triple(ox.BlankNode(f"x{i}"), ox.NamedNode(EX + "p"), ox.BlankNode(f"x{i + 1}"))
+        for i in range(10)
+    ]
+    chunks = list(_chunks(triples, 2, 10_000))
+    assert sum(len(c) for c in chunks) == len(triples)
+    owner: dict[str, int] = {}
+    for index, chunk in enumerate(chunks):
+        for t in chunk:
+            for node in (t.subject, t.object):
+                if isinstance(node, ox.BlankNode):
+                    assert owner.setdefault(node.value, index) == index
+
+
+# --- opening stores, and loading a server with kg build ----------------------------------
+
+
+def test_open_store_specs(tmp_path: Path) -> None:
+    assert isinstance(open_store("memory", root=tmp_path), MemoryStore)
+    assert isinstance(open_store("oxigraph:memory", root=tmp_path), OxigraphStore)
+    server = open_store("sparql:http://127.0.0.1:9/sparql", root=tmp_path, read_only=True)
+    assert isinstance(server, SparqlStore) and server.update_endpoint is None
+    with pytest.raises(StoreError, match="kg build"):
+        open_store("missing", root=tmp_path, read_only=True)
+    with pytest.raises(StoreError, match=r"127\.0\.0\.1:9"):
+        server.graphs()  # nothing listens there: the message names the URL to check
+    with pytest.raises(StoreError, match="read-only"):
+        server.replace_graph(str(REFERENCE_GRAPH), b"")
+    assert Settings(store="sparql:http://x/sparql").store_path() is None
+
+
+def test_build_loads_a_sparql_server(virtuoso: str, settings: Settings) -> None:
+    """``kg build --store sparql:...`` writes every shipped graph to the server (the same
+    content the session's server already holds)."""
+    server = settings.model_copy(
+        update={"store": f"sparql:{virtuoso}/sparql", "sparql_update_url": f"{virtuoso}/sparql"}
+    )
+    result = build(server)
+    assert result.store is None and not result.skipped
+    reader = SparqlStore(f"{virtuoso}/sparql")
+    try:
+        for graph, triples in result.quads_per_graph.items():
+            assert reader.count(graph) == triples, graph
+    finally:
+        reader.close()
