@@ -574,8 +574,11 @@ def measure(size: int, args: argparse.Namespace) -> dict[str, Any]:
     print("  (b) latency in process", flush=True)
     out["latency"] = {
         "memory": asyncio.run(in_process(store_path, True, urls, args.runs, args.budget)),
-        "disk": asyncio.run(in_process(store_path, False, urls, args.runs, args.budget)),
     }
+    if size <= args.disk_max:
+        out["latency"]["disk"] = asyncio.run(
+            in_process(store_path, False, urls, args.runs, args.budget)
+        )
     print("  (c) HTTP throughput of entity detail", flush=True)
     out["throughput"] = throughput(store_path, urls["entity_detail"], args.seconds)
     print("  (d) SHACL", flush=True)
@@ -615,6 +618,9 @@ def main() -> None:
         type=int,
         default=1_000_000,
         help="largest size for (b)-(e); larger sizes measure loading only",
+    )
+    parser.add_argument(
+        "--disk-max", type=int, default=1_000_000, help="largest size served from disk in (b)"
     )
     parser.add_argument("--whole-shacl-max", type=int, default=100_000)
     parser.add_argument("--endpoint-max", type=int, default=100_000)
