@@ -58,7 +58,7 @@ def _errors() -> Iterator[None]:
         yield
     except KGError as exc:
         err.print("[bold red]error:[/]", end=" ")
-        err.print(str(exc), markup=False, highlight=False, soft_wrap=True)
+        err.print(str(exc), markup=False, highlight=False, emoji=False, soft_wrap=True)
         raise typer.Exit(exc.exit_code) from None
 
 
