@@ -21,6 +21,7 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
 from kg._namespaces import BASE
+from kg._no_fetch import FetchRefusedError
 from kg.errors import (
     AmbiguousNameError,
     ConfigurationError,
@@ -43,6 +44,7 @@ log = logging.getLogger(__name__)
 #: Library errors by class (most specific first): status, type slug, title.
 _KG_ERRORS: Final[tuple[tuple[type[KGError], int, str, str], ...]] = (
     (RefusedQueryError, 400, "query-refused", "Query refused: this endpoint is read-only"),
+    (FetchRefusedError, 400, "fetch-refused", "Refused: nothing is fetched on a request's behalf"),
     (QueryError, 400, "query-error", "Malformed or unanswerable SPARQL query"),
     (ConfigurationError, 400, "bad-parameter", "Unusable parameter"),
     (NotFoundError, 404, "not-found", "No such entity"),

@@ -4,4 +4,9 @@ The command line lives in `kg.cli` (installed as `kg`); the HTTP API is the sepa
 package, which imports this one.
 """
 
+from kg import _no_fetch
+
 __version__ = "0.1.0"
+
+# Before anything else imports rdflib: no fetching while parsing or querying (kg._no_fetch).
+_no_fetch.install()

@@ -4,10 +4,11 @@ rdflib is two orders of magnitude slower than pyoxigraph (shared/MEASURED.md), s
 is not for serving; it exists so that the same test suite can check our answers against a second,
 independent SPARQL engine on small data.
 
-Two rdflib behaviours are switched off or worked around here. rdflib fetches the IRI of a
-``FROM`` clause from the web (or reads a ``file:`` IRI) unless ``SPARQL_LOAD_GRAPHS`` is false;
-with it false, ``FROM <g>`` reads graph ``g`` of the dataset, as the other backends do. And
-rdflib's SPARQL Update is not atomic across operations (and ``Dataset.update`` raised
+Two rdflib behaviours are switched off or worked around. rdflib fetches the IRI of a ``FROM``
+clause from the web (or reads a ``file:`` IRI) unless ``SPARQL_LOAD_GRAPHS`` is false, and runs
+``SERVICE``; ``kg._no_fetch`` switches both off for the whole process when ``kg`` is imported, so
+``FROM <g>`` reads graph ``g`` of the dataset (empty if there is none), as the other backends do.
+And rdflib's SPARQL Update is not atomic across operations (and ``Dataset.update`` raised
 ``ValueError`` in 7.6), so the store never uses it: graphs are changed directly, under a lock.
 """
 
@@ -29,13 +30,12 @@ from rdflib.paths import Path as PropertyPath
 from rdflib.plugins.sparql.sparql import AlreadyBound, QueryContext
 
 from kg._namespaces import PREFIXES
+from kg._no_fetch import check_query
 from kg.errors import QueryError, StoreError
 from kg.export import get_format
 from kg.stores._terms import canonical
 from kg.stores.base import AskResult, GraphResult, QueryResult, SelectResult, Term, with_values
 from kg.stores.oxigraph import OxigraphStore, to_oxigraph, to_rdflib
-
-rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
 
 Quad = tuple[Term, URIRef, Term, Graph]
 Pattern = tuple[Any, Any, Any]
@@ -163,6 +163,7 @@ class MemoryStore:
         named_graphs: Sequence[str] | None = None,
         bindings: Mapping[str, Term] | None = None,
     ) -> QueryResult:
+        check_query(sparql)
         if bindings:
             sparql = with_values(sparql, bindings)
         with self._lock, warnings.catch_warnings():

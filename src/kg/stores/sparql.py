@@ -41,9 +41,9 @@ import pyoxigraph as ox
 from rdflib import BNode, URIRef
 
 from kg._namespaces import GRAPH, PREFIXES
+from kg._no_fetch import check_query, restrict_dataset
 from kg.errors import ConfigurationError, QueryError, StoreError
 from kg.export import get_format
-from kg.sparql_guard import has_dataset_clause, inspect
 from kg.stores._terms import decimal_text, make_literal
 from kg.stores.base import (
     AskResult,
@@ -146,11 +146,18 @@ class SparqlStore:
         named_graphs: Sequence[str] | None = None,
         bindings: Mapping[str, Term] | None = None,
     ) -> QueryResult:
+        # Refused before the server sees them: SERVICE, LOAD and updates, and Virtuoso's
+        # pragmas and bif: functions, which fetch (DEFINE get:soft, bif:http_get). The server
+        # is named only graphs we hold, in FROM clauses as in protocol parameters: a FROM
+        # naming Virtuoso's system graphs would otherwise read them (kg._no_fetch).
+        form = check_query(sparql)
         if bindings:
             sparql = with_values(sparql, bindings)
-        form = inspect(sparql).form
+        sparql, own_dataset = restrict_dataset(
+            sparql, self._our_graphs(), empty=NO_GRAPH, prefixes=PREFIXES
+        )
         params: list[tuple[str, str]] = []
-        if default_graphs is not None or named_graphs is not None or not has_dataset_clause(sparql):
+        if default_graphs is not None or named_graphs is not None or not own_dataset:
             params = self._dataset(default_graphs, named_graphs)
         if form in {"SELECT", "ASK"}:
             accept = RESULTS_JSON
@@ -177,15 +184,16 @@ class SparqlStore:
         read: a staging graph half loaded by another process, someone else's new graph.
         Virtuoso 7.2.5 loses rows of property paths either way (docs/virtuoso.md).
         """
-        ours = None
-        if default_graphs is None or named_graphs is None:
-            ours = [g for g in self._all_graphs() if g.startswith(self.graph_prefix)]
-        default = ours if default_graphs is None else list(default_graphs)
-        named = ours if named_graphs is None else list(named_graphs)
+        ours = self._our_graphs()
+        default = ours if default_graphs is None else [g for g in default_graphs if g in ours]
+        named = ours if named_graphs is None else [g for g in named_graphs if g in ours]
         # A part left out would mean "the server's default", not "empty": name a graph nobody has.
         return [("default-graph-uri", g) for g in default or [NO_GRAPH]] + [
             ("named-graph-uri", g) for g in named or [NO_GRAPH]
         ]
+
+    def _our_graphs(self) -> list[str]:
+        return [g for g in self._all_graphs() if g.startswith(self.graph_prefix)]
 
     def _all_graphs(self) -> list[str]:
         """Every graph the server has (ours and others), listed again after a few seconds."""
