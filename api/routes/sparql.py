@@ -25,6 +25,7 @@ from api.deps import QueryPoolDep, SettingsDep, StoreDep
 from api.negotiation import Offer, negotiate
 from api.problems import Problem, problem_responses
 from kg import sparql_guard
+from kg._no_fetch import check_query
 from kg.results import serialize
 from kg.settings import Settings
 from kg.stores.base import AskResult, GraphResult, QueryResult, SelectResult, Store
@@ -421,7 +422,7 @@ def _answer(
             f"{QUERY_MEDIA_TYPE} body. GET /sparql with no parameters describes the service.",
         )
     sparql = params.queries[0]
-    form = sparql_guard.check(sparql)
+    form = check_query(sparql)  # also Virtuoso's pragmas and bif: functions, which fetch
     accept = request.headers.get("accept")
     what = f"a {form} result" if form else "this query"
     if form is not None:  # answer 406 before spending engine time
