@@ -16,6 +16,8 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 
 from kg._namespaces import PREFIXES
+from kg._no_fetch import check_query
+from kg.sparql_guard import has_dataset_clause
 from kg.errors import ConfigurationError, QueryError, SourceError, StoreError
 from kg.export import get_format
 from kg.stores.base import (
@@ -111,6 +113,7 @@ class OxigraphStore:
         named_graphs: Sequence[str] | None = None,
         bindings: Mapping[str, Term] | None = None,
     ) -> QueryResult:
+        check_query(sparql)  # pyoxigraph runs SERVICE itself (kg._no_fetch)
         default = None if default_graphs is None else [ox.NamedNode(g) for g in default_graphs]
         named = None if named_graphs is None else [ox.NamedNode(g) for g in named_graphs]
         if bindings:
@@ -119,7 +122,8 @@ class OxigraphStore:
             result = self._store.query(
                 sparql,
                 prefixes=PREFIXES,
-                use_default_graph_as_union=default is None,
+                # The union option would override the query's own FROM (measured, 0.5.13).
+                use_default_graph_as_union=default is None and not has_dataset_clause(sparql),
                 default_graph=default,  # type: ignore[arg-type]
                 named_graphs=named,  # type: ignore[arg-type]
             )
@@ -140,7 +144,8 @@ class OxigraphStore:
             return GraphResult(triples)
         except SyntaxError as exc:
             raise QueryError(f"SPARQL syntax error: {exc}") from exc
-        except (OSError, ValueError, TypeError) as exc:
+        except (OSError, ValueError, TypeError, RuntimeError) as exc:
+            # RuntimeError: evaluation failures, such as an unsupported function.
             raise QueryError(f"the query could not be evaluated: {exc}") from exc
 
     def replace_graph(self, graph: str, ntriples: bytes) -> None:
