@@ -126,8 +126,11 @@ _PARAMETERS: Final[list[dict[str, Any]]] = [
         "name": "format",
         "in": "query",
         "required": False,
-        "description": "Overrides Accept: a short name or a media type.",
-        "schema": {"type": "string", "enum": FORMAT_NAMES},
+        # No enum: aliases (ttl, srj, ...), media types and an empty value are accepted too.
+        "description": "Overrides Accept: a short name ("
+        + ", ".join(FORMAT_NAMES)
+        + "), an alias such as ttl, or a media type; empty means Accept decides.",
+        "schema": {"type": "string"},
         "examples": {"csv": {"value": "csv"}, "turtle": {"value": "turtle"}},
     },
 ]
