@@ -17,9 +17,9 @@ from rdflib.namespace import XSD
 
 from kg._namespaces import PREFIXES
 from kg._no_fetch import check_query
-from kg.sparql_guard import has_dataset_clause
 from kg.errors import ConfigurationError, QueryError, SourceError, StoreError
 from kg.export import get_format
+from kg.sparql_guard import has_dataset_clause
 from kg.stores.base import (
     AskResult,
     GraphResult,
