@@ -10,7 +10,7 @@ from fastapi import FastAPI
 
 import kg
 from api import problems
-from api.routes import exports, health, linked_data, pages, rest, sparql
+from api.routes import exports, graphs, health, linked_data, pages, rest, sparql
 from kg.settings import Settings
 from kg.stores import open_configured
 from kg.stores.base import Store
@@ -33,6 +33,10 @@ def open_store(settings: Settings) -> Store:
     """Open the store the settings name, read-only; building it is the caller's job (``kg
     serve`` builds an on-disk store; a sparql: store is loaded by whoever runs the server)."""
     path = settings.store_path()
+    if path is not None:
+        from kg.backup import recover_swap
+
+        recover_swap(path)  # a store swap cut short by a crash: the previous store is whole
     if settings.serve_from_memory and path is not None and path.is_dir():
         return OxigraphStore.in_memory_copy(path)
     return open_configured(settings, read_only=True)  # says so when there is no store yet
@@ -79,4 +83,9 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.include_router(linked_data.router)
     app.include_router(exports.router)
     app.include_router(health.router)
+    # Curators' writes (Graph Store Protocol, SPARQL Update), with a bearer token.
+    app.include_router(graphs.router)
+    if not hasattr(app.state, "data_changed"):
+        # Called after every committed write; whoever keeps copies of the data replaces this.
+        app.state.data_changed = lambda: None
     return app

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -77,6 +77,42 @@ class Settings(BaseSettings):
         "accepts; larger ones get 413 before anything is parsed.",
     )
 
+    write_token: SecretStr | None = Field(
+        default=None,
+        description="Bearer token that curators send to write (Graph Store Protocol PUT/POST/"
+        "DELETE on /graphs, POST /sparql/update). Unset: writes are disabled. Use at least 32 "
+        "random characters, e.g. `python -c 'import secrets; print(secrets.token_urlsafe(32))'`.",
+        repr=False,
+    )
+    max_upload_bytes: int = Field(
+        default=50_000_000,
+        ge=1,
+        description="Largest Graph Store Protocol body or SPARQL Update (bytes) a write accepts; "
+        "larger ones get 413 before anything is parsed.",
+    )
+    backup_dir: Path | None = Field(
+        default=None,
+        description="Where the state before each write is kept (relative to root). Default: "
+        "beside an on-disk store (<store>.backups), else .kg/backups.",
+    )
+    backup_keep: int = Field(
+        default=10,
+        ge=0,
+        description="How many pre-write backups to keep; older ones are deleted. 0 keeps none.",
+    )
+
+    @field_validator("write_token")
+    @classmethod
+    def _long_enough(cls, token: SecretStr | None) -> SecretStr | None:
+        # A short token can be guessed over the network; an empty one means "unset".
+        if token is None or not token.get_secret_value():
+            return None
+        if len(token.get_secret_value()) < 16:
+            raise ValueError(
+                "KG_WRITE_TOKEN must be at least 16 characters (32 random ones advised)"
+            )
+        return token
+
     @property
     def ontology_dir(self) -> Path:
         return self.root / "ontology"
@@ -98,3 +134,12 @@ class Settings(BaseSettings):
             return None
         path = Path(spec)
         return path if path.is_absolute() else self.root / path
+
+    def backups_path(self) -> Path:
+        """Where pre-write backups go (``backup_dir``, or beside an on-disk store)."""
+        if self.backup_dir is not None:
+            return self.backup_dir if self.backup_dir.is_absolute() else self.root / self.backup_dir
+        store = self.store_path()
+        if store is not None:
+            return store.with_name(store.name + ".backups")
+        return self.root / ".kg" / "backups"

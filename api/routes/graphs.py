@@ -1,0 +1,414 @@
+"""Curators' writes: the Graph Store Protocol on ``/graphs`` and SPARQL Update on ``/sparql/update``.
+
+Reading a graph (``GET /graphs``) is public; every write needs ``Authorization: Bearer
+<KG_WRITE_TOKEN>``, and with no token configured writes are off. The work itself (validation,
+backup, atomic commit) is ``kg.writes``; this module reads bodies under a size cap, parses
+uploads (``kg.uploads``), maps their errors to problems, and makes the server answer from the new
+state once a write has committed.
+"""
+
+from __future__ import annotations
+
+import hmac
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
+from typing import Annotated, Any, Final, cast
+from urllib.parse import parse_qsl
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
+
+from api.deps import SettingsDep, StoreDep
+from api.negotiation import negotiate
+from api.problems import Problem, problem_responses
+from api.routes.sparql import GRAPH_OFFERS
+from kg.errors import KGError
+from kg.export import get_format
+from kg.settings import Settings
+from kg.stores.oxigraph import OxigraphStore
+from kg.uploads import UnsupportedMediaTypeError, UploadError, parse_upload, upload_format
+from kg.writes import (
+    GraphNotFoundError,
+    ReservedGraphError,
+    UpdateSyntaxError,
+    WriteError,
+    WriteNotConformingError,
+    Writer,
+    WriteResult,
+    check_graph,
+)
+
+router = APIRouter(tags=["Writes"])
+
+#: A graph is read as triples: the formats of one graph, Turtle first.
+READ_OFFERS: Final = tuple(
+    o for o in GRAPH_OFFERS if o.name in {"turtle", "ntriples", "jsonld", "rdfxml"}
+)
+UPDATE_MEDIA_TYPE: Final = "application/sparql-update"
+FORM_MEDIA_TYPE: Final = "application/x-www-form-urlencoded"
+_WRITER_LOCK: Final = threading.Lock()
+
+GraphParam = Annotated[
+    str,
+    Query(
+        description="The graph's full IRI.",
+        examples=["https://w3id.org/coop-kg/graph/japan-unodc-2024-2026"],
+    ),
+]
+
+
+# --- authentication -----------------------------------------------------------------------
+
+
+def require_writer(request: Request, settings: SettingsDep) -> Writer:
+    """The writer, once the request has shown the configured bearer token."""
+    token = settings.write_token
+    if token is None:
+        raise Problem(
+            403,
+            "Writes are disabled on this server: no write token is configured. An operator "
+            "enables them by setting KG_WRITE_TOKEN (at least 16 characters) and restarting.",
+            type_="writes-disabled",
+            title="Writes are disabled",
+        )
+    scheme, _, credentials = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not credentials.strip():
+        raise Problem(
+            401,
+            "Writing needs the curators' token: send `Authorization: Bearer <token>`.",
+            type_="unauthorized",
+            title="Authentication required",
+            headers={"WWW-Authenticate": 'Bearer realm="coop-kg"'},
+        )
+    # Constant time, on bytes: compare_digest refuses non-ASCII str.
+    if not hmac.compare_digest(
+        credentials.strip().encode("utf-8"), token.get_secret_value().encode("utf-8")
+    ):
+        raise Problem(403, "This token may not write here.", type_="forbidden", title="Wrong token")
+    state = request.app.state
+    with _WRITER_LOCK:
+        writer = getattr(state, "writer", None)
+        if writer is None:
+            writer = state.writer = Writer(settings)
+    return cast(Writer, writer)
+
+
+WriterDep = Annotated[Writer, Depends(require_writer)]
+
+
+# --- responses ----------------------------------------------------------------------------
+
+
+class GraphCount(BaseModel):
+    name: str = Field(examples=["https://w3id.org/coop-kg/graph/curated-2025"])
+    triples: int = Field(examples=[1200])
+
+
+class Finding(BaseModel):
+    """One SHACL result, as in the report of a refused write."""
+
+    focus: str
+    path: str | None
+    message: str
+    severity: str
+    shape: str
+    value: str | None
+
+
+class WriteSummary(BaseModel):
+    """What a write did."""
+
+    operation: str = Field(examples=["put"])
+    changed: list[GraphCount] = Field(
+        description="Graphs whose content changed, with their triples now; the derived graph "
+        "appears when the write changed places or containment. Empty: nothing to change."
+    )
+    created: bool = Field(description="The graph named in the request held nothing before.")
+    warnings: list[Finding] = Field(
+        description="Recommendations (sh:Warning) the written data does not follow."
+    )
+    backup: str | None = Field(
+        description="Name of the backup of the state before the write (`kg restore` takes it)."
+    )
+    seconds: dict[str, float] = Field(description="Time per phase.")
+
+
+class GraphList(BaseModel):
+    graphs: list[GraphCount]
+
+
+WRITE_RESPONSES: Final = problem_responses(400, 401, 403, 404, 413, 415, 422, 503)
+
+
+# --- routes -------------------------------------------------------------------------------
+
+
+@router.get(
+    "/graphs",
+    summary="Read a named graph (Graph Store Protocol GET), or list the graphs",
+    description="With `graph`, that graph's triples in the format `Accept` asks for (Turtle "
+    "by default); without it, every named graph and its size, as JSON. Public.",
+    responses={
+        200: {"content": {o.media_type: {} for o in READ_OFFERS}},
+        **problem_responses(404, 406),
+    },
+    response_model=None,
+)
+def read_graph(
+    request: Request,
+    store: StoreDep,
+    graph: Annotated[str | None, Query(description="The graph's full IRI.")] = None,
+    format: Annotated[str | None, Query(description="Overrides Accept.")] = None,
+) -> Response:
+    graphs = store.graphs()
+    if graph is None:
+        listing = GraphList(graphs=[GraphCount(name=g, triples=store.count(g)) for g in graphs])
+        return Response(listing.model_dump_json(), media_type="application/json")
+    if graph not in graphs:
+        raise Problem(
+            404,
+            f"The store holds no graph {graph}; GET /graphs lists the ones it has.",
+            type_="not-found",
+            title="No such graph",
+        )
+    offer = negotiate(
+        request.headers.get("accept"), READ_OFFERS, [format] if format else [], what="a graph"
+    )
+    body = store.dump(get_format(offer.name).name, graph)
+    return Response(body, media_type=offer.media_type, headers={"Vary": "Accept"})
+
+
+@router.put(
+    "/graphs",
+    summary="Replace a named graph (Graph Store Protocol PUT)",
+    description="The body (Turtle, N-Triples, RDF/XML or JSON-LD) becomes the graph's whole "
+    "content, if the resulting data conforms to the shapes. 201 when the graph is new. Needs "
+    "the bearer token.",
+    response_model=WriteSummary,
+    responses=WRITE_RESPONSES,
+)
+async def put_graph(
+    request: Request, writer: WriterDep, store: StoreDep, graph: GraphParam
+) -> Response:
+    return await _graph_write(request, writer, store, graph, "put")
+
+
+@router.post(
+    "/graphs",
+    summary="Add triples to a named graph (Graph Store Protocol POST)",
+    description="The body's triples are merged into the graph, if the resulting data conforms "
+    "to the shapes. Needs the bearer token.",
+    response_model=WriteSummary,
+    responses=WRITE_RESPONSES,
+)
+async def post_graph(
+    request: Request, writer: WriterDep, store: StoreDep, graph: GraphParam
+) -> Response:
+    return await _graph_write(request, writer, store, graph, "post")
+
+
+@router.delete(
+    "/graphs",
+    summary="Remove a named graph (Graph Store Protocol DELETE)",
+    description="If the data without it still conforms to the shapes. Needs the bearer token.",
+    response_model=WriteSummary,
+    responses=WRITE_RESPONSES,
+)
+def delete_graph(
+    request: Request, writer: WriterDep, store: StoreDep, graph: GraphParam
+) -> Response:
+    with _mapped():
+        result = writer.delete(store, graph)
+    return _committed(request, result)
+
+
+@router.post(
+    "/sparql/update",
+    summary="SPARQL 1.1 Update",
+    description="An update as `application/sparql-update` or as the form field `update`. All "
+    "its operations apply or none; the result must conform to the shapes. Write into named "
+    "graphs (`GRAPH`, `WITH`); `LOAD` and `SERVICE` are refused. Needs the bearer token.",
+    response_model=WriteSummary,
+    responses=WRITE_RESPONSES,
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                UPDATE_MEDIA_TYPE: {"schema": {"type": "string"}},
+                FORM_MEDIA_TYPE: {
+                    "schema": {"type": "object", "properties": {"update": {"type": "string"}}}
+                },
+            }
+        }
+    },
+)
+async def sparql_update(request: Request, writer: WriterDep, store: StoreDep) -> Response:
+    body = await _body(request)
+    media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if media == UPDATE_MEDIA_TYPE:
+        text = _utf8(body)
+    elif media == FORM_MEDIA_TYPE:
+        fields = parse_qsl(_utf8(body), keep_blank_values=True)
+        updates = [v for k, v in fields if k == "update"]
+        others = sorted({k for k, _ in fields if k != "update"})
+        if others:
+            raise Problem(
+                400,
+                f"Unsupported parameter(s) {', '.join(others)}: name graphs inside the update "
+                "(GRAPH, WITH, USING).",
+                type_="bad-parameter",
+                title="Unusable parameter",
+            )
+        if len(updates) != 1:
+            raise Problem(
+                400,
+                f"Send exactly one update= field (got {len(updates)}).",
+                type_="invalid-request",
+                title="Invalid request",
+            )
+        text = updates[0]
+    else:
+        raise Problem(
+            415,
+            f"Send the update as {UPDATE_MEDIA_TYPE} or as the form field update= "
+            f"({FORM_MEDIA_TYPE}).",
+        )
+    with _mapped():
+        result = await run_in_threadpool(writer.update, store, text)
+    return _committed(request, result)
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+async def _graph_write(
+    request: Request, writer: Writer, store: Any, graph: str, operation: str
+) -> Response:
+    with _mapped():
+        check_graph(graph)
+        fmt = upload_format(request.headers.get("content-type"))
+    body = await _body(request)
+
+    def work() -> WriteResult:
+        triples = parse_upload(body, fmt, base_iri=graph)
+        if operation == "put":
+            return writer.put(store, graph, triples)
+        return writer.post(store, graph, triples)
+
+    with _mapped():
+        result = await run_in_threadpool(work)
+    return _committed(request, result)
+
+
+async def _body(request: Request) -> bytes:
+    """The body, refused with 413 as soon as it passes ``max_upload_bytes`` (Content-Length
+    is checked first, then the stream itself, for clients that omit or misstate it)."""
+    limit = cast(Settings, request.app.state.settings).max_upload_bytes
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise _too_large(int(declared), limit)
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise _too_large(size, limit)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _too_large(size: int, limit: int) -> Problem:
+    return Problem(
+        413,
+        f"The body has at least {size} bytes; writes accept at most {limit} "
+        "(KG_MAX_UPLOAD_BYTES). Split the data over several POSTs, or load it on the host "
+        "with `kg import rdf`.",
+        type_="upload-too-large",
+        title="Upload too large",
+    )
+
+
+def _utf8(body: bytes) -> str:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise Problem(400, f"The body is not UTF-8: {exc}.", type_="invalid-request") from exc
+
+
+@contextmanager
+def _mapped() -> Iterator[None]:
+    """Our write errors as problems; other library errors go to the app's one handler."""
+    try:
+        yield
+    except KGError as exc:
+        problem = _problem(exc)
+        if problem is None:
+            raise
+        raise problem from exc
+
+
+def _problem(exc: KGError) -> Problem | None:
+    if isinstance(exc, UnsupportedMediaTypeError):
+        return Problem(415, str(exc))
+    if isinstance(exc, UploadError | UpdateSyntaxError):
+        where = {"line": exc.line, "column": exc.column} if exc.line is not None else {}
+        return Problem(
+            400, str(exc), type_="syntax-error", title="The data does not parse", **where
+        )
+    if isinstance(exc, ReservedGraphError):
+        return Problem(403, str(exc), type_="reserved-graph", title="Reserved graph")
+    if isinstance(exc, WriteError):
+        return Problem(400, str(exc), type_="write-refused", title="Write refused")
+    if isinstance(exc, GraphNotFoundError):
+        return Problem(404, str(exc), type_="not-found", title="No such graph")
+    if isinstance(exc, WriteNotConformingError):
+        return Problem(
+            422,
+            f"The data after this write would not conform to the shapes ({len(exc.violations)} "
+            "new violation(s)); nothing was written. Each result names the node, the property "
+            "and what the shape asks for.",
+            type_="data-not-conforming",
+            title="The data does not conform",
+            results=[asdict(v) for v in exc.violations],
+        )
+    return None
+
+
+def _committed(request: Request, result: WriteResult) -> Response:
+    """Serve the new state, tell whoever listens (``app.state.data_changed``), and answer."""
+    state = request.app.state
+    settings = cast(Settings, state.settings)
+    if result.changed:
+        path = settings.store_path()
+        if path is not None:
+            # The writer wrote the store on disk; this server answers from a copy of it (or
+            # a read-only handle, which sees the state it was opened on): replace that.
+            state.store = (
+                result.snapshot
+                if settings.serve_from_memory and result.snapshot is not None
+                else OxigraphStore(path, read_only=True)
+            )
+        _forget_graph_list(state.store)
+        state.data_changed()
+    summary = WriteSummary(
+        operation=result.operation,
+        changed=[GraphCount(name=g, triples=result.triples[g]) for g in result.changed],
+        created=result.created,
+        warnings=[Finding(**asdict(v)) for v in result.warnings],
+        backup=result.backup.name if result.backup is not None else None,
+        seconds=result.seconds,
+    )
+    status = 201 if result.created and result.changed else 200
+    return Response(summary.model_dump_json(), status_code=status, media_type="application/json")
+
+
+def _forget_graph_list(store: object) -> None:
+    """A SPARQL-server store lists its graphs every few seconds; a write through another
+    connection (ours) must not wait for that to show a new graph."""
+    lock = getattr(store, "_graphs_lock", None)
+    if lock is not None:
+        with lock:
+            store._graphs = None  # type: ignore[attr-defined]
