@@ -1,16 +1,19 @@
-"""Dependencies shared by the routers: the settings, the open store, the query worker pool.
+"""Dependencies shared by the routers: the settings, the open store, the query runner and the
+per-client query budget.
 
-``create_app`` puts them on ``app.state`` once (the store in the lifespan); routes ask for them
-with these ``Annotated`` aliases, and tests can swap them with ``app.dependency_overrides``.
+``create_app`` puts them on ``app.state`` once (the store and the runner in the lifespan);
+routes ask for them with these ``Annotated`` aliases, and tests can swap them with
+``app.dependency_overrides``.
 """
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
-from typing import Annotated, cast
+from typing import Annotated, Any, cast
 
 from fastapi import Depends, Request
 
+from api.query_runner import QueryRunner
+from api.ratelimit import QueryBudget
 from kg.errors import StoreError
 from kg.settings import Settings
 from kg.stores.base import Store
@@ -30,10 +33,16 @@ def get_store(request: Request) -> Store:
     return cast(Store, store)
 
 
-def get_query_pool(request: Request) -> ThreadPoolExecutor:
-    return cast(ThreadPoolExecutor, request.app.state.query_pool)
+def get_query_runner(request: Request) -> QueryRunner[Any, Any]:
+    get_store(request)  # the same message when the lifespan has not run
+    return cast(QueryRunner[Any, Any], request.app.state.query_runner)
+
+
+def get_query_budget(request: Request) -> QueryBudget:
+    return cast(QueryBudget, request.app.state.query_budget)
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 StoreDep = Annotated[Store, Depends(get_store)]
-QueryPoolDep = Annotated[ThreadPoolExecutor, Depends(get_query_pool)]
+QueryRunnerDep = Annotated[QueryRunner[Any, Any], Depends(get_query_runner)]
+QueryBudgetDep = Annotated[QueryBudget, Depends(get_query_budget)]

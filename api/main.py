@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 
 import kg
 from api import problems
+from api.query_runner import QueryRunner
+from api.ratelimit import QueryBudget, trusted_networks
 from api.routes import exports, graphs, health, linked_data, pages, rest, sparql
+from kg.errors import ConfigurationError
 from kg.settings import Settings
 from kg.stores import open_configured
 from kg.stores.base import Store
@@ -52,17 +55,25 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         opened = store if store is not None else open_store(settings)
-        # Queries run here, not in the request thread, so that a request can stop waiting
-        # after settings.query_timeout (see routes/sparql.py). The pool is bounded: a query
-        # that overran keeps its worker until it ends, so a burst of runaway queries makes
-        # later ones queue and time out instead of piling up threads.
-        pool = ThreadPoolExecutor(thread_name_prefix="kg-query")
+        # User SPARQL runs in worker processes that the deadline kills (api/query_runner.py);
+        # they open a store served from disk themselves and load a snapshot of any other.
+        on_disk = store is None and not settings.serve_from_memory
         app.state.store = opened
-        app.state.query_pool = pool
+        runner: QueryRunner[Any, Any] = QueryRunner(
+            lambda: app.state.store,
+            timeout=settings.query_timeout,
+            workers=settings.query_workers,
+            on_disk=opened.path if on_disk and isinstance(opened, OxigraphStore) else None,
+        )
+        app.state.query_runner = runner
+        await runner.start()
+        # The writes call this after every commit; workers then reload before their next query.
+        app.state.data_changed = runner.data_changed
         try:
             yield
         finally:
-            pool.shutdown(wait=False, cancel_futures=True)
+            runner.close()
+            app.state.data_changed = lambda: None
             app.state.store = None
             if store is None:
                 opened.close()
@@ -75,6 +86,13 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     )
     app.state.settings = settings
     app.state.store = None
+    # Called after every committed write; the lifespan makes it reload the query workers.
+    app.state.data_changed = lambda: None
+    try:
+        app.state.trusted_proxies = trusted_networks(settings.trusted_proxies)
+    except ValueError as exc:
+        raise ConfigurationError(f"KG_TRUSTED_PROXIES: {exc}") from exc
+    app.state.query_budget = QueryBudget(settings.client_query_seconds)
     problems.install(app)
     app.include_router(sparql.router)
     # The REST API (/api/...), entity pages (/id/...), exports and /health are included here.

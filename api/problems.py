@@ -30,6 +30,7 @@ from kg.errors import (
     NameResolutionError,
     NotFoundError,
     QueryError,
+    QueryTimeoutError,
     SourceError,
     StoreError,
     UnknownNameError,
@@ -46,6 +47,7 @@ _KG_ERRORS: Final[tuple[tuple[type[KGError], int, str, str], ...]] = (
     (RefusedQueryError, 400, "query-refused", "Query refused: this endpoint is read-only"),
     (FetchRefusedError, 400, "fetch-refused", "Refused: nothing is fetched on a request's behalf"),
     (QueryError, 400, "query-error", "Malformed or unanswerable SPARQL query"),
+    (QueryTimeoutError, 503, "query-timeout", "Query timed out"),
     (ConfigurationError, 400, "bad-parameter", "Unusable parameter"),
     (NotFoundError, 404, "not-found", "No such entity"),
     (AmbiguousNameError, 400, "ambiguous-name", "The name fits several entities"),
@@ -158,7 +160,8 @@ def to_problem(exc: Exception) -> Problem:
 async def handle(request: Request, exc: Exception) -> Response:
     """The one exception handler of the app."""
     problem = to_problem(exc)
-    if problem.status >= 500:
+    # A query cut at its deadline is the limit working, not a fault: no traceback.
+    if problem.status >= 500 and not isinstance(exc, QueryTimeoutError):
         log.error("%s %s: %s", request.method, request.url.path, exc, exc_info=exc)
     return problem_response(request, problem)
 

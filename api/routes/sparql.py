@@ -2,33 +2,38 @@
 
 The hot path is deliberately short: a regex scan refuses updates, SERVICE and LOAD
 (``kg.sparql_guard``), content negotiation picks the format from the query form the scan saw,
-the store evaluates in a worker thread under a deadline, and the result is serialised once.
-Nothing here parses the query; the engine does that, and its syntax errors come back as 400.
+the client's query-time budget is checked (``api.ratelimit``), and ``evaluate`` runs in a query
+worker process that the deadline kills (``api.query_runner``): it queries, truncates to the row
+and byte caps and serialises once, so the server process only passes bytes on. Nothing here
+parses the query; the engine does that, and its syntax errors come back as 400.
 """
 
 from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+import time
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Final, TypeVar
+from typing import Annotated, Any, Final
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF
 
-from api.deps import QueryPoolDep, SettingsDep, StoreDep
+from api.deps import QueryBudgetDep, QueryRunnerDep, SettingsDep, StoreDep
 from api.negotiation import Offer, negotiate
 from api.problems import Problem, problem_responses
+from api.ratelimit import client_of
 from kg import sparql_guard
 from kg._no_fetch import check_query
 from kg.results import serialize
 from kg.settings import Settings
 from kg.stores.base import AskResult, GraphResult, QueryResult, SelectResult, Store
+from kg.stores.sparql import SparqlStore
 
 router = APIRouter(tags=["SPARQL"])
 
@@ -80,6 +85,7 @@ FORM_MEDIA_TYPE: Final = "application/x-www-form-urlencoded"
 QUERY_MEDIA_TYPE: Final = "application/sparql-query"
 TRUNCATED_HEADER: Final = "X-Result-Truncated"
 LIMIT_HEADER: Final = "X-Result-Limit"
+BYTE_LIMIT_HEADER: Final = "X-Result-Byte-Limit"
 _ABSOLUTE_IRI: Final = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20<>\"{}|\\^`]*")
 EXAMPLES: Final = {
     "fundings": {
@@ -150,12 +156,21 @@ _LIMITS: Final = f"""
 and `SERVICE ?var`) and `LOAD` are refused with 400 before anything is evaluated.
 
 **Result size.** At most `KG_MAX_ROWS` rows (SELECT) or triples (CONSTRUCT/DESCRIBE), 10,000 by
-default. A longer result is truncated, and the response then carries
-`{TRUNCATED_HEADER}: true` and `{LIMIT_HEADER}: <the limit>`; use LIMIT/OFFSET to page.
+default, and at most `KG_MAX_RESULT_BYTES` bytes of response body (10,000,000 by default). A
+longer result is cut to whole rows, and the response then carries `{TRUNCATED_HEADER}: true`
+with `{LIMIT_HEADER}: <the row limit>` when the row cap cut it and
+`{BYTE_LIMIT_HEADER}: <the byte limit>` when the byte cap did; use LIMIT/OFFSET to page.
 
-**Time.** The endpoint waits at most `KG_QUERY_TIMEOUT` seconds (10 by default) for the
-query to be evaluated and serialised, and then answers 503 (the engine may still finish the
-abandoned query in the background).
+**Time.** A query gets `KG_QUERY_TIMEOUT` seconds (10 by default), waiting for a free query
+worker included, to be evaluated and serialised. Past that it is stopped (its worker process is
+killed and replaced; a SPARQL server behind the store is told the same deadline) and the client
+gets 503 `query-timeout`; 503 `query-workers-busy` with `Retry-After` when no worker came free
+in that time.
+
+**Rate.** Each client may use `KG_CLIENT_QUERY_SECONDS` seconds of query time per minute (60 by
+default); past it the endpoint answers 429 with `Retry-After` until enough time has drained.
+The client is the connection's address, or behind a trusted proxy (`KG_TRUSTED_PROXIES`) the
+address that proxy names in `X-Forwarded-For`.
 
 **Formats.** SELECT: SPARQL JSON (default), SPARQL XML, CSV, TSV. ASK: SPARQL JSON or XML.
 CONSTRUCT/DESCRIBE: Turtle (default), N-Triples, JSON-LD, RDF/XML, TriG, N-Quads. Chosen by
@@ -188,13 +203,12 @@ _RESULT_CONTENT: Final = {
 }
 _RESPONSES: Final[dict[int | str, dict[str, Any]]] = {
     200: {
-        "description": "Query results (headers: X-Result-Truncated, X-Result-Limit when cut).",
+        "description": "Query results (when cut: X-Result-Truncated, with X-Result-Limit "
+        "or X-Result-Byte-Limit).",
         "content": _RESULT_CONTENT,
     },
-    **problem_responses(400, 406, 415, 503),
+    **problem_responses(400, 406, 413, 415, 429, 503),
 }
-
-T = TypeVar("T")
 
 
 @dataclass(slots=True)
@@ -281,13 +295,17 @@ BodyDep = Annotated[bytes, Depends(_body)]
     },
     openapi_extra={"parameters": [_QUERY_PARAMETER, *_PARAMETERS]},
 )
-def sparql_get(
-    request: Request, store: StoreDep, settings: SettingsDep, pool: QueryPoolDep
+async def sparql_get(
+    request: Request,
+    store: StoreDep,
+    settings: SettingsDep,
+    runner: QueryRunnerDep,
+    budget: QueryBudgetDep,
 ) -> Response:
     params = ProtocolRequest().add(request.query_params.multi_items())
-    if params.is_empty:
-        return _service_description(request, store, params.formats)
-    return _answer(request, store, settings, pool, params)
+    if params.is_empty:  # lists the store's graphs: a blocking call
+        return await run_in_threadpool(_service_description, request, store, params.formats)
+    return await _answer(request, settings, runner, budget, params)
 
 
 @router.post(
@@ -327,8 +345,12 @@ def sparql_get(
         },
     },
 )
-def sparql_post(
-    request: Request, body: BodyDep, store: StoreDep, settings: SettingsDep, pool: QueryPoolDep
+async def sparql_post(
+    request: Request,
+    body: BodyDep,
+    settings: SettingsDep,
+    runner: QueryRunnerDep,
+    budget: QueryBudgetDep,
 ) -> Response:
     media_type, charset = _content_type(request.headers.get("content-type", ""))
     if charset not in (None, "utf-8", "utf8"):
@@ -356,7 +378,7 @@ def sparql_post(
             f"{shown} is not a way to send a SPARQL query. POST either "
             f"{FORM_MEDIA_TYPE} with query=... or the query text as {QUERY_MEDIA_TYPE}.",
         )
-    return _answer(request, store, settings, pool, params)
+    return await _answer(request, settings, runner, budget, params)
 
 
 @router.api_route("/sparql", methods=["PUT", "DELETE", "PATCH"], include_in_schema=False)
@@ -390,14 +412,15 @@ def _utf8(body: bytes) -> str:
         ) from None
 
 
-def _answer(
+async def _answer(
     request: Request,
-    store: Store,
     settings: Settings,
-    pool: ThreadPoolExecutor,
+    runner: QueryRunnerDep,
+    budget: QueryBudgetDep,
     params: ProtocolRequest,
 ) -> Response:
-    """Check, then evaluate, truncate and serialise one query under the deadline."""
+    """Check the request, then evaluate, truncate and serialise the query under the deadline
+    in a query worker, charging its time to the client."""
     for update in params.updates:
         sparql_guard.check(update)  # names the offending keyword when it can
     if params.updates:
@@ -439,45 +462,100 @@ def _answer(
             if not _ABSOLUTE_IRI.fullmatch(iri):
                 raise Problem(400, f"{name}={iri!r} is not an absolute IRI.")
 
-    def evaluate() -> tuple[bytes, Offer, bool]:
-        # Serialising is inside the deadline too: a long result in SPARQL XML costs more
-        # than evaluating it.
-        result = store.query(
-            sparql,
-            default_graphs=params.default_graphs if dataset else None,
-            named_graphs=params.named_graphs if dataset else None,
-        )
-        offer = negotiate(accept, _offers_for(result), params.formats, what=what)
-        result, truncated = _truncate(result, settings.max_rows)
-        return _serialize(result, offer), offer, truncated
-
-    body, offer, truncated = _with_deadline(pool, settings.query_timeout, evaluate)
-    headers = {"Vary": "Accept"}
-    if truncated:
-        headers[TRUNCATED_HEADER] = "true"
-        headers[LIMIT_HEADER] = str(settings.max_rows)
-    return Response(body, media_type=offer.media_type, headers=headers)
-
-
-def _with_deadline(pool: ThreadPoolExecutor, timeout: float, work: Callable[[], T]) -> T:
-    """Run ``work`` in the query pool and stop waiting after ``timeout`` seconds.
-
-    Only the waiting stops: neither engine can be interrupted from Python, so a timed-out
-    query keeps its worker thread until it finishes (pyoxigraph releases the GIL meanwhile).
-    True cancellation needs a killable worker process; that is a later issue.
-    """
-    future = pool.submit(work)
-    try:
-        return future.result(timeout=timeout)
-    except TimeoutError:
-        future.cancel()  # frees the slot if the query was still queued behind others
+    client = client_of(request, request.app.state.trusted_proxies)
+    wait = budget.retry_after(client)
+    if wait is not None:
         raise Problem(
-            503,
-            f"The query did not finish within {timeout:g} s, this endpoint's limit. Narrow "
-            "the patterns or add LIMIT; for long analyses run `kg query` on a local build.",
-            type_="query-timeout",
-            title="Query timed out",
-        ) from None
+            429,
+            f"This client used its {budget.seconds:g} s of query time per minute "
+            f"(KG_CLIENT_QUERY_SECONDS); try again in {wait} s. Cheaper queries (LIMIT, fewer "
+            "patterns) stretch the budget.",
+            type_="query-budget-exceeded",
+            title="Query time budget exceeded",
+            headers={"Retry-After": str(wait)},
+        )
+    job = QueryJob(
+        sparql=sparql,
+        default_graphs=tuple(params.default_graphs) if dataset else None,
+        named_graphs=tuple(params.named_graphs) if dataset else None,
+        accept=accept,
+        formats=tuple(params.formats),
+        what=what,
+        max_rows=settings.max_rows,
+        max_bytes=settings.max_result_bytes,
+    )
+    started = time.monotonic()
+    try:
+        answer: QueryAnswer = await runner.run(evaluate, job)
+    finally:
+        # Errors cost time too (a query cut at the deadline costs the whole deadline).
+        budget.charge(client, time.monotonic() - started)
+    headers = {"Vary": "Accept"}
+    if answer.rows_cut or answer.bytes_cut:
+        headers[TRUNCATED_HEADER] = "true"
+    if answer.rows_cut:
+        headers[LIMIT_HEADER] = str(settings.max_rows)
+    if answer.bytes_cut:
+        headers[BYTE_LIMIT_HEADER] = str(settings.max_result_bytes)
+    return Response(answer.body, media_type=answer.media_type, headers=headers)
+
+
+@dataclass(frozen=True, slots=True)
+class QueryJob:
+    """One checked query, as sent to a query worker."""
+
+    sparql: str
+    default_graphs: tuple[str, ...] | None
+    named_graphs: tuple[str, ...] | None
+    accept: str | None
+    formats: tuple[str, ...]
+    what: str
+    max_rows: int
+    max_bytes: int
+
+
+@dataclass(frozen=True, slots=True)
+class QueryAnswer:
+    """A serialised result and whether the row or byte cap cut it."""
+
+    body: bytes
+    media_type: str
+    rows_cut: bool
+    bytes_cut: bool
+
+
+def evaluate(store: Store, job: QueryJob, seconds_left: float) -> QueryAnswer:
+    """Evaluate, truncate and serialise ``job`` on ``store``: in a query worker process, or
+    in a thread for a store that lives elsewhere (``api.query_runner``).
+
+    Serialising is part of the work under the deadline: a long result in SPARQL XML costs more
+    than evaluating it. A SPARQL server is given the time left, so that it stops the query too.
+    The byte cap cuts rows, not bytes, so that a cut response is still a whole document: the
+    result is serialised again with the share of rows that fits (with a margin), usually once.
+    """
+    options: dict[str, Any] = {}
+    if isinstance(store, SparqlStore):
+        options["timeout"] = max(seconds_left, 0.001)
+    result = store.query(
+        job.sparql, default_graphs=job.default_graphs, named_graphs=job.named_graphs, **options
+    )
+    offer = negotiate(job.accept, _offers_for(result), job.formats, what=job.what)
+    result, rows_cut = _truncate(result, job.max_rows)
+    body = serialize(result, offer.name)
+    bytes_cut = False
+    while len(body) > job.max_bytes and (rows := _length(result)) > 0:
+        keep = min(rows - 1, int(rows * job.max_bytes / len(body) * 0.95))
+        result, bytes_cut = _truncate(result, keep)[0], True
+        body = serialize(result, offer.name)
+    return QueryAnswer(body, offer.media_type, rows_cut, bytes_cut)
+
+
+def _length(result: QueryResult) -> int:
+    if isinstance(result, SelectResult):
+        return len(result.rows)
+    if isinstance(result, GraphResult):
+        return len(result.triples)
+    return 0
 
 
 def _offers_for(result: QueryResult) -> Sequence[Offer]:
@@ -494,10 +572,6 @@ def _truncate(result: QueryResult, limit: int) -> tuple[QueryResult, bool]:
     if isinstance(result, GraphResult) and len(result.triples) > limit:
         return GraphResult(result.triples[:limit]), True
     return result, False
-
-
-def _serialize(result: QueryResult, offer: Offer) -> bytes:
-    return serialize(result, offer.name)
 
 
 def _service_description(request: Request, store: Store, formats: Sequence[str]) -> Response:

@@ -57,6 +57,10 @@ class QueryError(KGError):
     """A SPARQL query is malformed or cannot be evaluated."""
 
 
+class QueryTimeoutError(KGError):
+    """A query ran past its deadline and was stopped (or the server stopped it)."""
+
+
 class NotFoundError(KGError):
     """No entity has the identifier the caller named (a slug or IRI in a path)."""
 

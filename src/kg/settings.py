@@ -56,7 +56,15 @@ class Settings(BaseSettings):
     query_timeout: float = Field(
         default=10.0,
         gt=0,
-        description="Seconds the API waits for one SPARQL query before answering 503.",
+        description="Deadline of one /sparql query (waiting for a worker included): the "
+        "query is stopped (its worker process killed and replaced) and the client gets 503.",
+    )
+    query_workers: int = Field(
+        default=1,
+        ge=1,
+        description="Worker processes evaluating /sparql queries at once. Each one holds its "
+        "own copy of an in-memory store, so memory grows with every worker; on-disk stores are "
+        "shared. For a sparql: store, requests in flight to the server (at least 4).",
     )
     serve_from_memory: bool = Field(
         default=True,
@@ -75,6 +83,23 @@ class Settings(BaseSettings):
         ge=1,
         description="Largest SPARQL query text (UTF-8 bytes) and request body the endpoint "
         "accepts; larger ones get 413 before anything is parsed.",
+    )
+    max_result_bytes: int = Field(
+        default=10_000_000,
+        ge=1_000,
+        description="Largest /sparql response body (bytes); a longer result is cut to the "
+        "rows that fit and flagged with X-Result-Truncated.",
+    )
+    client_query_seconds: float = Field(
+        default=60.0,
+        ge=0,
+        description="Query seconds per minute each client may use at /sparql (0: no limit); "
+        "past it the client gets 429 with Retry-After.",
+    )
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description="Addresses or networks (CIDR) of reverse proxies whose X-Forwarded-For "
+        "names the client for rate limiting, e.g. '[\"127.0.0.1\"]'. Empty: the peer address.",
     )
 
     write_token: SecretStr | None = Field(

@@ -42,7 +42,7 @@ from rdflib import BNode, URIRef
 
 from kg._namespaces import GRAPH, PREFIXES
 from kg._no_fetch import check_query, restrict_dataset
-from kg.errors import ConfigurationError, QueryError, StoreError
+from kg.errors import ConfigurationError, QueryError, QueryTimeoutError, StoreError
 from kg.export import get_format
 from kg.stores._terms import decimal_text, make_literal
 from kg.stores.base import (
@@ -145,7 +145,12 @@ class SparqlStore:
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
         bindings: Mapping[str, Term] | None = None,
+        timeout: float | None = None,
     ) -> QueryResult:
+        """``timeout`` (seconds) bounds this request and goes to the server as ``timeout``
+        (milliseconds; Virtuoso then stops the query). Virtuoso answers a query it stopped
+        with the rows found so far and ``X-SQL-State: S1TAT``; those are refused, never
+        passed on as the answer."""
         # Refused before the server sees them: SERVICE, LOAD and updates, and Virtuoso's
         # pragmas and bif: functions, which fetch (DEFINE get:soft, bif:http_get). The server
         # is named only graphs we hold, in FROM clauses as in protocol parameters: a FROM
@@ -165,12 +170,20 @@ class SparqlStore:
             accept = NTRIPLES
         else:  # the server will report the syntax error; accept either answer meanwhile
             accept = f"{RESULTS_JSON}, {NTRIPLES};q=0.9"
+        if timeout is not None:
+            params.append(("timeout", str(max(1, round(timeout * 1000)))))
         response = self._request(
             self.query_endpoint,
             [("query", _with_prefixes(sparql)), *params],
             accept=accept,
             what="query",
+            timeout=timeout,
         )
+        if response.headers.get("x-sql-state") == "S1TAT":
+            raise QueryTimeoutError(
+                "the SPARQL server stopped the query at its time limit: "
+                f"{response.headers.get('x-sql-message', '')[:200]}"
+            )
         return _parse_result(response)
 
     def _dataset(
@@ -335,14 +348,23 @@ class SparqlStore:
         accept: str | None = None,
         params: Mapping[str, str] | None = None,
         content_type: str = FORM,
+        timeout: float | None = None,
     ) -> httpx.Response:
         content = body if isinstance(body, bytes) else urlencode(body).encode()
         headers = {"Content-Type": content_type}
         if accept is not None:
             headers["Accept"] = accept
         try:
-            response = self._client.post(url, content=content, headers=headers, params=params)
+            response = self._client.post(
+                url,
+                content=content,
+                headers=headers,
+                params=params,
+                timeout=httpx.USE_CLIENT_DEFAULT if timeout is None else timeout,
+            )
         except httpx.TimeoutException as exc:
+            if timeout is not None:
+                raise QueryTimeoutError(f"no answer from {url} within {timeout:g} s") from exc
             raise StoreError(
                 f"the SPARQL server at {url} did not answer within the timeout ({exc}); check "
                 "that it is running and not overloaded."
