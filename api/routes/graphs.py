@@ -354,7 +354,7 @@ def _problem(exc: KGError) -> Problem | None:
     if isinstance(exc, UnsupportedMediaTypeError):
         return Problem(415, str(exc))
     if isinstance(exc, UploadError | UpdateSyntaxError):
-        where = {"line": exc.line, "column": exc.column} if exc.line is not None else {}
+        where: dict[str, Any] = {"line": exc.line, "column": exc.column} if exc.line else {}
         return Problem(
             400, str(exc), type_="syntax-error", title="The data does not parse", **where
         )

@@ -187,7 +187,11 @@ def restore(settings: Settings, source: Path) -> BackupResult:
     if path.is_dir():
         # Opening it read-write takes its lock: a writer (kg serve mid-write, kg import) makes
         # this fail with a clear StoreError instead of losing that write to the swap.
-        current = OxigraphStore(path)
+        try:
+            current = OxigraphStore(path)
+        except StoreError:
+            shutil.rmtree(fresh, ignore_errors=True)
+            raise
         try:
             backups.take(current, "restore")
         finally:

@@ -449,5 +449,46 @@ def synth(
         out.print(f"mix: {mix}", highlight=False)
 
 
+@app.command()
+def backup(
+    dest: Annotated[
+        Path,
+        typer.Argument(
+            help="New directory (a pyoxigraph store: hard links, milliseconds) or FILE.nq "
+            "(N-Quads, any store)."
+        ),
+    ],
+    store: StoreOption = None,
+) -> None:
+    """Copy the store to DEST; works while `kg serve` runs."""
+    from kg.backup import backup as run_backup
+
+    with _errors():
+        result = run_backup(_settings(store), dest)
+        out.print(f"backed up {result.quads:,} quads to {result.path} ({result.seconds:.2f} s)")
+
+
+@app.command()
+def restore(
+    source: Annotated[
+        Path, typer.Argument(help="A backup: a directory from `kg backup` or the writes, or .nq.")
+    ],
+    store: StoreOption = None,
+) -> None:
+    """Replace the store with a backup, atomically; the replaced state is kept as a backup.
+
+    Restart a running `kg serve` afterwards: it answers from what it loaded.
+    """
+    from kg.backup import restore as run_restore
+
+    with _errors():
+        settings = _settings(store)
+        result = run_restore(settings, source)
+        out.print(
+            f"restored {result.quads:,} quads from {source} into {settings.store} "
+            f"({result.seconds:.2f} s); the previous state is in {settings.backups_path()}"
+        )
+
+
 def main() -> None:  # pragma: no cover - entry point
     app()
