@@ -48,55 +48,6 @@ def built(settings: Settings) -> BuildResult:
 #: Every store backend the shared suite runs against; see ``store``.
 BACKENDS = ["oxigraph", "memory", "virtuoso"]
 
-#: Tests that Virtuoso 7.2.5 (Debian's package) answers wrongly because of its property-path
-#: bug: a path (``*``, ``+``, ``?``) joined to other patterns loses rows as soon as the dataset
-#: is restricted, which it always is here (only our graphs), whether by FROM, default-graph-uri
-#: or input:default-graph-exclude (openlink/virtuoso-opensource#127; docs/virtuoso.md); the
-#: rows lost depend on the query plan, and DISTINCT with ORDER BY on an expression came back
-#: unsorted. They run, marked as expected to fail on Virtuoso only (not strict: some
-#: parameters do not meet a path and pass), and pass on the other backends. Test names, or
-#: names with parameters; the list is what fresh servers loaded by the fixture got wrong.
-VIRTUOSO_PATH_BUG = frozenset(
-    {
-        "test_home_links_everywhere",
-        "test_collections_are_sorted_by_label_and_paged",
-        "test_fundings_by_recipient_any_name",
-        "test_fundings_filters",
-        "test_fundings_items",
-        "test_q_matches_labels_and_altlabels_ignoring_case",
-        "test_query_texts_run_at_the_sparql_endpoint",
-        "test_regions_within_is_transitive",
-        "test_summary_by_year_matches_the_year_filter_within_the_sources",
-        "test_summary_filters_and_dimensions",
-        "test_competency_question[virtuoso-15-jica-trafficking-projects]",
-        "test_competency_question[virtuoso-19-events-2017]",
-        *(
-            f"test_named_query_answers_as_on_pyoxigraph[virtuoso-{name}]"
-            for name in (
-                "entity-outgoing",
-                "fundings",
-                "ld-main-actors",
-                "place-hierarchy",
-            )
-        ),
-    }
-)
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        callspec = getattr(item, "callspec", None)
-        if callspec is None or callspec.params.get("backend") != "virtuoso":
-            continue
-        if {getattr(item, "originalname", item.name), item.name} & VIRTUOSO_PATH_BUG:
-            item.add_marker(
-                pytest.mark.xfail(
-                    reason="Virtuoso 7.2.5 loses rows of property paths in a restricted "
-                    "dataset (openlink/virtuoso-opensource#127)",
-                    strict=False,
-                )
-            )
-
 
 @pytest.fixture(scope="session", params=BACKENDS)
 def backend(request: pytest.FixtureRequest) -> str:

@@ -215,7 +215,8 @@ def list_fundings(
     offset: Offset = 0,
 ) -> Response:
     page = fundings.fundings(selection.store, selection.filters, limit=limit, offset=offset)
-    return respond(schemas.ListPage[schemas.Funding], page, selection.used)
+    used = [*selection.used, fundings.COUNT_QUERY]
+    return respond(schemas.ListPage[schemas.Funding], page, used)
 
 
 @router.get(

@@ -22,6 +22,7 @@ import kg
 from kg._locate import Locator
 from kg._namespaces import CK, GRAPH, PREFIXES
 from kg.anchor import anchor_graph
+from kg.derive import DERIVED_GRAPH, derive
 from kg.documents import attach_texts
 from kg.errors import DataNotConformingError, SourceError
 from kg.settings import Settings
@@ -218,7 +219,8 @@ def write_graphs(assembled: Assembled, settings: Settings) -> dict[str, int]:
 
     A server cannot be swapped in by renames as a directory can: each graph is replaced
     atomically on its own (``Store.replace_graph``), so a reader may see new and old graphs
-    side by side while this runs, never a half-written graph.
+    side by side while this runs, never a half-written graph. The derived closures
+    (``kg.derive``) are rewritten last, from what the server then holds.
     """
     from kg.stores import open_configured
 
@@ -228,6 +230,7 @@ def write_graphs(assembled: Assembled, settings: Settings) -> dict[str, int]:
         for name, graph in assembled.graphs.items():
             store.replace_graph(name, graph.serialize(format="nt", encoding="utf-8"))
             counts[name] = len(graph)
+        counts[DERIVED_GRAPH] = derive(store)
     finally:
         store.close()
     return counts
@@ -249,6 +252,7 @@ def write_store(assembled: Assembled, target: Path | None, fingerprint: str) -> 
         shutil.rmtree(leftover, ignore_errors=True)
     new_store = OxigraphStore(fresh)
     new_store.load_nquads(quads)
+    counts[DERIVED_GRAPH] = derive(new_store)
     new_store.close()
     if target.exists():
         target.rename(stale)

@@ -1,8 +1,9 @@
 """Who funds what where: fundings with their amounts, periods, places, themes and evidence, and
 summaries of them that never add different currencies.
 
-``fundings.rq`` computes everything (filters included; its header states each filter's rule);
-Python groups its rows into one ``Funding`` each and, for summaries, totals them.
+``fundings.rq`` computes everything (filters included; its header states each filter's rule)
+for one page of fundings, ``fundings-count.rq`` counts them all; Python groups the rows into
+one ``Funding`` each and, for summaries (which need every match), totals them.
 
 Rules worth knowing:
 
@@ -36,6 +37,7 @@ from kg.queries import select
 from kg.stores.base import Store, Term
 
 FUNDINGS_QUERY: Final = "fundings"
+COUNT_QUERY: Final = "fundings-count"
 #: How a qualifier IRI reads in JSON.
 QUALIFIERS: Final = {
     str(CK.Exact): "exact",
@@ -159,8 +161,17 @@ class _Builder:
 def fundings(
     store: Store, filters: FundingFilters = FundingFilters(), *, limit: int = 50, offset: int = 0
 ) -> Page[Funding]:
-    """The fundings that pass ``filters``, sorted by label."""
-    return Page.of((f for f, _ in _select(store, filters)), limit=limit, offset=offset)
+    """The fundings that pass ``filters``, sorted by label: one page, cut in SPARQL before
+    the details are joined (at 1M triples, cutting in Python after fetching every match took
+    38-57 s for a continent)."""
+    if limit < 1 or offset < 0:
+        raise ConfigurationError(
+            f"limit must be at least 1 and offset at least 0, not {limit}, {offset}"
+        )
+    bindings = filters.bindings()
+    (total,) = next(iter(select(store, COUNT_QUERY, bindings).rows))
+    items = tuple(f for f, _ in _select(store, filters, page=(limit, offset)))
+    return Page(items, int(str(total)), limit, offset)
 
 
 def summarize(
@@ -197,10 +208,13 @@ def summarize(
     )
 
 
-def _select(store: Store, filters: FundingFilters) -> list[tuple[Funding, tuple[int, ...] | None]]:
-    """Each selected funding with the calendar years it covers (None: no period)."""
+def _select(
+    store: Store, filters: FundingFilters, *, page: tuple[int | None, int] = (None, 0)
+) -> list[tuple[Funding, tuple[int, ...] | None]]:
+    """Each selected funding (of ``page``: limit, offset; every one by default) with the
+    calendar years it covers (None: no period)."""
     builders: dict[str, _Builder] = {}
-    for row in select(store, FUNDINGS_QUERY, filters.bindings()).dicts():
+    for row in select(store, FUNDINGS_QUERY, filters.bindings(), page=page).dicts():
         builder = builders.setdefault(str(row["funding"]), _Builder(row))
         builder.types[str(row["type"])] = EntityRef.of(row["type"], row.get("typeLabel"))
         part = str(row.get("part", ""))

@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 from rdflib import Dataset
 
 from api.main import create_app
+from kg.derive import derive
 from kg.settings import Settings
 from kg.stores.base import QueryResult, Term
 from kg.stores.oxigraph import OxigraphStore
@@ -246,6 +247,7 @@ def money_store() -> Iterator[OxigraphStore]:
         for t in ox.parse(MONEY_TTL, format=ox.RdfFormat.TURTLE)
     ]
     store.load_nquads(quads)
+    derive(store)
     yield store
     store.close()
 

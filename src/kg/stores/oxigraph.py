@@ -100,6 +100,14 @@ class OxigraphStore:
         copy.path, copy.read_only = path, True
         return copy
 
+    @classmethod
+    def wrapping(cls, native: ox.Store) -> OxigraphStore:
+        """A ``Store`` over an open pyoxigraph store (a staged import), which stays the caller's
+        to close."""
+        wrapper = cls.__new__(cls)
+        wrapper.path, wrapper.read_only, wrapper._store = None, False, native
+        return wrapper
+
     @property
     def native(self) -> ox.Store:
         """The underlying pyoxigraph store, for code that needs its speed directly."""
