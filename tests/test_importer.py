@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from kg._namespaces import CK, GRAPH, ID
+from kg.build import build
 from kg.cli import app
 from kg.derive import DERIVED_GRAPH, materialise
 from kg.errors import ConfigurationError, DataNotConformingError, SourceError
@@ -296,3 +297,26 @@ def test_cli_exit_codes(tmp_path: Path) -> None:
     # The derived graph holds the class closure of the types in use (ck:UNEntity).
     assert opened.graphs() == [str(GRAPH["actors"]), DERIVED_GRAPH, str(GRAPH["g"])]
     opened.close()
+
+
+def test_a_rebuild_keeps_imported_graphs_and_drops_only_what_it_rewrites(tmp_path: Path) -> None:
+    settings = Settings(root=ROOT, store=str(tmp_path / "store"))
+    target = tmp_path / "store"
+    build(settings)
+    store = OxigraphStore(target)
+    imported = str(GRAPH["imported"])
+    store.load_graph(imported, write(tmp_path, "u.ttl", UN_WOMEN))
+    # A graph the build owns, changed behind its back: the rebuild puts the sources back.
+    reference = str(GRAPH["reference"])
+    shipped = store.count(reference)
+    store.load_graph(reference, write(tmp_path, "r.ttl", UN_WOMEN))
+    store.close()
+
+    result = build(settings, force=True)
+    assert result.quads_per_graph[imported] == 2
+    rebuilt = OxigraphStore(target, read_only=True)
+    try:
+        assert rebuilt.count(imported) == 2
+        assert rebuilt.count(reference) == shipped
+    finally:
+        rebuilt.close()

@@ -8,6 +8,7 @@ previous store intact.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import time
@@ -237,7 +238,12 @@ def write_graphs(assembled: Assembled, settings: Settings) -> dict[str, int]:
 
 
 def write_store(assembled: Assembled, target: Path | None, fingerprint: str) -> dict[str, int]:
-    """Write a fresh store beside ``target`` and swap it in; returns quads per graph."""
+    """Write a fresh store beside ``target`` and swap it in; returns quads per graph.
+
+    Graphs that the previous build did not write (loaded since with ``kg import rdf`` or the
+    Graph Store Protocol) are carried over into the fresh store unchanged, so rebuilding after
+    a source changed never loses them; a graph this build writes replaces any earlier content.
+    """
     quads = to_quads(assembled)
     counts: dict[str, int] = {}
     for quad in quads:
@@ -252,6 +258,7 @@ def write_store(assembled: Assembled, target: Path | None, fingerprint: str) -> 
         shutil.rmtree(leftover, ignore_errors=True)
     new_store = OxigraphStore(fresh)
     new_store.load_nquads(quads)
+    carried = carry_over(target, new_store, keep_out=set(counts))
     counts[DERIVED_GRAPH] = derive(new_store)
     new_store.close()
     if target.exists():
@@ -260,9 +267,42 @@ def write_store(assembled: Assembled, target: Path | None, fingerprint: str) -> 
     shutil.rmtree(stale, ignore_errors=True)
     manifest_path(target).write_text(
         json.dumps(
-            {"fingerprint": fingerprint, "quads": counts, "version": kg.__version__},
+            {
+                "fingerprint": fingerprint,
+                "quads": counts,
+                "carried": carried,
+                "version": kg.__version__,
+            },
             indent=2,
             sort_keys=True,
         )
     )
-    return counts
+    return {**counts, **carried}
+
+
+def carry_over(old: Path, into: OxigraphStore, *, keep_out: set[str]) -> dict[str, int]:
+    """Copy the graphs of the store at ``old`` that no build wrote into ``into``; returns
+    quads per graph copied.
+
+    A build's own graphs are those its manifest lists; the derived graph is recomputed and
+    ``keep_out`` (what this build writes) always wins. Without a manifest (a store that only
+    imports filled) every graph but those is carried.
+    """
+    if not old.is_dir():
+        return {}
+    built: set[str] = set()
+    with contextlib.suppress(OSError, ValueError, KeyError):
+        built = set(json.loads(manifest_path(old).read_text())["quads"])
+    skip = built | keep_out | {DERIVED_GRAPH}
+    source = OxigraphStore(old, read_only=True)
+    try:
+        carried: dict[str, int] = {}
+        for graph in source.graphs():
+            if graph in skip:
+                continue
+            name = ox.NamedNode(graph)
+            into.native.bulk_extend(source.native.quads_for_pattern(None, None, None, name))
+            carried[graph] = into.count(graph)
+        return carried
+    finally:
+        source.close()
