@@ -23,7 +23,7 @@ import kg
 from kg._locate import Locator
 from kg._namespaces import CK, GRAPH, PREFIXES
 from kg.anchor import anchor_graph
-from kg.derive import DERIVED_GRAPH, derive
+from kg.derive import DERIVED_GRAPH, derive, materialise
 from kg.documents import attach_texts
 from kg.errors import DataNotConformingError, SourceError
 from kg.settings import Settings
@@ -259,7 +259,7 @@ def write_store(assembled: Assembled, target: Path | None, fingerprint: str) -> 
     new_store = OxigraphStore(fresh)
     new_store.load_nquads(quads)
     carried = carry_over(target, new_store, keep_out=set(counts))
-    counts[DERIVED_GRAPH] = derive(new_store)
+    counts[DERIVED_GRAPH] = materialise(new_store.native)
     new_store.close()
     if target.exists():
         target.rename(stale)
