@@ -98,6 +98,7 @@ def materialise(store: ox.Store) -> int:
     old = {
         (q.subject.value, q.predicate.value, q.object.value)
         for q in store.quads_for_pattern(None, None, None, graph)
+        if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.NamedNode)
     }
     gone = old - triples
     if len(gone) > len(old) // 2:
