@@ -1,26 +1,33 @@
-"""The named queries themselves: the parts two of them share, the page line, no paths."""
+"""The named queries themselves: no transitive paths, parameters bound to several values."""
 
 from __future__ import annotations
 
 import re
 
 import pytest
+from rdflib import URIRef
 
+from kg._namespaces import ID
 from kg.errors import QueryError
-from kg.queries import load_query, paged, query_names
+from kg.queries import load_query, query_names, with_rows
 
 #: A property path with * or +, as the named queries would write one.
 PATH = re.compile(r"[\w>)]\s*[*+]\s*[?$<\w(]")
 
 
-def _filter_block(name: str) -> str:
-    text = load_query(name)
-    start, end = text.index("# filters: begin"), text.index("# filters: end")
-    return re.sub(r"\s+", " ", text[text.index("\n", start) : end])
+def test_the_region_selection_has_the_same_filters_as_the_general_one() -> None:
+    def lines(name: str) -> list[str]:
+        text = load_query(name)
+        return [line for line in text[text.index("SELECT") :].splitlines()]
 
-
-def test_the_count_uses_the_same_filters_as_the_page() -> None:
-    assert _filter_block("fundings-count") == _filter_block("fundings")
+    general, regional = lines("fundings"), lines("fundings-in-region")
+    region_filter = (
+        "  FILTER (!BOUND(?regionParam) || EXISTS { ?funding ck:servesWithin ?regionParam })"
+    )
+    assert [line for line in general if line != region_filter] == [
+        line for line in regional if line != "  ?funding ck:servesWithin ?regionParam ."
+    ]
+    assert region_filter in general
 
 
 @pytest.mark.parametrize("name", query_names())
@@ -36,12 +43,8 @@ def test_the_path_check_sees_paths() -> None:
         assert PATH.search(path)
 
 
-def test_paged_sets_or_drops_the_page_line() -> None:
-    text = load_query("fundings")
-    assert "LIMIT 7 OFFSET 14" in paged(text, 7, 14)
-    assert not re.search(r"^\s*LIMIT \d+ OFFSET \d+", paged(text, None), re.MULTILINE)
-    assert re.search(r"^\s*LIMIT 50 OFFSET 0 # page", text, re.MULTILINE)
+def test_with_rows_binds_one_variable_to_each_term() -> None:
+    text = with_rows(load_query("funding-details"), "funding", [ID.a, ID.b])
+    assert f"VALUES ?funding {{ <{ID.a}> <{ID.b}> }}" in text
     with pytest.raises(QueryError):
-        paged("SELECT * WHERE { ?s ?p ?o }", 5)
-    with pytest.raises(QueryError):
-        paged(text, -1)
+        with_rows(text, "funding", [URIRef("x> } ?s ?p ?o {")])

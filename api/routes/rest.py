@@ -179,7 +179,7 @@ def funding_selection(
     ] = None,
 ) -> FundingSelection:
     """Resolve the funding filters once, for both funding routes."""
-    used: list[str] = [fundings.FUNDINGS_QUERY]
+    used: list[str] = [fundings.DETAILS_QUERY, fundings.EVIDENCE_QUERY]
     filters = fundings.FundingFilters(
         funder=_resolve(store, kinds_of, funder, "funder", ("actor",), used),
         recipient=_resolve(store, kinds_of, recipient, "recipient", ("actor",), used),
@@ -190,7 +190,8 @@ def funding_selection(
         currency=currency.upper() if currency else None,
         min_amount=min_amount,
     )
-    return FundingSelection(store, filters, used)
+    selection = fundings.REGION_QUERY if filters.region else fundings.FUNDINGS_QUERY
+    return FundingSelection(store, filters, [selection, *used])
 
 
 FundingSelectionDep = Annotated[FundingSelection, Depends(funding_selection)]
@@ -215,8 +216,7 @@ def list_fundings(
     offset: Offset = 0,
 ) -> Response:
     page = fundings.fundings(selection.store, selection.filters, limit=limit, offset=offset)
-    used = [*selection.used, fundings.COUNT_QUERY]
-    return respond(schemas.ListPage[schemas.Funding], page, used)
+    return respond(schemas.ListPage[schemas.Funding], page, selection.used)
 
 
 @router.get(

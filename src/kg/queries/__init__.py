@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import cache
 from importlib import resources
-from typing import Final
 
 from kg.errors import QueryError
-from kg.stores.base import SelectResult, Store, Term
-
-#: The line of a paged query that ``paged`` rewrites: ``LIMIT n OFFSET m # page...``.
-_PAGE_LINE: Final = re.compile(r"^([ \t]*)LIMIT \d+ OFFSET \d+ # page\b.*$", re.MULTILINE)
+from kg.sparql_guard import where_body
+from kg.stores.base import SelectResult, Store, Term, sparql_term
 
 
 @cache
@@ -29,21 +25,15 @@ def query_names() -> list[str]:
     )
 
 
-def paged(text: str, limit: int | None, offset: int = 0) -> str:
-    """``text`` with its page line (``LIMIT n OFFSET m # page``) set to ``limit`` and
-    ``offset``, or dropped when ``limit`` is None (every match).
-
-    The two numbers are the only part of a named query ever written from a request, and they
-    are ints by type, so this is no door for injection; it exists because SPARQL cannot take
-    LIMIT from a VALUES binding.
-    """
-    if len(_PAGE_LINE.findall(text)) != 1:
-        raise QueryError("a paged query needs exactly one line 'LIMIT n OFFSET m # page'")
-    if limit is None:
-        return _PAGE_LINE.sub("", text)
-    if limit < 0 or offset < 0:
-        raise QueryError(f"limit and offset cannot be negative ({limit}, {offset})")
-    return _PAGE_LINE.sub(lambda m: f"{m.group(1)}LIMIT {int(limit)} OFFSET {int(offset)}", text)
+def with_rows(text: str, variable: str, terms: Sequence[Term]) -> str:
+    """``text`` with ``VALUES ?variable { term ... }`` at the top of its WHERE: one solution per
+    term, such as the page of fundings whose details to fetch. Terms are written by
+    ``sparql_term``, which refuses anything that is not exactly one RDF term."""
+    block = f" VALUES ?{variable} {{ {' '.join(sparql_term(t) for t in terms)} }}\n"
+    if not variable.isidentifier():
+        raise QueryError(f"{variable!r} is not a SPARQL variable name")
+    at = where_body(text)
+    return text[:at] + block + text[at:]
 
 
 def select(
@@ -51,15 +41,15 @@ def select(
     name: str,
     bindings: Mapping[str, Term | None] | None = None,
     *,
-    page: tuple[int | None, int] | None = None,
+    rows: tuple[str, Sequence[Term]] | None = None,
 ) -> SelectResult:
     """Run the SELECT ``queries/{name}.rq`` with parameters; a ``None`` parameter stays unbound,
-    which the named queries read as "no such filter". ``page`` is (limit, offset) for a paged
-    query (see ``paged``; a None limit: every match)."""
+    which the named queries read as "no such filter". ``rows`` (variable, terms) binds one
+    variable to several values (see ``with_rows``)."""
     given = {k: v for k, v in (bindings or {}).items() if v is not None}
     text = load_query(name)
-    if page is not None:
-        text = paged(text, *page)
+    if rows is not None:
+        text = with_rows(text, *rows)
     result = store.query(text, bindings=given or None)
     if not isinstance(result, SelectResult):
         raise QueryError(f"queries/{name}.rq is not a SELECT query")
