@@ -103,7 +103,4 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.include_router(health.router)
     # Curators' writes (Graph Store Protocol, SPARQL Update), with a bearer token.
     app.include_router(graphs.router)
-    if not hasattr(app.state, "data_changed"):
-        # Called after every committed write; whoever keeps copies of the data replaces this.
-        app.state.data_changed = lambda: None
     return app
