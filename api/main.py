@@ -55,9 +55,12 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         opened = store if store is not None else open_store(settings)
-        # User SPARQL runs in worker processes that the deadline kills (api/query_runner.py);
-        # they open a store served from disk themselves and load a snapshot of any other.
-        on_disk = store is None and not settings.serve_from_memory
+        # User SPARQL runs in worker processes that the deadline kills (api/query_runner.py).
+        # When the served store has a directory (also when the app serves an in-memory copy of
+        # it: writes commit to the directory before the copy is swapped), workers open that
+        # directory read-only instead of loading a snapshot: a snapshot is one more copy of the
+        # data in RAM per worker, which at 1M triples broke the 1 GB serving budget.
+        on_disk = store is None
         app.state.store = opened
         runner: QueryRunner[Any, Any] = QueryRunner(
             lambda: app.state.store,

@@ -5,15 +5,15 @@ but has no cancel, rdflib holds the GIL for the whole evaluation. A thread that 
 leaves the query running (and, on rdflib, the whole server stalled), so a query that must be
 stoppable runs in a worker process, and the deadline kills that process. What each store needs:
 
-* **pyoxigraph or rdflib in memory** (tests; the default server, which serves an in-memory copy
-  of the built store): the worker loads a snapshot, an N-Quads file written from the served
-  store into a private temporary directory (6k quads: a few ms; pyoxigraph parses 1M quads in
-  about 4 s). A snapshot, not the build directory, because it is what the server itself
-  answers from, writes included.
-* **pyoxigraph on disk** (``KG_SERVE_FROM_MEMORY=false``): the worker opens the directory
-  with ``Store.read_only``, which pyoxigraph 0.5.13 allows beside a process that holds the
-  store open, read-write or read-only (measured), and which sees the writes made before it
-  opened. No copy: on-disk serving is for stores too big to copy.
+* **pyoxigraph or rdflib in memory without a directory** (tests): the worker loads a
+  snapshot, an N-Quads file written from the served store into a private temporary directory
+  (6k quads: a few ms; pyoxigraph parses 1M quads in about 4 s).
+* **pyoxigraph with a directory** (``kg serve``, whether it serves the directory or an
+  in-memory copy of it): the worker opens the directory with ``Store.read_only``, which
+  pyoxigraph 0.5.13 allows beside a process that holds the store open, read-write or
+  read-only (measured), and which sees the writes made before it opened (writes commit to the
+  directory before the served copy is swapped). No copy: a snapshot would put the data in RAM
+  once more per worker. User queries then run on RocksDB, 3-6x slower than in memory.
 * **a SPARQL server** (``sparql:``): the server does the work, so the query runs in a thread
   here, the request carries the deadline to the server (``timeout``: Virtuoso stops the
   query) and as the HTTP timeout, and the client is answered at the deadline either way.
