@@ -320,3 +320,20 @@ def test_a_rebuild_keeps_imported_graphs_and_drops_only_what_it_rewrites(tmp_pat
         assert rebuilt.count(reference) == shipped
     finally:
         rebuilt.close()
+
+
+def test_a_rebuild_after_a_cut_swap_keeps_the_previous_store(tmp_path: Path) -> None:
+    settings = Settings(root=ROOT, store=str(tmp_path / "store"))
+    target = tmp_path / "store"
+    build(settings)
+    store = OxigraphStore(target)
+    store.load_graph(str(GRAPH["imported"]), write(tmp_path, "u.ttl", UN_WOMEN))
+    store.close()
+    target.rename(tmp_path / "store.old")  # a crash between the two renames of a swap
+
+    build(settings, force=True)
+    rebuilt = OxigraphStore(target, read_only=True)
+    try:
+        assert rebuilt.count(str(GRAPH["imported"])) == 2
+    finally:
+        rebuilt.close()

@@ -302,7 +302,7 @@ async def sparql_get(
     runner: QueryRunnerDep,
     budget: QueryBudgetDep,
 ) -> Response:
-    params = ProtocolRequest().add(request.query_params.multi_items())
+    params = ProtocolRequest().add(_url_params(request))
     if params.is_empty:  # lists the store's graphs: a blocking call
         return await run_in_threadpool(_service_description, request, store, params.formats)
     return await _answer(request, settings, runner, budget, params)
@@ -359,7 +359,7 @@ async def sparql_post(
             f"The body is declared as charset={charset}; only UTF-8 is accepted. "
             "Send the query encoded as UTF-8.",
         )
-    params = ProtocolRequest().add(request.query_params.multi_items())
+    params = ProtocolRequest().add(_url_params(request))
     if media_type == FORM_MEDIA_TYPE:
         text = _utf8(body)
         try:
@@ -667,3 +667,16 @@ def _html_page(endpoint: str, graphs: Sequence[str]) -> str:
         options=options,
         graphs="".join(f"<li><code>{escape(g)}</code></li>" for g in graphs),
     )
+
+
+def _url_params(request: Request) -> list[tuple[str, str]]:
+    """The URL's parameters, percent-decoded as UTF-8 strictly: Starlette's ``query_params``
+    turn bytes that are not UTF-8 into U+FFFD, so a query would silently change; the protocol
+    asks for a 400 instead (as a form body gets)."""
+    raw: bytes = request.scope.get("query_string", b"")
+    try:
+        return parse_qsl(raw.decode("ascii"), keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError as exc:
+        raise Problem(
+            400, f"A URL parameter is not UTF-8 once percent-decoded: {exc.reason}."
+        ) from None

@@ -23,6 +23,7 @@ import kg
 from kg._locate import Locator
 from kg._namespaces import CK, GRAPH, PREFIXES
 from kg.anchor import anchor_graph
+from kg.backup import recover_swap
 from kg.derive import DERIVED_GRAPH, derive, materialise
 from kg.documents import attach_texts
 from kg.errors import DataNotConformingError, SourceError
@@ -252,6 +253,9 @@ def write_store(assembled: Assembled, target: Path | None, fingerprint: str) -> 
     if target is None:
         return counts
     target.parent.mkdir(parents=True, exist_ok=True)
+    # A swap cut short by a crash leaves only STORE.old: put it back before anything below
+    # deletes .old, or the only copy of imported graphs would go.
+    recover_swap(target)
     fresh = target.with_name(target.name + ".new")
     stale = target.with_name(target.name + ".old")
     for leftover in (fresh, stale):

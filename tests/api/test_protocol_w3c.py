@@ -17,8 +17,10 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from starlette.requests import Request
 
-from api.problems import PROBLEM_MEDIA_TYPE
+from api.problems import PROBLEM_MEDIA_TYPE, Problem
+from api.routes.sparql import _url_params
 
 FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"
@@ -126,6 +128,18 @@ def test_bad_request(client: TestClient, spy: Any, name: str) -> None:
     assert body["status"] == case.status and body["detail"]
     if not case.parsed_by_engine:
         assert spy.calls == [], "a malformed request reached the engine"
+
+
+def test_bad_query_non_utf8_in_the_url() -> None:
+    """The GET form of bad_query_non_utf8: a percent escape that is not UTF-8 is a 400, not a
+    query silently changed by a replacement character. (HTTP clients refuse to send such a URL,
+    so the request is built at the ASGI level.)"""
+    raw = b"query=ASK%20%7B%20%3Fs%20%3Fp%20%22%FF%22%20%7D"
+    with pytest.raises(Problem) as refused:
+        _url_params(Request({"type": "http", "query_string": raw, "headers": []}))
+    assert refused.value.status == 400 and "UTF-8" in refused.value.detail
+    ok = _url_params(Request({"type": "http", "query_string": b"query=%C3%A9&x=", "headers": []}))
+    assert ok == [("query", "\u00e9"), ("x", "")]
 
 
 def test_bad_query_method_names_the_allowed_methods(client: TestClient) -> None:
