@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 import kg
 from api import problems
+from api.cache import CacheMiddleware, ResponseCache
 from api.query_runner import QueryRunner
 from api.ratelimit import QueryBudget, trusted_networks
 from api.routes import exports, graphs, health, linked_data, pages, rest, sparql
@@ -70,8 +71,15 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         )
         app.state.query_runner = runner
         await runner.start()
-        # The writes call this after every commit; workers then reload before their next query.
-        app.state.data_changed = runner.data_changed
+        # The writes call this after every commit; workers then reload before their next
+        # query, and rendered answers are dropped.
+
+        def data_changed() -> None:
+            runner.data_changed()
+            if cache is not None:
+                cache.clear()
+
+        app.state.data_changed = data_changed
         try:
             yield
         finally:
@@ -80,6 +88,14 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
             app.state.store = None
             if store is None:
                 opened.close()
+
+    # Rendered answers of the read routes, only for a store the app opened itself: a store
+    # handed in (tests, embedding) may change without the app knowing (api/cache.py).
+    cache = (
+        ResponseCache(settings.response_cache_entries)
+        if store is None and settings.response_cache_entries > 0
+        else None
+    )
 
     app = FastAPI(
         title="coop-kg",
@@ -106,4 +122,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.include_router(health.router)
     # Curators' writes (Graph Store Protocol, SPARQL Update), with a bearer token.
     app.include_router(graphs.router)
+    if cache is not None:
+        app.add_middleware(CacheMiddleware, cache=cache)
+    app.state.response_cache = cache
     return app

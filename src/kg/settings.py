@@ -138,6 +138,14 @@ class Settings(BaseSettings):
             )
         return token
 
+    response_cache_entries: int = Field(
+        default=2048,
+        ge=0,
+        description="Rendered answers of the read routes (/api, /id, /ontology, /shapes, VoID, "
+        "home) kept in memory until the next write, least recently used out first; 0 turns "
+        "the cache off. Only for a store the server opened itself (kg serve).",
+    )
+
     @property
     def ontology_dir(self) -> Path:
         return self.root / "ontology"
