@@ -99,6 +99,7 @@ FIGURES: dict[str, tuple[str, str, dict[str, Getter]]] = {
         {
             'bare uvicorn "hello"': dig("throughput", "hello", "requests_per_s"),
             "entity detail": dig("throughput", "kg", "requests_per_s"),
+            "entity detail, response cache": dig("throughput", "kg_cached", "requests_per_s"),
         },
     ),
     "rdflib-endpoint": (
