@@ -141,8 +141,11 @@ class CacheMiddleware:
         await self.app(scope, receive, capture)
         if keep and start is not None and scope["method"] == "GET":
             body = b"".join(chunks)
-            etag = b'"' + hashlib.sha256(body).hexdigest()[:32].encode() + b'"'
-            headers = [(n, v) for n, v in start.get("headers", []) if n != b"content-length"]
+            sent = start.get("headers", [])
+            # A route that sets its own ETag keeps it; otherwise one is made from the body.
+            own = [v for n, v in sent if n.lower() == b"etag"]
+            etag = own[0] if own else b'"' + hashlib.sha256(body).hexdigest()[:32].encode() + b'"'
+            headers = [(n, v) for n, v in sent if n.lower() not in (b"content-length", b"etag")]
             self.cache.put(key, _Answer(start["status"], headers, body, etag))
 
 

@@ -44,6 +44,7 @@ def test_etag_and_if_none_match(served: TestClient) -> None:
     served.get("/api/fundings")
     hit = served.get("/api/fundings")
     etag = hit.headers["etag"]
+    assert len(hit.headers.get_list("etag")) == 1
     assert served.get("/api/fundings", headers={"if-none-match": etag}).status_code == 304
     other = served.get("/api/fundings", headers={"if-none-match": '"elsewhere"'})
     assert other.status_code == 200 and other.content == hit.content
