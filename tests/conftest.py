@@ -58,7 +58,7 @@ def backend(request: pytest.FixtureRequest) -> str:
 def store(built: BuildResult, backend: str, request: pytest.FixtureRequest) -> Iterator[Store]:
     """The session build of the shipped data, served by each backend in turn.
 
-    Every test that uses this fixture (directly or through ``api_client``/``ld_client``) runs
+    Every test that uses this fixture (directly or through ``api_client``) runs
     once per backend: the built pyoxigraph store itself; rdflib (``MemoryStore``) loaded from
     its N-Quads; and a Virtuoso server loaded with its graphs through ``replace_graph``.
     """

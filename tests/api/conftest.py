@@ -123,14 +123,7 @@ def client(spy: SpyStore, make_app: AppFactory) -> Iterator[TestClient]:
 
 
 # --- linked data over the shipped data ------------------------------------------------------
-
-
-@pytest.fixture(scope="session")
-def ld_client(store: OxigraphStore, settings: Settings) -> Iterator[TestClient]:
-    """The app over the session build of the shipped data, for /id, /ontology, /export, ..."""
-    with TestClient(create_app(settings, store=store)) as opened:
-        yield opened
-
+# (the app itself is ``api_client``, below)
 
 RdfParser = Callable[[bytes, str], Dataset]
 
@@ -158,7 +151,8 @@ def parse_rdf() -> RdfParser:
 
 @pytest.fixture(scope="session")
 def api_client(store: OxigraphStore, settings: Settings) -> Iterator[TestClient]:
-    """The app over the session build of the shipped data, for /api."""
+    """The app over the session build of the shipped data, served by each backend in turn:
+    /api, /id, /ontology, /export, pages."""
     with TestClient(create_app(settings, store=store)) as opened:
         yield opened
 

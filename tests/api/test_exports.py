@@ -31,10 +31,10 @@ def union_size(store: OxigraphStore) -> int:
 
 @pytest.mark.parametrize("name", list(FORMATS))
 def test_whole_dataset_round_trips(
-    ld_client: TestClient, parse_rdf: Any, store: OxigraphStore, union_size: int, name: str
+    api_client: TestClient, parse_rdf: Any, store: OxigraphStore, union_size: int, name: str
 ) -> None:
     fmt = FORMATS[name]
-    response = ld_client.get("/export", params={"format": name})
+    response = api_client.get("/export", params={"format": name})
     assert response.status_code == 200, response.text
     assert media_type(response) == fmt.media_type
     assert response.headers["content-disposition"] == (
@@ -53,10 +53,10 @@ def test_whole_dataset_round_trips(
 @pytest.mark.parametrize("name", list(FORMATS))
 @pytest.mark.parametrize("graph", ["reference", str(REFERENCE_GRAPH)])
 def test_one_graph_round_trips(
-    ld_client: TestClient, parse_rdf: Any, store: OxigraphStore, name: str, graph: str
+    api_client: TestClient, parse_rdf: Any, store: OxigraphStore, name: str, graph: str
 ) -> None:
     fmt = FORMATS[name]
-    response = ld_client.get("/export", params={"format": name, "graph": graph})
+    response = api_client.get("/export", params={"format": name, "graph": graph})
     assert response.status_code == 200, response.text
     assert response.headers["content-disposition"] == (
         f'attachment; filename="coop-kg-reference.{fmt.extension}"'
@@ -74,23 +74,23 @@ def test_one_graph_round_trips(
     ],
 )
 def test_without_format_accept_decides(
-    ld_client: TestClient, accept: str | None, expected: str
+    api_client: TestClient, accept: str | None, expected: str
 ) -> None:
     headers = {} if accept is None else {"accept": accept}
-    response = ld_client.get("/export", headers=headers)
+    response = api_client.get("/export", headers=headers)
     assert response.status_code == 200
     assert media_type(response) == expected
     assert response.headers["vary"] == "Accept"
 
 
-def test_format_accepts_a_media_type(ld_client: TestClient) -> None:
-    response = ld_client.get("/export", params={"format": "text/turtle", "graph": "shapes"})
+def test_format_accepts_a_media_type(api_client: TestClient) -> None:
+    response = api_client.get("/export", params={"format": "text/turtle", "graph": "shapes"})
     assert media_type(response) == "text/turtle"
     assert response.headers["content-disposition"].endswith('coop-kg-shapes.ttl"')
 
 
-def test_nothing_acceptable_is_406(ld_client: TestClient) -> None:
-    response = ld_client.get("/export", headers={"accept": "text/html"})
+def test_nothing_acceptable_is_406(api_client: TestClient) -> None:
+    response = api_client.get("/export", headers={"accept": "text/html"})
     assert response.status_code == 406
     assert media_type(response) == PROBLEM_MEDIA_TYPE
 
@@ -104,9 +104,9 @@ def test_nothing_acceptable_is_406(ld_client: TestClient) -> None:
     ],
 )
 def test_unknown_format_or_graph_is_400_listing_valid_values(
-    ld_client: TestClient, store: OxigraphStore, params: dict[str, str], valid: list[str] | None
+    api_client: TestClient, store: OxigraphStore, params: dict[str, str], valid: list[str] | None
 ) -> None:
-    response = ld_client.get("/export", params=params)
+    response = api_client.get("/export", params=params)
     assert response.status_code == 400
     assert media_type(response) == PROBLEM_MEDIA_TYPE
     body = response.json()

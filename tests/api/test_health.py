@@ -14,9 +14,9 @@ from kg.stores.oxigraph import OxigraphStore
 
 
 def test_health_reports_the_store(
-    ld_client: TestClient, store: OxigraphStore, built: BuildResult
+    api_client: TestClient, store: OxigraphStore, built: BuildResult
 ) -> None:
-    response = ld_client.get("/health")
+    response = api_client.get("/health")
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "ok" and body["store_reachable"] is True

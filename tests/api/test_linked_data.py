@@ -56,9 +56,9 @@ def assert_problem(response: Any, status: int, slug: str | None) -> dict[str, An
 
 
 @pytest.mark.parametrize("accept", [None, "*/*", "text/*", "application/x-unknown, */*;q=0.1"])
-def test_entity_defaults_to_turtle(ld_client: TestClient, accept: str | None) -> None:
+def test_entity_defaults_to_turtle(api_client: TestClient, accept: str | None) -> None:
     headers = {} if accept is None else {"accept": accept}
-    response = ld_client.get("/id/jica", headers=headers)
+    response = api_client.get("/id/jica", headers=headers)
     assert response.status_code == 200
     assert media_type(response) == "text/turtle"
     assert response.headers["vary"] == "Accept"
@@ -68,13 +68,13 @@ def test_entity_defaults_to_turtle(ld_client: TestClient, accept: str | None) ->
 @pytest.mark.parametrize("name", RDF_FORMATS)
 @pytest.mark.parametrize("by", ["accept", "format"])
 def test_entity_in_every_rdf_format(
-    ld_client: TestClient, parse_rdf: Any, name: str, by: str
+    api_client: TestClient, parse_rdf: Any, name: str, by: str
 ) -> None:
     fmt = FORMATS[name]
     if by == "accept":
-        response = ld_client.get("/id/jica", headers={"accept": fmt.media_type})
+        response = api_client.get("/id/jica", headers={"accept": fmt.media_type})
     else:
-        response = ld_client.get("/id/jica", params={"format": name}, headers={"accept": BROWSER})
+        response = api_client.get("/id/jica", params={"format": name}, headers={"accept": BROWSER})
     assert response.status_code == 200, response.text
     assert media_type(response) == fmt.media_type
     graph = triples(parse_rdf(response.content, name))
@@ -94,14 +94,14 @@ def test_entity_in_every_rdf_format(
         ("application/xhtml+xml", "text/html"),
     ],
 )
-def test_q_values_choose(ld_client: TestClient, accept: str, expected: str) -> None:
-    response = ld_client.get("/id/un-women", headers={"accept": accept})
+def test_q_values_choose(api_client: TestClient, accept: str, expected: str) -> None:
+    response = api_client.get("/id/un-women", headers={"accept": accept})
     assert response.status_code == 200
     assert media_type(response) == expected
 
 
-def test_format_parameter_wins_over_accept(ld_client: TestClient) -> None:
-    response = ld_client.get(
+def test_format_parameter_wins_over_accept(api_client: TestClient) -> None:
+    response = api_client.get(
         "/id/un-women", params={"format": "application/n-triples"}, headers={"accept": BROWSER}
     )
     assert media_type(response) == "application/n-triples"
@@ -112,10 +112,10 @@ def test_format_parameter_wins_over_accept(ld_client: TestClient) -> None:
     [("text/csv", {}), ("application/sparql-results+json", {}), (None, {"format": "csv"})],
 )
 def test_nothing_fits_is_406(
-    ld_client: TestClient, accept: str | None, params: dict[str, str]
+    api_client: TestClient, accept: str | None, params: dict[str, str]
 ) -> None:
     headers = {} if accept is None else {"accept": accept}
-    response = ld_client.get("/id/jica", params=params, headers=headers)
+    response = api_client.get("/id/jica", params=params, headers=headers)
     body = assert_problem(response, 406, "not-acceptable")
     assert "text/turtle" in body["available"] and "text/html" in body["available"]
 
@@ -124,9 +124,9 @@ def test_nothing_fits_is_406(
 
 
 def test_description_holds_label_types_links_and_evidence(
-    ld_client: TestClient, parse_rdf: Any
+    api_client: TestClient, parse_rdf: Any
 ) -> None:
-    graph = rdf(ld_client, parse_rdf, "/id/jica")
+    graph = rdf(api_client, parse_rdf, "/id/jica")
     assert (ID.jica, RDF.type, CK.DevelopmentAgency) in graph
     assert (ID.jica, URIRef("http://www.w3.org/ns/org#subOrganizationOf"), ID.japan) in graph
     # The evidence of its description: the evidence node, both selectors, the document.
@@ -149,9 +149,9 @@ def test_description_holds_label_types_links_and_evidence(
     assert graph.value(project, SCHEMA.startDate) is None
 
 
-def test_description_follows_blank_nodes(ld_client: TestClient, parse_rdf: Any) -> None:
+def test_description_follows_blank_nodes(api_client: TestClient, parse_rdf: Any) -> None:
     funding = ID["funding-japan-un-women-2013"]
-    graph = rdf(ld_client, parse_rdf, f"/id/{funding.removeprefix(str(ID))}", "ntriples")
+    graph = rdf(api_client, parse_rdf, f"/id/{funding.removeprefix(str(ID))}", "ntriples")
     amount = graph.value(funding, SCHEMA.amount)
     assert isinstance(amount, BNode)
     assert (amount, RDF.type, SCHEMA.MonetaryAmount) in graph
@@ -162,11 +162,11 @@ def test_description_follows_blank_nodes(ld_client: TestClient, parse_rdf: Any) 
     assert quotes == {"Japan's contributions amounted to approximately US\\$2 million in 2013"}
 
 
-def test_incoming_relations_stop_at_their_subjects(ld_client: TestClient, parse_rdf: Any) -> None:
+def test_incoming_relations_stop_at_their_subjects(api_client: TestClient, parse_rdf: Any) -> None:
     """The description is the CBD plus incoming triples (a symmetric CBD without recursion):
     /id/un-women says which fundings name it as recipient, but their amounts live at
     /id/funding-..., one request away."""
-    graph = rdf(ld_client, parse_rdf, "/id/un-women")
+    graph = rdf(api_client, parse_rdf, "/id/un-women")
     fundings = set(graph.subjects(CK.recipient, ID["un-women"]))
     assert ID["funding-japan-un-women-2013"] in fundings and len(fundings) == 3
     for funding in fundings:
@@ -175,27 +175,27 @@ def test_incoming_relations_stop_at_their_subjects(ld_client: TestClient, parse_
     assert not list(graph.triples((None, SCHEMA.value, None)))
 
 
-def test_evidence_iris_dereference(ld_client: TestClient, parse_rdf: Any) -> None:
+def test_evidence_iris_dereference(api_client: TestClient, parse_rdf: Any) -> None:
     slug = JICA_EVIDENCE.removeprefix(str(ID))
-    graph = rdf(ld_client, parse_rdf, f"/id/{slug}")
+    graph = rdf(api_client, parse_rdf, f"/id/{slug}")
     assert (JICA_EVIDENCE, RDF.type, CK.Evidence) in graph
     assert (None, OA.exact, Literal(JICA_QUOTE)) in graph
     assert (ID.jica, PROV.wasDerivedFrom, JICA_EVIDENCE) in graph  # what it supports
-    page = ld_client.get(f"/id/{slug}", headers={"accept": BROWSER})
+    page = api_client.get(f"/id/{slug}", headers={"accept": BROWSER})
     assert page.status_code == 200
     assert JICA_QUOTE in page.text and 'id="quote"' in page.text
 
 
 @pytest.mark.parametrize("slug", ["no-such-entity", "Japan", "japan%20", "evidence/x/1-2", "a//b"])
-def test_unknown_slug_is_404_problem(ld_client: TestClient, slug: str) -> None:
-    response = ld_client.get(f"/id/{slug}")
+def test_unknown_slug_is_404_problem(api_client: TestClient, slug: str) -> None:
+    response = api_client.get(f"/id/{slug}")
     body = assert_problem(response, 404, "unknown-entity")
     assert "/api/search" in body["detail"]
     assert response.headers["vary"] == "Accept"
 
 
-def test_unknown_slug_is_an_html_404_for_browsers(ld_client: TestClient) -> None:
-    response = ld_client.get("/id/no-such-entity", headers={"accept": BROWSER})
+def test_unknown_slug_is_an_html_404_for_browsers(api_client: TestClient) -> None:
+    response = api_client.get("/id/no-such-entity", headers={"accept": BROWSER})
     assert response.status_code == 404
     assert media_type(response) == "text/html"
     assert "https://w3id.org/coop-kg/id/no-such-entity" in response.text
@@ -209,27 +209,27 @@ def test_unknown_slug_is_an_html_404_for_browsers(ld_client: TestClient) -> None
 )
 @pytest.mark.parametrize("name", RDF_FORMATS)
 def test_vocabulary_graphs_in_every_format(
-    ld_client: TestClient,
+    api_client: TestClient,
     parse_rdf: Any,
     store: OxigraphStore,
     path: str,
     graph: URIRef,
     name: str,
 ) -> None:
-    parsed = rdf(ld_client, parse_rdf, path, name)
+    parsed = rdf(api_client, parse_rdf, path, name)
     assert len(parsed) == store.count(str(graph))
 
 
 @pytest.mark.parametrize("path", ["/ontology", "/shapes"])
-def test_vocabulary_graphs_default_to_turtle(ld_client: TestClient, path: str) -> None:
-    response = ld_client.get(path)
+def test_vocabulary_graphs_default_to_turtle(api_client: TestClient, path: str) -> None:
+    response = api_client.get(path)
     assert media_type(response) == "text/turtle"
     assert response.headers["vary"] == "Accept"
-    assert_problem(ld_client.get(path, headers={"accept": "text/csv"}), 406, "not-acceptable")
+    assert_problem(api_client.get(path, headers={"accept": "text/csv"}), 406, "not-acceptable")
 
 
-def test_ontology_turtle_states_the_classes(ld_client: TestClient, parse_rdf: Any) -> None:
-    graph = rdf(ld_client, parse_rdf, "/ontology")
+def test_ontology_turtle_states_the_classes(api_client: TestClient, parse_rdf: Any) -> None:
+    graph = rdf(api_client, parse_rdf, "/ontology")
     assert (CK.Funding, RDF.type, OWL.Class) in graph
     assert (CK.recipient, RDFS.domain, CK.Funding) in graph
 
@@ -238,8 +238,8 @@ def test_ontology_turtle_states_the_classes(ld_client: TestClient, parse_rdf: An
 
 
 @pytest.fixture(scope="module")
-def void(ld_client: TestClient) -> Graph:
-    response = ld_client.get("/.well-known/void")
+def void(api_client: TestClient) -> Graph:
+    response = api_client.get("/.well-known/void")
     assert response.status_code == 200
     assert media_type(response) == "text/turtle"
     return Graph().parse(data=response.content, format="turtle")
@@ -294,10 +294,10 @@ def test_void_class_partitions(void: Graph) -> None:
 
 
 @pytest.mark.parametrize("name", RDF_FORMATS)
-def test_void_in_every_rdf_format(ld_client: TestClient, parse_rdf: Any, name: str) -> None:
+def test_void_in_every_rdf_format(api_client: TestClient, parse_rdf: Any, name: str) -> None:
     graph = triples(
         parse_rdf(
-            ld_client.get(
+            api_client.get(
                 "/.well-known/void", headers={"accept": FORMATS[name].media_type}
             ).content,
             name,
@@ -321,8 +321,8 @@ def test_void_in_every_rdf_format(ld_client: TestClient, parse_rdf: Any, name: s
         ("/", ["text/html"]),
     ],
 )
-def test_routes_are_documented(ld_client: TestClient, path: str, media: list[str]) -> None:
-    operation = ld_client.get("/openapi.json").json()["paths"][path]["get"]
+def test_routes_are_documented(api_client: TestClient, path: str, media: list[str]) -> None:
+    operation = api_client.get("/openapi.json").json()["paths"][path]["get"]
     assert operation["summary"] and operation.get("description")
     content = operation["responses"]["200"]["content"]
     assert set(media) <= set(content)

@@ -25,8 +25,8 @@ def page(client: TestClient, path: str) -> str:
     return response.text
 
 
-def test_home_links_everywhere(ld_client: TestClient) -> None:
-    text = page(ld_client, "/")
+def test_home_links_everywhere(api_client: TestClient) -> None:
+    text = page(api_client, "/")
     for target in ("/sparql", "/docs", "/ontology", "/shapes", "/export", "/.well-known/void"):
         assert f'href="{target}"' in text
     for actor in ("japan", "unodc", "jica", "un-women"):
@@ -34,8 +34,8 @@ def test_home_links_everywhere(ld_client: TestClient) -> None:
     assert 'href="/static/style.css"' in text
 
 
-def test_entity_page_shows_the_entity(ld_client: TestClient) -> None:
-    text = page(ld_client, "/id/jica")
+def test_entity_page_shows_the_entity(api_client: TestClient) -> None:
+    text = page(api_client, "/id/jica")
     assert "<h1>Japan International Cooperation Agency</h1>" in text
     assert "JICA" in text  # altLabel
     assert 'href="/ontology#ck:DevelopmentAgency"' in text
@@ -46,43 +46,43 @@ def test_entity_page_shows_the_entity(ld_client: TestClient) -> None:
     assert 'rel="alternate" type="text/turtle" href="?format=turtle"' in text
 
 
-def test_entity_page_renders_its_evidence_quotes(ld_client: TestClient) -> None:
-    text = page(ld_client, "/id/jica")
+def test_entity_page_renders_its_evidence_quotes(api_client: TestClient) -> None:
+    text = page(api_client, "/id/jica")
     assert "<blockquote" in text and "JICA has been promoting “gender mainstreaming,”" in text
     assert 'href="/id/evidence/japan-gender-equality-cooperation/9436-9483"' in text
     assert "characters 9436\u20139483" in text  # an en dash
     assert 'href="/id/japan-gender-equality-cooperation"' in text  # the quoted document
 
 
-def test_entity_page_quotes_the_evidence_of_fundings_it_receives(ld_client: TestClient) -> None:
+def test_entity_page_quotes_the_evidence_of_fundings_it_receives(api_client: TestClient) -> None:
     """UN Women's facts are on funding nodes: their quotes show on its page, HTML-escaped."""
-    text = page(ld_client, "/id/un-women")
+    text = page(api_client, "/id/un-women")
     quote = "Japan's contributions amounted to approximately US\\$2 million in 2013"
     assert str(escape(quote)) in text  # Japan&#39;s ...
     assert quote not in text  # the apostrophe is escaped, so the raw text never appears
     assert 'for <a href="/id/funding-japan-un-women-2013"' in text
 
 
-def test_entity_page_shows_identifiers_and_same_as(ld_client: TestClient) -> None:
-    text = page(ld_client, "/id/thailand")
+def test_entity_page_shows_identifiers_and_same_as(api_client: TestClient) -> None:
+    text = page(api_client, "/id/thailand")
     identifiers = text[text.index("<h2>Identifiers</h2>") : text.index("</dl>")]
     assert "ck:iso3166Alpha2" in identifiers and "<code>TH</code>" in identifiers
     assert 'href="http://www.wikidata.org/entity/Q869"' in identifiers
 
 
-def test_entity_page_shows_blank_nodes_inline(ld_client: TestClient) -> None:
-    text = page(ld_client, "/id/funding-japan-un-women-2013")
+def test_entity_page_shows_blank_nodes_inline(api_client: TestClient) -> None:
+    text = page(api_client, "/id/funding-japan-un-women-2013")
     amount = text[text.index("schema:amount") :]
     assert '<dl class="nested">' in amount and "USD" in amount and "2000000" in amount
 
 
-def test_document_page_folds_its_text(ld_client: TestClient) -> None:
-    text = page(ld_client, "/id/japan-unodc-2024-2026")
+def test_document_page_folds_its_text(api_client: TestClient) -> None:
+    text = page(api_client, "/id/japan-unodc-2024-2026")
     assert "<details><summary>" in text and "characters)</summary>" in text
 
 
-def test_ontology_page_documents_every_term(ld_client: TestClient, store: OxigraphStore) -> None:
-    text = page(ld_client, "/ontology")
+def test_ontology_page_documents_every_term(api_client: TestClient, store: OxigraphStore) -> None:
+    text = page(api_client, "/ontology")
     graph = named_graph(store, str(ONTOLOGY_GRAPH))
     for kind in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty):
         for term in graph.subjects(RDF.type, kind):
@@ -98,8 +98,8 @@ def test_ontology_page_documents_every_term(ld_client: TestClient, store: Oxigra
     assert "Subproperty of" in under and "dcterms:isPartOf" in under
 
 
-def test_shapes_page_documents_shapes_and_messages(ld_client: TestClient) -> None:
-    text = page(ld_client, "/shapes")
+def test_shapes_page_documents_shapes_and_messages(api_client: TestClient) -> None:
+    text = page(api_client, "/shapes")
     funding = section(text, "cks:Funding")
     assert "sh:targetClass ck:Funding" in funding
     assert "<code>schema:funder</code>" in funding
@@ -118,23 +118,23 @@ def section(text: str, anchor: str) -> str:
     return match.group(1)
 
 
-def test_stylesheet(ld_client: TestClient) -> None:
-    response = ld_client.get("/static/style.css")
+def test_stylesheet(api_client: TestClient) -> None:
+    response = api_client.get("/static/style.css")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/css")
-    assert ld_client.get("/static/../main.py").status_code == 404
-    assert ld_client.get("/static/missing.css").status_code == 404
+    assert api_client.get("/static/../main.py").status_code == 404
+    assert api_client.get("/static/missing.css").status_code == 404
 
 
 @pytest.mark.parametrize("path", ["/id/jica", "/ontology", "/shapes", "/"])
-def test_pages_are_well_formed_enough(ld_client: TestClient, path: str) -> None:
-    text = page(ld_client, path)
+def test_pages_are_well_formed_enough(api_client: TestClient, path: str) -> None:
+    text = page(api_client, path)
     assert text.startswith("<!doctype html>") and text.rstrip().endswith("</html>")
     for tag in ("section", "table", "dl", "figure", "ul"):
         assert text.count(f"<{tag}") == text.count(f"</{tag}>"), tag
 
 
-def test_autoescape_is_on(ld_client: TestClient, monkeypatch: Any) -> None:
+def test_autoescape_is_on(api_client: TestClient, monkeypatch: Any) -> None:
     from api.routes import pages
 
     rendered = pages.environment().from_string("{{ value }}").render(value="<b>&</b>")
