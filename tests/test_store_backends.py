@@ -8,6 +8,7 @@ the same answers as the default backend, terms come back in one lexical form, an
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections import Counter
 from collections.abc import Iterator
@@ -19,7 +20,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import XSD
 
-from kg._namespaces import ID, REFERENCE_GRAPH
+from kg._namespaces import GRAPH, ID, REFERENCE_GRAPH
 from kg.build import BuildResult, build
 from kg.describe import bind_this
 from kg.errors import QueryError, StoreError
@@ -294,3 +295,35 @@ def test_build_loads_a_sparql_server(virtuoso: str, settings: Settings) -> None:
             assert reader.count(graph) == triples, graph
     finally:
         reader.close()
+
+
+def test_a_rebuild_drops_graphs_only_an_earlier_build_wrote(
+    virtuoso: str, settings: Settings
+) -> None:
+    """A graph the previous build wrote and this one does not (a removed source) goes; a graph
+    no build wrote (a curator's) stays."""
+    from kg.build import sparql_build_record
+
+    spec = f"sparql:{virtuoso}/sparql"
+    server = settings.model_copy(update={"store": spec, "sparql_update_url": f"{virtuoso}/sparql"})
+    writer = SparqlStore(f"{virtuoso}/sparql", f"{virtuoso}/sparql")
+    gone, kept = str(GRAPH["removed-source"]), str(GRAPH["curated-here"])
+    triple = b'<https://w3id.org/coop-kg/id/x> <http://www.w3.org/2000/01/rdf-schema#label> "x" .\n'
+    record = sparql_build_record(server)
+    saved = record.read_text() if record.exists() else None
+    try:
+        writer.replace_graph(gone, triple)
+        writer.replace_graph(kept, triple)
+        record.parent.mkdir(parents=True, exist_ok=True)
+        record.write_text(json.dumps({spec: [gone]}))
+        build(server, force=True)
+        assert writer.count(gone) == 0
+        assert writer.count(kept) == 1
+        assert gone not in json.loads(record.read_text())[spec]
+    finally:
+        writer.replace_graph(kept, b"")
+        writer.close()
+        if saved is None:
+            record.unlink(missing_ok=True)
+        else:
+            record.write_text(saved)

@@ -221,21 +221,41 @@ def write_graphs(assembled: Assembled, settings: Settings) -> dict[str, int]:
 
     A server cannot be swapped in by renames as a directory can: each graph is replaced
     atomically on its own (``Store.replace_graph``), so a reader may see new and old graphs
-    side by side while this runs, never a half-written graph. The derived closures
-    (``kg.derive``) are rewritten last, from what the server then holds.
+    side by side while this runs, never a half-written graph. Graphs the previous build to the
+    same server wrote and this one does not (a source removed or renamed) are dropped; graphs
+    no build wrote (loaded by curators through the Graph Store Protocol) are left alone. The
+    record of what each build wrote is kept beside the default store
+    (``sparql_build_record``). The derived closures (``kg.derive``) are rewritten last, from
+    what the server then holds.
     """
     from kg.stores import open_configured
 
+    record_path = sparql_build_record(settings)
+    try:
+        record: dict[str, list[str]] = json.loads(record_path.read_text())
+    except (OSError, ValueError):
+        record = {}
+    previous = set(record.get(settings.store, []))
     counts: dict[str, int] = {}
     store = open_configured(settings)
     try:
         for name, graph in assembled.graphs.items():
             store.replace_graph(name, graph.serialize(format="nt", encoding="utf-8"))
             counts[name] = len(graph)
+        for stale in sorted(previous - set(counts) - {DERIVED_GRAPH}):
+            store.replace_graph(stale, b"")  # no triples: the graph is dropped
         counts[DERIVED_GRAPH] = derive(store)
     finally:
         store.close()
+    record[settings.store] = sorted(counts)
+    record_path.parent.mkdir(parents=True, exist_ok=True)
+    record_path.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n")
     return counts
+
+
+def sparql_build_record(settings: Settings) -> Path:
+    """Where the graphs each ``kg build --store sparql:URL`` wrote are recorded, per URL."""
+    return settings.root / ".kg" / "sparql-builds.json"
 
 
 def write_store(assembled: Assembled, target: Path | None, fingerprint: str) -> dict[str, int]:
