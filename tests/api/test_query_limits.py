@@ -5,11 +5,9 @@ byte cap; the per-client query-time budget."""
 from __future__ import annotations
 
 import json
-import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,7 +22,7 @@ from starlette.requests import Request
 from api.main import create_app
 from api.problems import PROBLEM_BASE, PROBLEM_MEDIA_TYPE
 from api.ratelimit import QueryBudget, client_of, trusted_networks
-from api.server import make_server
+from api.server import serving
 from kg.settings import Settings
 from kg.stores.base import Store
 from kg.stores.memory import MemoryStore
@@ -234,28 +232,6 @@ def test_workers_see_writes_after_data_changed(kind: str) -> None:
 
 
 # --- over HTTP ------------------------------------------------------------------------------
-
-
-@contextmanager
-def serving(app: FastAPI) -> Iterator[str]:
-    """``app`` served by uvicorn on a free port of 127.0.0.1; yields the base URL."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = make_server(app, port=port, log_config=None, log_level="warning", access_log=False)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
 
 
 @pytest.mark.parametrize("query", [PATH_QUERY, CARTESIAN], ids=["path", "cartesian"])

@@ -10,9 +10,6 @@ per operation so that the whole file runs in well under a minute.
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -24,7 +21,7 @@ from schemathesis import GenerationMode
 from schemathesis.schemas import BaseSchema
 
 from api.main import create_app
-from api.server import make_server
+from api.server import serving
 from kg.settings import Settings
 from kg.stores.oxigraph import OxigraphStore
 
@@ -48,23 +45,8 @@ def base_url(money_store: OxigraphStore, make_app: Any) -> Iterator[str]:
     without a token, but a copy keeps the shared store out of reach either way)."""
     store = OxigraphStore()
     store.load_nquads(list(money_store.native))
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = make_server(
-        make_app(store), port=port, log_config=None, log_level="warning", access_log=False
-    )
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.01)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
+    with serving(make_app(store)) as base:
+        yield base
     store.close()
 
 

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from typing import Any
 from xml.dom.minidom import Document
@@ -15,32 +12,15 @@ from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import JSON, POST, POSTDIRECTLY, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
-from api.server import make_server
+from api.server import serving
 from kg.stores.oxigraph import OxigraphStore
 
 
 @pytest.fixture(scope="session")
 def endpoint(tiny_store: OxigraphStore, make_app: Any) -> Iterator[str]:
     """The app over the tiny store, served by uvicorn on a free port of 127.0.0.1."""
-    # IPPROTO_TCP explicitly: asyncio sets TCP_NODELAY only on sockets that say they are TCP,
-    # and without it every response waits out a 40 ms delayed ACK.
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = make_server(
-        make_app(tiny_store), port=port, log_config=None, log_level="warning", access_log=False
-    )
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.01)
-    yield f"http://127.0.0.1:{port}/sparql"
-    server.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
+    with serving(make_app(tiny_store)) as base:
+        yield f"{base}/sparql"
 
 
 def wrapper(endpoint: str, query: str, return_format: str) -> SPARQLWrapper:
