@@ -8,6 +8,7 @@ routes ask for them with these ``Annotated`` aliases, and tests can swap them wi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any, cast
 
 from fastapi import Depends, Request
@@ -46,3 +47,23 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 StoreDep = Annotated[Store, Depends(get_store)]
 QueryRunnerDep = Annotated[QueryRunner[Any, Any], Depends(get_query_runner)]
 QueryBudgetDep = Annotated[QueryBudget, Depends(get_query_budget)]
+
+
+async def read_capped(
+    request: Request, limit: int, too_large: Callable[[int, int], Exception]
+) -> bytes:
+    """The request body, refused with ``too_large(size, limit)`` as soon as it passes
+    ``limit`` bytes: Content-Length is checked first, then the stream itself, so a client that
+    omits or misstates it cannot make the server buffer more than the limit. Reading is I/O
+    and belongs on the event loop, so routes that are plain defs take the body from here."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise too_large(int(declared), limit)
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise too_large(size, limit)
+        chunks.append(chunk)
+    return b"".join(chunks)

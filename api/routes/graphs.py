@@ -22,7 +22,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import SettingsDep, StoreDep
+from api.deps import SettingsDep, StoreDep, read_capped
 from api.negotiation import negotiate
 from api.problems import Problem, problem_responses
 from api.routes.sparql import GRAPH_OFFERS
@@ -304,20 +304,9 @@ async def _graph_write(
 
 
 async def _body(request: Request) -> bytes:
-    """The body, refused with 413 as soon as it passes ``max_upload_bytes`` (Content-Length
-    is checked first, then the stream itself, for clients that omit or misstate it)."""
+    """The body, refused with 413 past ``max_upload_bytes``."""
     limit = cast(Settings, request.app.state.settings).max_upload_bytes
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise _too_large(int(declared), limit)
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise _too_large(size, limit)
-        chunks.append(chunk)
-    return b"".join(chunks)
+    return await read_capped(request, limit, _too_large)
 
 
 def _too_large(size: int, limit: int) -> Problem:

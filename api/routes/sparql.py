@@ -24,7 +24,7 @@ from fastapi.responses import Response
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF
 
-from api.deps import QueryBudgetDep, QueryRunnerDep, SettingsDep, StoreDep
+from api.deps import QueryBudgetDep, QueryRunnerDep, SettingsDep, StoreDep, read_capped
 from api.negotiation import Offer, negotiate
 from api.problems import Problem, problem_responses
 from api.ratelimit import client_of
@@ -243,24 +243,8 @@ _FIELDS: Final = {
 
 
 async def _body(request: Request) -> bytes:
-    """The request body, refused with 413 as soon as it exceeds ``max_query_bytes``.
-
-    Reading is I/O and belongs on the event loop; the route itself is a plain def. The cap is
-    checked while streaming, so a client that lies about (or omits) Content-Length cannot make
-    the server buffer more than the limit.
-    """
-    limit = request.app.state.settings.max_query_bytes
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise _too_large(int(declared), limit)
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise _too_large(size, limit)
-        chunks.append(chunk)
-    return b"".join(chunks)
+    """The request body, refused with 413 as soon as it exceeds ``max_query_bytes``."""
+    return await read_capped(request, request.app.state.settings.max_query_bytes, _too_large)
 
 
 def _too_large(size: int, limit: int) -> Problem:
