@@ -6,11 +6,13 @@ available everywhere.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
 import pyoxigraph as ox
 
+from kg._namespaces import PREFIXES
 from kg.errors import ConfigurationError
 
 
@@ -50,3 +52,16 @@ def get_format(name: str) -> Format:
         raise ConfigurationError(
             f"unknown format {name!r}; use one of: {', '.join(FORMATS)}"
         ) from None
+
+
+def serialize_quads(quads: Sequence[ox.Quad], fmt: Format, *, whole: bool) -> bytes:
+    """``quads`` in ``fmt``: with their graphs when ``whole`` (the dataset) and the format holds
+    graphs; otherwise (one graph, or a triple format) their triples once each, which for the
+    dataset is the union of the named graphs. Stores that gather quads themselves dump
+    through this, so every backend writes the same thing."""
+    if fmt.supports_datasets and whole:
+        data = ox.serialize(quads, format=fmt.rdf_format, prefixes=PREFIXES)
+    else:
+        triples = list(dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in quads))
+        data = ox.serialize(triples, format=fmt.rdf_format, prefixes=PREFIXES)
+    return bytes(data or b"")

@@ -32,7 +32,7 @@ from rdflib.plugins.sparql.sparql import AlreadyBound, QueryContext
 from kg._namespaces import PREFIXES
 from kg._no_fetch import check_query
 from kg.errors import QueryError, StoreError
-from kg.export import get_format
+from kg.export import get_format, serialize_quads
 from kg.stores._terms import canonical
 from kg.stores.base import AskResult, GraphResult, QueryResult, SelectResult, Term, with_values
 from kg.stores.oxigraph import OxigraphStore, to_oxigraph, to_rdflib
@@ -248,15 +248,7 @@ class MemoryStore:
             if graph is not None:
                 graphs = [g for g in graphs if str(g.identifier) == graph]
             quads = _quads_of(graphs)
-        if fmt.supports_datasets and graph is None:
-            data = ox.serialize(quads, format=fmt.rdf_format, prefixes=PREFIXES)
-        else:
-            # One graph, or the union of the named graphs for a triple format.
-            triples = list(
-                dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in quads)
-            )
-            data = ox.serialize(triples, format=fmt.rdf_format, prefixes=PREFIXES)
-        return bytes(data or b"")
+        return serialize_quads(quads, fmt, whole=graph is None)
 
     def close(self) -> None:
         with self._lock:

@@ -43,7 +43,7 @@ from rdflib import BNode, URIRef
 from kg._namespaces import GRAPH, PREFIXES
 from kg._no_fetch import check_query, restrict_dataset
 from kg.errors import ConfigurationError, QueryError, QueryTimeoutError, StoreError
-from kg.export import get_format
+from kg.export import get_format, serialize_quads
 from kg.stores._terms import decimal_text, make_literal
 from kg.stores.base import (
     AskResult,
@@ -268,15 +268,7 @@ class SparqlStore:
                 )
             node = ox.NamedNode(name)
             quads += [ox.Quad(t.subject, t.predicate, _canonical(t.object), node) for t in triples]
-        if fmt.supports_datasets and graph is None:
-            data = ox.serialize(quads, format=fmt.rdf_format, prefixes=PREFIXES)
-        else:
-            # One graph, or the union of the named graphs for a triple format.
-            triples = list(
-                dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in quads)
-            )
-            data = ox.serialize(triples, format=fmt.rdf_format, prefixes=PREFIXES)
-        return bytes(data or b"")
+        return serialize_quads(quads, fmt, whole=graph is None)
 
     # --- loading ------------------------------------------------------------------------
 
