@@ -256,6 +256,31 @@ def rest_urls(params: dict[str, str]) -> dict[str, str]:
     }
 
 
+async def request_latencies(
+    app: Any, urls: dict[str, str], runs: int, budget: float, label: str
+) -> dict[str, Any]:
+    """p50/p99 of each URL asked of ``app`` (running) in process over httpx's ASGI transport:
+    ``runs`` times, or as many as fit in ``budget`` seconds."""
+    out: dict[str, Any] = {}
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://bench", timeout=3600
+    ) as client:
+        for name, url in urls.items():
+            started = time.perf_counter()
+            (await client.get(url)).raise_for_status()  # warm-up
+            count = planned_runs(time.perf_counter() - started, runs, budget)
+            samples = []
+            for _ in range(count):
+                started = time.perf_counter()
+                response = await client.get(url)
+                samples.append((time.perf_counter() - started) * 1000)
+                response.raise_for_status()
+            out[name] = summary(samples) | {"bytes": len(response.content)}
+            print(f"    {label:6} {name}: p50 {out[name]['p50']:.1f} ms ({count} runs)", flush=True)
+    return out
+
+
 async def in_process(
     store_path: Path, from_memory: bool, urls: dict[str, str], runs: int, budget: float
 ) -> dict[str, Any]:
@@ -268,28 +293,9 @@ async def in_process(
         root=ROOT, store=str(store_path), serve_from_memory=from_memory, response_cache_entries=0
     )
     app = create_app(settings)
-    out: dict[str, Any] = {}
     async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(
-            transport=transport, base_url="http://bench", timeout=3600
-        ) as client:
-            for name, url in urls.items():
-                started = time.perf_counter()
-                (await client.get(url)).raise_for_status()  # warm-up
-                count = planned_runs(time.perf_counter() - started, runs, budget)
-                samples = []
-                for _ in range(count):
-                    started = time.perf_counter()
-                    response = await client.get(url)
-                    samples.append((time.perf_counter() - started) * 1000)
-                    response.raise_for_status()
-                out[name] = summary(samples) | {"bytes": len(response.content)}
-                print(
-                    f"    {'memory' if from_memory else 'disk':6} {name}: "
-                    f"p50 {out[name]['p50']:.1f} ms ({count} runs)",
-                    flush=True,
-                )
+        label = "memory" if from_memory else "disk"
+        out = await request_latencies(app, urls, runs, budget, label)
         store = app.state.store.native
         for name, text in (
             ("engine_region", SPARQL_REGION),

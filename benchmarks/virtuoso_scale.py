@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -24,13 +23,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pyoxigraph as ox
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from scale import free_port, pick, rest_urls  # noqa: E402
+from scale import free_port, pick, request_latencies, rest_urls  # noqa: E402
 
 from kg.settings import Settings  # noqa: E402
 from kg.stores.sparql import SparqlStore  # noqa: E402
@@ -50,33 +48,15 @@ def load(source: Path, store: SparqlStore) -> float:
     return time.perf_counter() - started
 
 
-async def latencies(store: SparqlStore, urls: dict[str, str], runs: int) -> dict[str, Any]:
+async def latencies(
+    store: SparqlStore, urls: dict[str, str], runs: int, budget: float
+) -> dict[str, Any]:
     from api.main import create_app
 
     settings = Settings(root=ROOT, store="memory", response_cache_entries=0, query_timeout=120)
     app = create_app(settings, store=store)
-    out: dict[str, Any] = {}
     async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(
-            transport=transport, base_url="http://bench", timeout=3600
-        ) as client:
-            for name, url in urls.items():
-                (await client.get(url)).raise_for_status()  # warm-up
-                samples = []
-                for _ in range(runs):
-                    started = time.perf_counter()
-                    response = await client.get(url)
-                    samples.append((time.perf_counter() - started) * 1000)
-                    response.raise_for_status()
-                ordered = sorted(samples)
-                out[name] = {
-                    "p50": statistics.median(samples),
-                    "p99": ordered[round(0.99 * (len(ordered) - 1))],
-                    "runs": runs,
-                }
-                print(f"    virtuoso {name}: p50 {out[name]['p50']:.1f} ms", flush=True)
-    return out
+        return await request_latencies(app, urls, runs, budget, "virtuoso")
 
 
 def main() -> None:
@@ -85,6 +65,9 @@ def main() -> None:
     )
     parser.add_argument("--sizes", default="100000,1000000")
     parser.add_argument("--runs", type=int, default=50)
+    parser.add_argument(
+        "--budget", type=float, default=60.0, help="seconds one URL may take before fewer runs"
+    )
     parser.add_argument("--work", type=Path, default=Path("/tmp/kg-bench/work"))
     args = parser.parse_args()
     results: dict[str, Any] = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
@@ -108,7 +91,7 @@ def main() -> None:
                 print(f"    loaded in {seconds:.1f} s ({store.count():,} triples)", flush=True)
                 native = ox.Store.read_only(str(source))
                 urls = rest_urls(pick(native))
-                measured = asyncio.run(latencies(store, urls, args.runs))
+                measured = asyncio.run(latencies(store, urls, args.runs, args.budget))
                 store.close()
             finally:
                 subprocess.run([sys.executable, script, "stop", folder], check=False)
