@@ -7,8 +7,9 @@ from functools import cache
 from importlib import resources
 
 from kg.errors import QueryError
-from kg.sparql_guard import where_body
-from kg.stores.base import SelectResult, Store, Term, sparql_term
+from kg.stores.base import SelectResult, Store, Term, with_rows
+
+__all__ = ["load_query", "query_names", "select", "with_rows"]
 
 
 @cache
@@ -23,17 +24,6 @@ def query_names() -> list[str]:
         for p in resources.files(__name__).iterdir()
         if p.name.endswith(".rq")
     )
-
-
-def with_rows(text: str, variable: str, terms: Sequence[Term]) -> str:
-    """``text`` with ``VALUES ?variable { term ... }`` at the top of its WHERE: one solution per
-    term, such as the page of fundings whose details to fetch. Terms are written by
-    ``sparql_term``, which refuses anything that is not exactly one RDF term."""
-    block = f" VALUES ?{variable} {{ {' '.join(sparql_term(t) for t in terms)} }}\n"
-    if not variable.isidentifier():
-        raise QueryError(f"{variable!r} is not a SPARQL variable name")
-    at = where_body(text)
-    return text[:at] + block + text[at:]
 
 
 def select(

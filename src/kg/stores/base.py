@@ -118,6 +118,17 @@ def with_values(sparql: str, bindings: Mapping[str, Term]) -> str:
     return sparql[:at] + values + sparql[at:]
 
 
+def with_rows(sparql: str, variable: str, terms: Sequence[Term]) -> str:
+    """``sparql`` with ``VALUES ?variable { term ... }`` at the top of its WHERE group: one
+    solution per term (the page of fundings whose details to fetch), where ``with_values``
+    binds several variables to one value each. Checked and escaped the same way."""
+    if not _VARIABLE.fullmatch(variable):
+        raise QueryError(f"{variable!r} is not a SPARQL variable name")
+    values = f" VALUES ?{variable} {{ {' '.join(sparql_term(t) for t in terms)} }}\n"
+    at = where_body(sparql)
+    return sparql[:at] + values + sparql[at:]
+
+
 def sparql_term(term: Term) -> str:
     """One RDF term in SPARQL syntax, refusing anything that could be more than one term."""
     if isinstance(term, URIRef):
