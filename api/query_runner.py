@@ -23,7 +23,7 @@ Workers come from a ``forkserver``: forked from a clean single-threaded process 
 imported the engines once (0.5 s, once per server), so a worker starts in about 5 ms, not
 the half second of a ``spawn``, and nothing is forked from the threaded server. They start
 on the first query, so apps that never see one (most tests) never start any. There are
-``KG_QUERY_WORKERS`` of them (default 1: each holds a copy of an in-memory store). A request
+``KG_QUERY_WORKERS`` of them (default 1; one loading a snapshot holds its own copy). A request
 waits for a free worker, and that wait counts against its deadline; at the deadline the
 worker is killed (SIGKILL) and a replacement started at once, so the next query finds one
 ready. ``data_changed()`` (called after every committed write) makes every worker reload

@@ -62,9 +62,10 @@ class Settings(BaseSettings):
     query_workers: int = Field(
         default=1,
         ge=1,
-        description="Worker processes evaluating /sparql queries at once. Each one holds its "
-        "own copy of an in-memory store, so memory grows with every worker; on-disk stores are "
-        "shared. For a sparql: store, requests in flight to the server (at least 4).",
+        description="Worker processes evaluating /sparql queries at once. Under kg serve each "
+        "opens the store's directory read-only (no copy in RAM); for a store without a "
+        "directory each loads its own copy. For a sparql: store, requests in flight to the "
+        "server (at least 4).",
     )
     serve_from_memory: bool = Field(
         default=True,
