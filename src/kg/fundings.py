@@ -6,20 +6,34 @@ rule), sorted; ``funding-details.rq`` and ``funding-evidence.rq`` fetch the deta
 asked for (of every selected funding for a summary); Python groups those rows into one ``Funding`` each and,
 for summaries (which need every match), totals them.
 
-Rules worth knowing:
+Curated fundings (contributions, pledges, support) and imported IATI transactions and budgets
+(docs/iati.md) are answered together. Rules worth knowing:
 
 * A funding's regions and themes are its own ``schema:areaServed``/``dcterms:subject`` plus
   those of the initiative it funds (``schema:fundedItem``), one hop; not those of the recipient
   or of the recipient's other projects. The ``region`` filter includes places inside the region
-  transitively, ``theme`` narrower themes.
+  transitively, ``theme`` narrower themes. ``applies_to`` keeps fundings whose places are the
+  place, inside it, or contain it (a funding for Asia applies to Afghanistan).
+* ``type`` is one of ``FUNDING_TYPES`` (the table of docs/iati.md); ``org`` keeps fundings whose
+  funded initiative has that organisation in ``role`` (one of ``kg.activities.ROLES``), or in
+  any role without one. An imported transaction or budget whose file names no provider has no
+  funder (``funder`` None).
 * ``year`` keeps fundings whose period overlaps the year; an open start or end is open, and a
-  funding with no period at all is unknown, so it is left out.
+  funding with no period at all is unknown, so it is left out. A transaction's period is its
+  ``ck:transactionDate``.
 * Summaries: a funding counts in every group it belongs to (each of its regions, themes and
   years), so group totals can add up to more than the ``overall`` totals, which count each
   funding once. ``by=year`` puts a funding in each calendar year its period covers; an open end
   runs to the end of the period its source document covers (``schema:endDate`` of the document
   its evidence quotes; an open start likewise from the document's start), because the source
   cannot speak for later years, and a funding with no period is in the ``None`` (unknown) year.
+* ``split=True`` (``split=percentage``) shares a funding's value out over the groups of
+  ``region`` and ``theme`` instead, as IATI d-portal does, so the groups add up to the overall
+  totals: see ``SPLIT_RULE``, which every split summary repeats.
+* ``convert="USD"`` converts each amount at the ECB rate of its value date (``kg.currency``
+  says how, and what cannot be converted). Totals in the target currency sum converted figures
+  only; what could not be converted stays in its own currency's total, and nothing is ever
+  added across currencies otherwise.
 """
 
 from __future__ import annotations
@@ -31,7 +45,10 @@ from typing import Final
 
 from rdflib import Literal, URIRef
 
+from kg import currency
 from kg._namespaces import CK, slug_of
+from kg.activities import ROLES, check_role
+from kg.currency import Conversion
 from kg.entities import EntityRef, Evidence, Page, Period, evidence_of, sort_evidence, sorted_refs
 from kg.errors import ConfigurationError
 from kg.queries import select
@@ -42,6 +59,8 @@ FUNDINGS_QUERY: Final = "fundings"
 REGION_QUERY: Final = "fundings-in-region"
 DETAILS_QUERY: Final = "funding-details"
 EVIDENCE_QUERY: Final = "funding-evidence"
+#: The places and themes of fundings with their allocation percentages (split=percentage).
+SHARES_QUERY: Final = "funding-shares"
 #: Fundings whose details one query fetches (a VALUES block of IRIs; summaries need them all).
 DETAILS_CHUNK: Final = 1000
 #: How a qualifier IRI reads in JSON.
@@ -51,6 +70,32 @@ QUALIFIERS: Final = {
     str(CK.Approximately): "approximately",
 }
 DIMENSIONS: Final = ("funder", "recipient", "region", "theme", "year")
+#: The dimensions a split shares values out over.
+SPLIT_DIMENSIONS: Final = ("region", "theme")
+#: The kinds of funding ``type`` accepts (docs/iati.md; fundings.rq holds the table).
+FUNDING_TYPES: Final = (
+    "pledge",
+    "contribution",
+    "commitment",
+    "disbursement",
+    "expenditure",
+    "incoming",
+    "budget",
+)
+SPLIT_RULE: Final = (
+    "split=percentage shares each funding's value out over regions and themes, as IATI "
+    "d-portal does. A funding's own places or themes (an IATI transaction's recipient country, "
+    "region or sector) win, in equal shares. Otherwise the percentages of the allocations of "
+    "the initiative it funds (an IATI activity's recipient-country/recipient-region percentages "
+    "for regions, its sector percentages for themes): each allocation gets its percentage of "
+    "the value; allocations without a percentage share equally what the others leave (so a "
+    "single one without is 100%); when the percentages add up to less than 100 and every "
+    "allocation has one, the remainder goes to the group marked unallocated; when they add up "
+    "to more than 100 they are scaled down in proportion (each gets percentage/sum). Otherwise "
+    "the funded initiative's places or themes, in equal shares. A funding with none is in the "
+    "null group, whole. With two split dimensions a share is the product of both. Groups that "
+    "hold a part of a funding's value are marked split; shares are not rounded."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +116,7 @@ class Funding:
     label: str
     type: EntityRef
     status: EntityRef | None
-    funder: EntityRef
+    funder: EntityRef | None
     recipient: EntityRef | None
     initiative: EntityRef | None
     amount: Amount | None
@@ -79,6 +124,10 @@ class Funding:
     regions: tuple[EntityRef, ...]
     themes: tuple[EntityRef, ...]
     evidence: tuple[Evidence, ...]
+    transaction_type: EntityRef | None = None
+    transaction_date: str | None = None
+    value_date: str | None = None
+    conversion: Conversion | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,12 +142,28 @@ class FundingFilters:
     year: int | None = None
     currency: str | None = None
     min_amount: Decimal | None = None
+    type: str | None = None
+    org: str | None = None
+    role: str | None = None
+    applies_to: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.type is not None and self.type not in FUNDING_TYPES:
+            raise ConfigurationError(
+                f"type={self.type!r} is not a kind of funding; use one of "
+                f"{', '.join(FUNDING_TYPES)}"
+            )
+        check_role(self.org, self.role)
 
     def bindings(self) -> dict[str, Term | None]:
         def iri(value: str | None) -> URIRef | None:
             return None if value is None else URIRef(value)
 
         return {
+            "typeParam": None if self.type is None else Literal(self.type),
+            "orgParam": iri(self.org),
+            "roleParam": None if self.role is None else URIRef(ROLES[self.role]),
+            "appliesToParam": iri(self.applies_to),
             "funderParam": iri(self.funder),
             "recipientParam": iri(self.recipient),
             "initiativeParam": iri(self.initiative),
@@ -111,14 +176,26 @@ class FundingFilters:
 
 
 @dataclass(frozen=True, slots=True)
+class Part:
+    """What a converted total was converted from: the sum of the original amounts in one
+    currency (of their shares, in a split summary)."""
+
+    currency: str
+    value: Decimal
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
 class Total:
     """The sum of the amounts in one currency; ``qualifiers`` says how exact its parts are
-    (a sum with an "at least" part is itself a minimum)."""
+    (a sum with an "at least" part is itself a minimum). With ``convert=``, the total in the
+    target currency sums converted figures and ``converted_from`` says from what."""
 
     currency: str
     value: Decimal
     count: int
     qualifiers: tuple[str, ...]
+    converted_from: tuple[Part, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,12 +209,38 @@ class Tally:
 
 @dataclass(frozen=True, slots=True)
 class Group:
-    """One group of a summary: its key (dimension -> entity, year or None) and its tally."""
+    """One group of a summary: its key (dimension -> entity, year or None) and its tally.
+
+    ``split``: the group holds a share (not the whole) of at least one funding's value;
+    ``unallocated``: the dimensions whose None in ``key`` stands for the unallocated remainder of
+    allocation percentages that add up to less than 100, not for "none"."""
 
     key: Mapping[str, EntityRef | int | None]
     count: int
     without_amount: int
     totals: tuple[Total, ...]
+    split: bool = False
+    unallocated: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class FundingConversion:
+    """How one funding's amount was converted, or why it was not."""
+
+    funding: EntityRef
+    conversion: Conversion
+
+
+@dataclass(frozen=True, slots=True)
+class ConversionReport:
+    """The conversions behind a summary with ``convert=``: the target currency, the source of
+    the rates, and each funding's conversion (converted or not, each funding once)."""
+
+    currency: str
+    source: str
+    converted: int
+    not_converted: int
+    items: tuple[FundingConversion, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +253,9 @@ class Summary:
     limit: int
     offset: int
     overall: Tally
+    split: bool = False
+    split_rule: str | None = None
+    conversion: ConversionReport | None = None
 
 
 @dataclass(slots=True)
@@ -164,19 +270,52 @@ class _Builder:
     document_years: list[tuple[int | None, int | None]] = field(default_factory=list)
 
 
+@dataclass(slots=True)
+class _Bucket:
+    """The fundings of one summary group, each with the share of its value the group holds."""
+
+    key: dict[str, EntityRef | int | None]
+    unallocated: tuple[str, ...]
+    shares: dict[str, tuple[Funding, Decimal]] = field(default_factory=dict)
+
+    def add(self, funding: Funding, share: Decimal) -> None:
+        _, before = self.shares.get(funding.id, (funding, Decimal(0)))
+        self.shares[funding.id] = (funding, before + share)
+
+    def group(self, into: str | None) -> Group:
+        parts = list(self.shares.values())
+        count, without, totals = _tally_fields(parts, into)
+        split = any(share != _ONE for _, share in parts)
+        return Group(self.key, count, without, totals, split, self.unallocated)
+
+
+#: A funding's place in one dimension of a summary: the value, its share of the funding's
+#: value, and whether it is the unallocated remainder.
+_Share = tuple[EntityRef | int | None, Decimal, bool]
+_ONE: Final = Decimal(1)
+_HUNDRED: Final = Decimal(100)
+
+
 def fundings(
-    store: Store, filters: FundingFilters = FundingFilters(), *, limit: int = 50, offset: int = 0
+    store: Store,
+    filters: FundingFilters = FundingFilters(),
+    *,
+    limit: int = 50,
+    offset: int = 0,
+    convert: str | None = None,
 ) -> Page[Funding]:
     """The fundings that pass ``filters``, sorted by label: one page, whose details alone are
     fetched (at 1M triples, fetching every match's details and cutting the page afterwards
-    took 38-57 s for a continent)."""
+    took 38-57 s for a continent). ``convert`` (an ISO 4217 code) adds each amount's
+    conversion."""
     if limit < 1 or offset < 0:
         raise ConfigurationError(
             f"limit must be at least 1 and offset at least 0, not {limit}, {offset}"
         )
+    into = None if convert is None else currency.target(convert)
     selected = _selected(store, filters)
     page = selected[offset : offset + limit]
-    items = tuple(f for f, _ in _details(store, page))
+    items = tuple(f for f, _ in _details(store, page, convert=into))
     return Page(items, len(selected), limit, offset)
 
 
@@ -187,24 +326,32 @@ def summarize(
     *,
     limit: int = 50,
     offset: int = 0,
+    split: bool = False,
+    convert: str | None = None,
 ) -> Summary:
-    """Counts and totals per group of ``by`` (one or two of ``DIMENSIONS``) and currency."""
+    """Counts and totals per group of ``by`` (one or two of ``DIMENSIONS``) and currency;
+    ``split`` shares values out over regions and themes (``SPLIT_RULE``), ``convert`` converts
+    amounts into that currency where it can (``kg.currency``)."""
     if not 1 <= len(by) <= 2 or any(d not in DIMENSIONS for d in by) or len(set(by)) != len(by):
         raise ConfigurationError(
             f"by={','.join(by)!r} cannot group fundings: give one or two different dimensions "
             f"out of {', '.join(DIMENSIONS)}, comma-separated (for example by=funder,year)"
         )
+    into = None if convert is None else currency.target(convert)
     # The evidence only matters to a summary by year (an open period ends where its source
     # document's period ends); skipping it halves the queries for the other dimensions.
-    selected = _select(store, filters, evidence="year" in by)
-    groups: dict[tuple[object, ...], tuple[dict[str, EntityRef | int | None], list[Funding]]] = {}
+    selected = _select(store, filters, evidence="year" in by, convert=into)
+    split_by = [d for d in by if d in SPLIT_DIMENSIONS] if split else []
+    shares = _shares(store, [f.id for f, _ in selected], split_by) if split_by else {}
+    buckets: dict[tuple[object, ...], _Bucket] = {}
     for funding, years in selected:
-        for key in _keys(funding, years, by):
-            groups.setdefault(
-                tuple(_sort_key(k) for k in key), (dict(zip(by, key, strict=True)), [])
-            )[1].append(funding)
-    ordered = [groups[k] for k in sorted(groups)]
-    items = [Group(key, *_tally_fields(members)) for key, members in ordered]
+        for key, share, unallocated in _keys(funding, years, by, shares):
+            identity = (*(_sort_key(k) for k in key), unallocated)
+            bucket = buckets.get(identity)
+            if bucket is None:
+                bucket = buckets[identity] = _Bucket(dict(zip(by, key, strict=True)), unallocated)
+            bucket.add(funding, share)
+    items = [buckets[identity].group(into) for identity in sorted(buckets)]
     page = Page.of(items, limit=limit, offset=offset)
     return Summary(
         tuple(by),
@@ -212,7 +359,10 @@ def summarize(
         page.total,
         limit,
         offset,
-        Tally(*_tally_fields([f for f, _ in selected])),
+        Tally(*_tally_fields([(f, _ONE) for f, _ in selected], into)),
+        split=bool(split_by),
+        split_rule=SPLIT_RULE if split_by else None,
+        conversion=None if into is None else _report(into, [f for f, _ in selected]),
     )
 
 
@@ -223,18 +373,22 @@ def _selected(store: Store, filters: FundingFilters) -> list[Term]:
 
 
 def _select(
-    store: Store, filters: FundingFilters, *, evidence: bool = True
+    store: Store, filters: FundingFilters, *, evidence: bool = True, convert: str | None = None
 ) -> list[tuple[Funding, tuple[int, ...] | None]]:
     """Every selected funding with the calendar years it covers (None: no period)."""
-    return _details(store, _selected(store, filters), evidence=evidence)
+    return _details(store, _selected(store, filters), evidence=evidence, convert=convert)
 
 
 def _details(
-    store: Store, fundings: Sequence[Term], *, evidence: bool = True
+    store: Store,
+    fundings: Sequence[Term],
+    *,
+    evidence: bool = True,
+    convert: str | None = None,
 ) -> list[tuple[Funding, tuple[int, ...] | None]]:
     """``fundings`` (IRIs), in that order, with their details and the calendar years each
     covers (None: no period); without ``evidence`` their quotes are left out (and an open
-    period is not closed by its document's)."""
+    period is not closed by its document's); with ``convert`` each amount's conversion."""
     builders: dict[str, _Builder] = {}
     for start in range(0, len(fundings), DETAILS_CHUNK):
         chunk = fundings[start : start + DETAILS_CHUNK]
@@ -246,7 +400,9 @@ def _details(
             if str(row["funding"]) in builders:
                 _add(builders[str(row["funding"])], {**row, "part": Literal("evidence")})
     ordered = [str(t) for t in fundings]
-    return [(_funding(i, builders[i]), _years(builders[i])) for i in ordered if i in builders]
+    return [
+        (_funding(i, builders[i], convert), _years(builders[i])) for i in ordered if i in builders
+    ]
 
 
 def _add(builder: _Builder, row: Mapping[str, Term]) -> None:
@@ -266,11 +422,14 @@ def _add(builder: _Builder, row: Mapping[str, Term]) -> None:
         )
 
 
-def _funding(iri: str, b: _Builder) -> Funding:
+def _funding(iri: str, b: _Builder, convert: str | None = None) -> Funding:
     row = b.row
 
     def ref(name: str) -> EntityRef | None:
         return EntityRef.of(row[name], row.get(f"{name}Label")) if name in row else None
+
+    def text(name: str) -> str | None:
+        return str(row[name]) if name in row else None
 
     # The most specific class: a contribution or pledge rather than the ck:Funding it also is.
     specific = [t for t in b.types.values() if t.id != str(CK.Funding)] or list(b.types.values())
@@ -281,26 +440,47 @@ def _funding(iri: str, b: _Builder) -> Funding:
             str(row["currency"]),
             QUALIFIERS.get(str(row.get("qualifier")), "exact"),
         )
+    start, end = _period(row)
+    conversion = None
+    if convert is not None and amount is not None:
+        conversion = currency.convert(
+            amount.value,
+            amount.currency,
+            convert,
+            value_date=text("valueDate"),
+            start_date=text("start"),
+        )
     return Funding(
         id=iri,
         slug=slug_of(iri),
         label=str(row["label"]),
         type=sorted(specific, key=lambda t: t.id)[0],
         status=ref("status"),
-        funder=EntityRef.of(row["funder"], row.get("funderLabel")),
+        funder=ref("funder"),
         recipient=ref("recipient"),
         initiative=ref("initiative"),
         amount=amount,
-        period=Period.of(row.get("start"), row.get("end")),
+        period=Period.of(start, end),
         regions=sorted_refs(b.regions.values()),
         themes=sorted_refs(b.themes.values()),
         evidence=sort_evidence(b.evidence),
+        transaction_type=ref("transactionType"),
+        transaction_date=text("transactionDate"),
+        value_date=text("valueDate"),
+        conversion=conversion,
     )
+
+
+def _period(row: Mapping[str, Term]) -> tuple[Term | None, Term | None]:
+    """Start and end of a funding; a transaction, which has neither, is of its own day."""
+    day = row.get("transactionDate")
+    return row.get("start", day), row.get("end", day)
 
 
 def _years(b: _Builder) -> tuple[int, ...] | None:
     """The calendar years a funding counts in for ``by=year`` (see the module docstring)."""
-    start, end = _year(b.row.get("start")), _year(b.row.get("end"))
+    first, last = _period(b.row)
+    start, end = _year(first), _year(last)
     if start is None and end is None:
         return None
     if end is None:
@@ -314,20 +494,90 @@ def _years(b: _Builder) -> tuple[int, ...] | None:
 
 
 def _keys(
-    funding: Funding, years: tuple[int, ...] | None, by: Sequence[str]
-) -> list[tuple[EntityRef | int | None, ...]]:
-    """Every combination of the funding's values along the ``by`` dimensions."""
-    values: dict[str, Sequence[EntityRef | int | None]] = {
-        "funder": [funding.funder],
-        "recipient": [funding.recipient],
-        "region": funding.regions or [None],
-        "theme": funding.themes or [None],
-        "year": years or [None],
+    funding: Funding,
+    years: tuple[int, ...] | None,
+    by: Sequence[str],
+    shares: Mapping[tuple[str, str], list[_Share]],
+) -> list[tuple[tuple[EntityRef | int | None, ...], Decimal, tuple[str, ...]]]:
+    """Every combination of the funding's values along the ``by`` dimensions, with the share
+    of its value each holds (1 unless split) and the dimensions in which it is the unallocated
+    remainder."""
+    values: dict[str, list[_Share]] = {
+        "funder": [(funding.funder, _ONE, False)],
+        "recipient": [(funding.recipient, _ONE, False)],
+        "region": [(r, _ONE, False) for r in funding.regions] or [(None, _ONE, False)],
+        "theme": [(t, _ONE, False) for t in funding.themes] or [(None, _ONE, False)],
+        "year": [(y, _ONE, False) for y in years or [None]],
     }
-    keys: list[tuple[EntityRef | int | None, ...]] = [()]
+    for dimension in SPLIT_DIMENSIONS:
+        if (funding.id, dimension) in shares:
+            values[dimension] = shares[(funding.id, dimension)]
+    keys: list[tuple[tuple[EntityRef | int | None, ...], Decimal, tuple[str, ...]]] = [
+        ((), _ONE, ())
+    ]
     for dimension in by:
-        keys = [(*key, value) for key in keys for value in values[dimension]]
+        keys = [
+            ((*key, value), share * part, (*rest, dimension) if remainder else rest)
+            for key, share, rest in keys
+            for value, part, remainder in values[dimension]
+        ]
     return keys
+
+
+def _shares(
+    store: Store, fundings: Sequence[str], dimensions: Sequence[str]
+) -> dict[tuple[str, str], list[_Share]]:
+    """(funding, dimension) -> the funding's shares in that dimension (``SPLIT_RULE``), from
+    funding-shares.rq; every funding of ``fundings`` gets an entry per dimension."""
+    rows: dict[tuple[str, str], dict[str, dict[str, tuple[EntityRef, Decimal | None]]]] = {}
+    iris = [URIRef(f) for f in fundings]
+    for start in range(0, len(iris), DETAILS_CHUNK):
+        chunk = iris[start : start + DETAILS_CHUNK]
+        for row in select(store, SHARES_QUERY, rows=("funding", chunk)).dicts():
+            dimension = str(row["dimension"])
+            if dimension not in dimensions:
+                continue
+            origins = rows.setdefault((str(row["funding"]), dimension), {})
+            items = origins.setdefault(str(row["origin"]), {})
+            item = EntityRef.of(row["item"], row.get("itemLabel"))
+            percentage = Decimal(str(row["percentage"])) if "percentage" in row else None
+            # Two allocations to one place or theme add up.
+            _, before = items.get(item.id, (item, None))
+            if before is not None and percentage is not None:
+                percentage += before
+            items[item.id] = (item, percentage if percentage is not None else before)
+    return {
+        (funding, dimension): _share_out(rows.get((funding, dimension), {}))
+        for funding in fundings
+        for dimension in dimensions
+    }
+
+
+def _share_out(
+    origins: Mapping[str, Mapping[str, tuple[EntityRef, Decimal | None]]],
+) -> list[_Share]:
+    """One funding's shares in one dimension, by ``SPLIT_RULE``."""
+    for origin in ("own", "allocation", "initiative"):
+        items = sorted(
+            origins.get(origin, {}).values(), key=lambda i: (i[0].label.casefold(), i[0].id)
+        )
+        if not items:
+            continue
+        if origin != "allocation":
+            return [(item, _ONE / len(items), False) for item, _ in items]
+        given = [(item, p) for item, p in items if p is not None]
+        rest = [item for item, p in items if p is None]
+        total = sum((p for _, p in given), Decimal(0))
+        if total > _HUNDRED:
+            return [(item, p / total, False) for item, p in given]
+        shares: list[_Share] = [(item, p / _HUNDRED, False) for item, p in given]
+        left = (_HUNDRED - total) / _HUNDRED
+        if rest:
+            shares += [(item, left / len(rest), False) for item in rest]
+        elif left > 0:
+            shares.append((None, left, True))
+        return shares
+    return [(None, _ONE, False)]
 
 
 def _sort_key(value: EntityRef | int | None) -> tuple[int, int, str, str]:
@@ -339,24 +589,55 @@ def _sort_key(value: EntityRef | int | None) -> tuple[int, int, str, str]:
     return (0, 0, value.label.casefold(), value.id)
 
 
-def _tally_fields(members: Iterable[Funding]) -> tuple[int, int, tuple[Total, ...]]:
-    """(count, without amount, totals per currency): amounts in different currencies are
-    never added, and each funding counts once even when it appears twice in ``members``."""
-    seen: dict[str, Funding] = {f.id: f for f in members}
+def _tally_fields(
+    members: Iterable[tuple[Funding, Decimal]], into: str | None = None
+) -> tuple[int, int, tuple[Total, ...]]:
+    """(count, without amount, totals per currency) of fundings, each with the share of its
+    value to count: amounts in different currencies are never added, and each funding counts
+    once even when it appears twice in ``members``. With ``into``, converted amounts are added
+    in that currency (recording what they were converted from) and the others stay in theirs."""
+    seen: dict[str, tuple[Funding, Decimal]] = {f.id: (f, share) for f, share in members}
     sums: dict[str, tuple[Decimal, int, set[str]]] = {}
+    origins: dict[str, tuple[Decimal, int]] = {}
     without = 0
-    for funding in seen.values():
-        if funding.amount is None:
+    for funding, share in seen.values():
+        amount = funding.amount
+        if amount is None:
             without += 1
             continue
-        value, count, qualifiers = sums.get(funding.amount.currency, (Decimal(0), 0, set()))
-        qualifiers.add(funding.amount.qualifier)
-        sums[funding.amount.currency] = (value + funding.amount.value, count + 1, qualifiers)
+        conversion = funding.conversion if into is not None else None
+        if conversion is not None and conversion.value is not None:
+            code, value = conversion.currency, conversion.value * share
+            origin, count = origins.get(amount.currency, (Decimal(0), 0))
+            origins[amount.currency] = (origin + amount.value * share, count + 1)
+        else:
+            code, value = amount.currency, amount.value * share
+        total, count, qualifiers = sums.get(code, (Decimal(0), 0, set()))
+        qualifiers.add(amount.qualifier)
+        sums[code] = (total + value, count + 1, qualifiers)
     totals = tuple(
-        Total(currency, value, count, tuple(sorted(qualifiers)))
-        for currency, (value, count, qualifiers) in sorted(sums.items())
+        Total(
+            code,
+            value,
+            count,
+            tuple(sorted(qualifiers)),
+            tuple(Part(c, v, n) for c, (v, n) in sorted(origins.items()))
+            if code == into and origins
+            else None,
+        )
+        for code, (value, count, qualifiers) in sorted(sums.items())
     )
     return len(seen), without, totals
+
+
+def _report(into: str, selected: Sequence[Funding]) -> ConversionReport:
+    items = tuple(
+        FundingConversion(EntityRef(f.id, f.slug, f.label), f.conversion)
+        for f in selected
+        if f.conversion is not None
+    )
+    converted = sum(1 for i in items if i.conversion.converted)
+    return ConversionReport(into, currency.source(), converted, len(items) - converted, items)
 
 
 def _year(term: Term | None) -> int | None:
