@@ -319,6 +319,13 @@ def fundings(
     return Page(items, len(selected), limit, offset)
 
 
+def by_id(store: Store, iris: Sequence[str], *, convert: str | None = None) -> list[Funding]:
+    """The fundings among ``iris`` (others are left out), in that order, with their details
+    and evidence; ``convert`` adds each amount's conversion (an ISO 4217 code, checked)."""
+    into = None if convert is None else currency.target(convert)
+    return [f for f, _ in _details(store, [URIRef(i) for i in iris], convert=into)]
+
+
 def summarize(
     store: Store,
     by: Sequence[str],
