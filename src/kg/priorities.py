@@ -3,6 +3,13 @@
 ``priorities.rq`` selects and filters (its header states each rule: regions transitively
 inside, narrower themes, an actor that sets the priority or takes part in the cooperation
 that does); Python groups its rows into one ``Priority`` each.
+
+``region`` keeps priorities for places inside the region (Myanmar's counts for Southeast Asia),
+as the region filters of fundings and activities do; ``applies_to`` keeps those that apply to a
+place: for the place itself, for a place inside it, or for a region that contains it, so the
+priorities for "Afghanistan and its neighbouring countries", South Asia and the Indo-Pacific
+apply to Afghanistan. ``region`` was not widened to mean both, so that one parameter name means
+one thing in every answer and existing answers stay as they were.
 """
 
 from __future__ import annotations
@@ -47,6 +54,7 @@ def priorities(
     region: str | None = None,
     theme: str | None = None,
     actor: str | None = None,
+    applies_to: str | None = None,
     limit: int = 50,
     offset: int = 0,
 ) -> Page[Priority]:
@@ -55,6 +63,7 @@ def priorities(
         "regionParam": None if region is None else URIRef(region),
         "themeParam": None if theme is None else URIRef(theme),
         "actorParam": None if actor is None else URIRef(actor),
+        "appliesToParam": None if applies_to is None else URIRef(applies_to),
     }
     found: dict[str, tuple[dict[str, Term], dict[str, dict[str, EntityRef]], list[Evidence]]] = {}
     for row in select(store, PRIORITIES_QUERY, bindings).dicts():
