@@ -535,7 +535,11 @@ def test_priorities(api_client: TestClient) -> None:
     assert {"synthetic-drugs-and-precursors", "maritime-law-enforcement"} <= {
         t["slug"] for t in sea["themes"]
     }
-    assert sea["period"] == {"start": "2024", "end": "2026"}
+    # "Particular countries and regions of interest for 2024 are in the section 2 below"
+    assert sea["period"] == {"start": "2024", "end": "2024"}
+    focus = next(i for i in body["items"] if i["slug"] == "priority-2024-2026-focus-indo-pacific")
+    # the geographical focuses of section 1(1): "for the period from 2024 to 2026"
+    assert focus["period"] == {"start": "2024", "end": "2026"}
     assert sea["evidence"] and all(
         e["document"]["slug"] == "japan-unodc-2024-2026" for e in sea["evidence"]
     )
