@@ -265,8 +265,8 @@ def generate(activities: int, seed: int, path: Path) -> Path:
     return path
 
 
-def default_path(activities: int, seed: int) -> Path:
-    return WORK / f"iati-{activities}-seed{seed}.xml"
+def default_path(activities: int, seed: int, folder: Path = WORK) -> Path:
+    return folder / f"iati-{activities}-seed{seed}.xml"
 
 
 def main() -> None:

@@ -123,7 +123,7 @@ def measure(
     """(a)-(c) for one size; returns the results and the store (b) imported into, if any."""
     work = args.work / str(activities)
     work.mkdir(parents=True, exist_ok=True)
-    file = iati_generate.default_path(activities, args.seed)
+    file = iati_generate.default_path(activities, args.seed, args.work)
     if not file.exists():
         print(f"  generating {file}", flush=True)
         iati_generate.generate(activities, args.seed, file)
