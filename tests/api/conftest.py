@@ -255,25 +255,12 @@ def money_client(money_store: OxigraphStore, make_app: AppFactory) -> Iterator[T
 # --- imported IATI data beside the shipped data ----------------------------------------------
 
 IATI_FIXTURE = ROOT / "tests" / "data" / "iati" / "imported-fixture.trig"
-#: The graph of the fixture that stands in for the shipped IATI reference data (codelists, DAC
-#: themes): its subjects load only where the build does not describe them already.
-IATI_FIXTURE_REFERENCE = "https://w3id.org/coop-kg/graph/fixture-reference"
 
 
 def load_iati_fixture(store: OxigraphStore, path: Path = IATI_FIXTURE) -> None:
     """Add the hand-written import fixture (what docs/iati.md says `kg import iati` writes) to
     ``store`` and rewrite the derived closures, as an import does."""
-    quads = list(ox.parse(path=path, format=ox.RdfFormat.TRIG))
-    described = {
-        q.subject
-        for q in store.native.quads_for_pattern(None, None, None)
-        if q.graph_name != ox.NamedNode(IATI_FIXTURE_REFERENCE)
-    }
-    store.load_nquads(
-        q
-        for q in quads
-        if q.graph_name != ox.NamedNode(IATI_FIXTURE_REFERENCE) or q.subject not in described
-    )
+    store.load_nquads(ox.parse(path=path, format=ox.RdfFormat.TRIG))
     derive(store)
 
 
