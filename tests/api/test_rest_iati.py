@@ -356,6 +356,8 @@ def test_curated_initiatives_implemented_by_jica_are_activities(iati_client: Tes
         ("org=org-xm-dac-7&role=funding", {B, NL}),
         ("org=org-xm-dac-7&role=accountable", {NL}),
         ("org=org-xm-dac-7", {B, NL}),
+        ("org=XM-DAC-7&role=accountable", {NL}),  # its IATI organisation identifier
+        ("org=xm-dac-701-8&role=extending", {A}),  # JICA's, a curated actor's
         ("status=implementation", {A, NL}),
         ("status=2", {A, NL}),
         ("status=Closed", {B}),
