@@ -3,12 +3,13 @@ store backend in turn."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -96,12 +97,25 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     Without Virtuoso installed this skips, except in CI (``CI`` set), where it fails: the
     sparql backend must be tested there.
     """
+    with virtuoso_server(tmp_path_factory.mktemp("virtuoso")) as base:
+        yield base
+
+
+@pytest.fixture(scope="session")
+def start_virtuoso() -> Callable[[Path], contextlib.AbstractContextManager[str]]:
+    """``with start_virtuoso(folder) as base:`` a Virtuoso of its own (``virtuoso_server``)."""
+    return virtuoso_server
+
+
+@contextlib.contextmanager
+def virtuoso_server(folder: Path) -> Iterator[str]:
+    """A Virtuoso of its own in ``folder`` (see ``virtuoso``), for data that must not meet the
+    shipped data's server: its base URL, until the block ends."""
     if shutil.which("virtuoso-t") is None or not VIRTUOSO_INI.is_file():
         reason = "Virtuoso 7 is not installed (apt-get install virtuoso-opensource)"
         if os.environ.get("CI"):
             pytest.fail(f"{reason}; CI must test the sparql backend (.ci/run installs it)")
         pytest.skip(reason)
-    folder = tmp_path_factory.mktemp("virtuoso")
     script = str(ROOT / "scripts" / "virtuoso.py")
     http_port, isql_port = _free_port(), _free_port()
     ports = ["--http-port", str(http_port), "--isql-port", str(isql_port)]

@@ -141,6 +141,7 @@ class Activity:
 @dataclass(slots=True)
 class _Builder:
     row: dict[str, Term]
+    fields: dict[str, str] = field(default_factory=dict)
     parts: dict[str, dict[str, EntityRef]] = field(default_factory=dict)
     #: allocation -> (part and item, percentage): an allocation counts once however many rows
     #: repeat it.
@@ -170,9 +171,24 @@ def activities(
     return Page(items, len(selected), limit, offset)
 
 
+#: Parts of activity-details.rq that carry a literal (?value) rather than an entity.
+_FIELDS: Final = (
+    "identifier",
+    "start",
+    "end",
+    "plannedStart",
+    "actualStart",
+    "plannedEnd",
+    "actualEnd",
+)
+
+
 def _add(builder: _Builder, row: dict[str, Term]) -> None:
     part = str(row.get("part", ""))
     if not part:
+        return
+    if part in _FIELDS:
+        builder.fields[part] = str(row["value"])
         return
     if part == "evidence":
         builder.evidence.add(str(row["evidence"]))
@@ -190,7 +206,7 @@ def _activity(iri: str, b: _Builder) -> Activity:
     row = b.row
 
     def text(name: str) -> str | None:
-        return str(row[name]) if name in row else None
+        return b.fields.get(name)
 
     def refs(part: str) -> tuple[EntityRef, ...]:
         return sorted_refs(b.parts.get(part, {}).values())
@@ -209,7 +225,7 @@ def _activity(iri: str, b: _Builder) -> Activity:
         kind="initiative",
         types=tuple(sorted(b.parts.get("type", {}).values(), key=lambda t: t.id)),
         iati_identifier=text("identifier"),
-        status=EntityRef.of(row["status"], row.get("statusLabel")) if "status" in row else None,
+        status=next(iter(refs("status")), None),
         period=ActivityPeriod(
             text("start"),
             text("end"),

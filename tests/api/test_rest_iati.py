@@ -745,3 +745,28 @@ def test_openapi_documents_the_new_answers(iati_client: TestClient) -> None:
     assert "applies_to" in priorities
     activities = {p["name"] for p in paths["/api/activities"]["get"]["parameters"]}
     assert {"org", "role", "region", "applies_to", "theme", "year", "status", "q"} <= activities
+
+
+# --- the same answers on every store backend, over the shipped data alone --------------------
+
+
+def test_new_answers_on_every_backend(api_client: TestClient) -> None:
+    """The shipped data has no IATI import: the new parameters still answer on each backend."""
+    assert slugs(ok(api_client, "/api/priorities?applies_to=afghanistan")) == (
+        PRIORITIES_FOR_AFGHANISTAN
+    )
+    jica = ok(api_client, "/api/activities?org=jica&role=implementing&limit=1000")
+    assert jica["total"] >= 5
+    assert all("jica" in {r["slug"] for r in i["implementers"]} for i in jica["items"])
+    assert ok(api_client, "/api/activities?status=implementation")["total"] == 0
+    pledges = ok(api_client, "/api/fundings?type=pledge&convert=EUR")
+    assert slugs(pledges) == {"pledge-japan-we-fi-2017", "pledge-japan-women-empowerment-2016-2018"}
+    # The curated pledges (in USD) name years, not days: no rate to take, and it says so.
+    notes = {i["conversion"]["note"] for i in pledges["items"]}
+    assert notes == {
+        "no value date and no start date to take a rate from",
+        "no value date, and the start '2016' is not a whole day to take a rate from",
+    }
+    split = ok(api_client, "/api/fundings/summary?by=region&split=percentage")
+    assert split["split"] is True and split["overall"]["count"] == split["items"][0]["count"]
+    assert ok(api_client, "/api/deliveries")["total"] == 0
