@@ -405,6 +405,118 @@ def _short_graph(iri: str) -> str:
     return iri.removeprefix(str(GRAPH)) if iri.startswith(str(GRAPH)) else iri
 
 
+source_app = typer.Typer(
+    help="Register source documents: keep the original, store its text, write the record.",
+    no_args_is_help=True,
+)
+app.add_typer(source_app, name="source")
+
+
+@source_app.command("add")
+def source_add(
+    file: Annotated[Path, typer.Argument(help="The document as received: .txt, .md, .html, .pdf.")],
+    title: Annotated[str, typer.Option(help="The document's title, as it gives it.")],
+    publisher: Annotated[
+        list[str] | None,
+        typer.Option(help="Who published it: an actor's slug, label or acronym (repeatable)."),
+    ] = None,
+    date: Annotated[
+        str | None, typer.Option(help="When it was issued: YYYY, YYYY-MM or YYYY-MM-DD.")
+    ] = None,
+    language: Annotated[str, typer.Option(help="ISO 639-1 code of its language.")] = "en",
+    slug: Annotated[
+        str | None, typer.Option(help="The slug (default: made from the title).")
+    ] = None,
+    format: Annotated[
+        str | None,
+        typer.Option("--format", "-f", help="text|markdown|html|pdf (default: from the file)."),
+    ] = None,
+    description: Annotated[
+        str | None, typer.Option(help="What the document is and covers, in your words.")
+    ] = None,
+) -> None:
+    """Register a document: original kept, text extracted and stored, record and graph minted."""
+    from kg.intake import add_source
+
+    with _errors():
+        settings = _settings()
+        result = add_source(
+            settings.root,
+            file,
+            title=title,
+            publisher=publisher or [],
+            date=date,
+            language=language,
+            slug=slug,
+            fmt=format,
+            description=description,
+        )
+        _print_registered(result)
+        out.print(
+            f"next: kg suggest {result.slug} -o drafts/{result.slug}.ttl, resolve its TODOs, "
+            f"kg validate drafts/{result.slug}.ttl, kg publish drafts/{result.slug}.ttl",
+            highlight=False,
+        )
+
+
+@source_app.command("reextract")
+def source_reextract(
+    slug: Annotated[str, typer.Argument(help="The document's slug.")],
+    original: Annotated[
+        Path | None,
+        typer.Option(help="The file as received (default: the recorded original)."),
+    ] = None,
+    format: Annotated[
+        str | None,
+        typer.Option("--format", "-f", help="text|markdown|html|pdf (default: from the file)."),
+    ] = None,
+) -> None:
+    """Make a document's text again from its original and move every quote to the new text."""
+    from kg.intake import reextract
+
+    with _errors():
+        result = reextract(_settings().root, slug, original=original, fmt=format)
+        _print_registered(result)
+        out.print(
+            f"moved {result.moved_quotes} quotes in {len(result.changed_files)} files",
+            highlight=False,
+        )
+
+
+@source_app.command("check")
+def source_check() -> None:
+    """Re-run every recorded extraction: exit 0 when each stored text is reproduced, else 1."""
+    from kg.intake import verify
+
+    with _errors():
+        results = verify(_settings().root)
+        for r in results:
+            state = "reproduced" if r.reproduced else f"NOT reproduced: {r.problem}"
+            version = r.recorded_version
+            if r.version and r.version != r.recorded_version:
+                version += f" (installed: {r.version})"
+            out.print(f"{r.slug}: {r.extractor} {version}: {state}", highlight=False)
+        if not all(r.reproduced for r in results):
+            raise typer.Exit(1)
+
+
+def _print_registered(result: object) -> None:
+    from kg.intake import Registered
+
+    assert isinstance(result, Registered)
+    rendition = result.rendition
+    out.print(
+        f"{result.slug}: graph {result.graph}\n"
+        f"  original  {result.original}\n"
+        f"  text      {result.text} ({len(rendition.text):,} characters, {rendition.extractor.name} "
+        f"extractor, {rendition.extractor.library} {rendition.version})\n"
+        f"  record    {result.record}",
+        highlight=False,
+    )
+    for note in rendition.notes:
+        err.print(f"  note: {note}", highlight=False, markup=False)
+
+
 @app.command()
 def synth(
     output: Annotated[
