@@ -137,7 +137,13 @@ def _sniff(data: bytes) -> str | None:
     return None
 
 
-def extract(data: bytes, extractor: Extractor, *, isolated: bool = True) -> Rendition:
+def extract(
+    data: bytes,
+    extractor: Extractor,
+    *,
+    isolated: bool = True,
+    deadline: float = DEADLINE_SECONDS,
+) -> Rendition:
     """The rendition of ``data``; in a child process with limits unless ``isolated=False``.
 
     Raises ``ExtractionError`` for a file too large, undecodable, hostile or empty of text.
@@ -150,7 +156,7 @@ def extract(data: bytes, extractor: Extractor, *, isolated: bool = True) -> Rend
     if not isolated:
         text, notes = _RUNNERS[extractor.name](data)
     else:
-        text, notes = _run_isolated(data, extractor)
+        text, notes = _run_isolated(data, extractor, deadline)
     if len(text) > MAX_TEXT_CHARS:
         raise ExtractionError(
             f"the extracted text has {len(text):,} characters, more than {MAX_TEXT_CHARS:,}"
@@ -161,20 +167,20 @@ def extract(data: bytes, extractor: Extractor, *, isolated: bool = True) -> Rend
     return Rendition(text, extractor, extractor.version(), tuple(notes))
 
 
-def _run_isolated(data: bytes, extractor: Extractor) -> tuple[str, list[str]]:
+def _run_isolated(data: bytes, extractor: Extractor, deadline: float) -> tuple[str, list[str]]:
     try:
         done = subprocess.run(
             [sys.executable, "-m", "kg.extract", extractor.name],
             input=data,
             capture_output=True,
-            timeout=DEADLINE_SECONDS,
+            timeout=deadline,
             preexec_fn=_limit_child,
             check=False,
         )
     except subprocess.TimeoutExpired:
         raise ExtractionError(
             f"extracting text from the {extractor.name} file took longer than "
-            f"{DEADLINE_SECONDS:.0f} s and was stopped (a decompression bomb or a deliberately "
+            f"{deadline:g} s and was stopped (a decompression bomb or a deliberately "
             "slow file?); nothing was stored"
         ) from None
     try:
@@ -281,6 +287,9 @@ _BLOCKS: Final = frozenset(
         "th", "thead", "tr", "ul", "header", "footer", "center", "html",
     }
 )  # fmt: skip
+#: Blocks that follow each other on adjacent lines.
+_LINES: Final = frozenset({"li", "tr", "dt", "dd"})
+_LINE_GROUPS: Final = frozenset({"ul", "ol", "table", "dl"})
 _REMOTE_ATTRIBUTES: Final = ("src", "href", "srcset", "data", "poster", "background", "action")
 _REMOTE: Final = re.compile(r"^\s*(?:https?:|ftp:|//)", re.IGNORECASE)
 _CSS_URL: Final = re.compile(r"url\(\s*['\"]?\s*(?:https?:|//)", re.IGNORECASE)
@@ -364,8 +373,9 @@ class _Blocks:
     """Text collected block by block; a block boundary is one blank line."""
 
     def __init__(self) -> None:
-        self.blocks: list[str] = []
+        self.blocks: list[tuple[str, bool]] = []  # (text, is a line of a list or table)
         self.current: list[tuple[str, str]] = []  # (kind, text): kind text, pre or br
+        self.line = False
 
     def add(self, text: str, kind: str = "text") -> None:
         self.current.append((kind, text))
@@ -381,12 +391,23 @@ class _Blocks:
                 parts.append(_SPACE.sub(" ", text))
         block = re.sub(r" *\0 *", "\n", "".join(parts)).strip(" \n")
         if block:
-            self.blocks.append(block)
+            self.blocks.append((block, self.line))
         self.current = []
 
     def text(self) -> str:
         self.end_block()
-        return "\n\n".join(self.blocks) + "\n"
+        parts: list[str] = []
+        previous_line = False
+        for block, line in self.blocks:
+            if not block:  # a list or table starts or ends
+                previous_line = False
+                continue
+            if parts:
+                # List items and table rows follow each other line by line, as in the page.
+                parts.append("\n" if line and previous_line else "\n\n")
+            parts.append(block)
+            previous_line = line
+        return "".join(parts) + "\n"
 
 
 def _walk(element: HtmlElement, out: _Blocks, *, preformatted: bool, marker: str = "") -> None:
@@ -396,6 +417,9 @@ def _walk(element: HtmlElement, out: _Blocks, *, preformatted: bool, marker: str
     kind = "pre" if pre else "text"
     if block:
         out.end_block()
+        if tag in _LINE_GROUPS:
+            out.blocks.append(("", False))
+        out.line = tag in _LINES
     if marker:
         out.add(marker)
     if tag == "br":
@@ -422,13 +446,16 @@ def _walk(element: HtmlElement, out: _Blocks, *, preformatted: bool, marker: str
             out.add(child.tail, kind)
     if block:
         out.end_block()
+        if tag in _LINE_GROUPS:
+            out.blocks.append(("", False))
+        out.line = False
 
 
 def _pdf(data: bytes) -> tuple[str, list[str]]:
     import io
 
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError, PyPdfError
+    from pypdf.errors import LimitReachedError, PdfReadError, PyPdfError
 
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
@@ -442,6 +469,11 @@ def _pdf(data: bytes) -> tuple[str, list[str]]:
         pages = []
         total = 0
         for page in reader.pages:
+            # extract_text() logs and swallows pypdf's decompression limit; decoding the
+            # content first lets a bomb stop the extraction instead of passing as a blank page.
+            contents = page.get_contents()
+            if contents is not None:
+                contents.get_data()
             text = _newlines(page.extract_text() or "")
             total += len(text)
             if total > MAX_TEXT_CHARS:
@@ -449,6 +481,10 @@ def _pdf(data: bytes) -> tuple[str, list[str]]:
                     f"the PDF's text passes {MAX_TEXT_CHARS:,} characters: too large a source"
                 )
             pages.append(_tidy_pdf(text))
+    except LimitReachedError:
+        raise ExtractionError(
+            "the PDF expands past pypdf's decompression limits (a PDF bomb?); refused"
+        ) from None
     except (PdfReadError, PyPdfError) as exc:
         raise ExtractionError(f"the PDF cannot be read: {exc}") from None
     notes = [f"{count} page(s)"]

@@ -66,7 +66,12 @@ class Registered:
 
 def slugify(title: str, *, limit: int = 60) -> str:
     """A slug from a title: ASCII letters and digits, single hyphens, at most ``limit`` long."""
-    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    # Accents go (é -> e); any other character that is not ASCII (a dash, a curly quote)
+    # separates words.
+    ascii_title = "".join(
+        c if c.isascii() else ("" if unicodedata.combining(c) else " ")
+        for c in unicodedata.normalize("NFKD", title)
+    )
     words = re.findall(r"[a-z0-9]+", ascii_title.lower())
     slug = ""
     for word in words:
@@ -92,9 +97,10 @@ def add_source(
     description: str | None = None,
 ) -> Registered:
     """Register ``file`` as a new source document of the checkout at ``root``."""
-    if "://" in str(file) and not file.exists():
+    # Path() has already folded "https://" into "https:/".
+    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:/", str(file)) and not file.exists():
         raise IntakeError(
-            f"{file} is a URL: nothing is fetched on anyone's behalf. Download the document "
+            f"{str(file).replace(':/', '://', 1)} is a URL: nothing is fetched on anyone's behalf. Download the document "
             "yourself, look at it, and add the file."
         )
     data = _read_original(file)
