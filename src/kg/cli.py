@@ -123,11 +123,18 @@ def validate(
             warnings = check(assembled, inputs)
         except DataNotConformingError as exc:
             out.print(exc.report_text, highlight=False, markup=False)
-            err.print("[bold red]does not conform[/]")
+            for warning in exc.warnings:
+                out.print(warning, highlight=False, markup=False, emoji=False)
+            todos = sum(1 for w in exc.warnings if "] TODO " in w)
+            err.print(f"[bold red]does not conform[/] ({todos} TODOs)")
             raise typer.Exit(1) from None
         for warning in warnings:
-            out.print(warning, highlight=False, markup=False)
-        out.print(f"conforms ({len(warnings)} warnings, {assembled.evidence} quotes anchored)")
+            out.print(warning, highlight=False, markup=False, emoji=False)
+        todos = sum(1 for w in warnings if "] TODO " in w)
+        out.print(
+            f"conforms ({len(warnings)} warnings, {todos} TODOs, "
+            f"{assembled.evidence} quotes anchored)"
+        )
 
 
 @contextmanager
@@ -515,6 +522,46 @@ def _print_registered(result: object) -> None:
     )
     for note in rendition.notes:
         err.print(f"  note: {note}", highlight=False, markup=False)
+
+
+@app.command()
+def suggest(
+    document: Annotated[
+        str, typer.Argument(help="The document: its slug, or data/documents/SLUG.txt.")
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Draft file to write (default: stdout)."),
+    ] = None,
+) -> None:
+    """Draft a document's graph: mentions, amounts, dates, candidate fundings with TODOs.
+
+    Rules and the curated graph's own names only: nothing is fetched, no model is loaded.
+    """
+    from kg.suggest import suggest as run_suggest
+
+    with _errors():
+        slug = Path(document).stem if document.endswith(".txt") else document
+        draft = run_suggest(_settings().root, slug)
+        if output is None:
+            sys.stdout.write(draft.turtle)
+        else:
+            if output.resolve().is_relative_to((_settings().root / "data").resolve()):
+                raise ConfigurationError(
+                    f"{output} is under data/: a draft stays outside the served graphs until "
+                    "`kg publish` moves it there; write it to drafts/ for instance"
+                )
+            output.parent.mkdir(parents=True, exist_ok=True)
+            output.write_text(draft.turtle, encoding="utf-8")
+        err.print(
+            f"{slug}: {len(draft.mentions)} mentions of "
+            f"{len({i for m in draft.mentions for i in m.iris})} known entities, "
+            f"{len(draft.amounts)} amounts, {len(draft.dates)} dates and periods, "
+            f"{len(draft.fundings)} candidate fundings, {draft.todos} TODOs, "
+            f"{len({c[2] for c in draft.candidates})} candidate new entities"
+            + (f"; wrote {output}" if output else ""),
+            highlight=False,
+        )
 
 
 @app.command()

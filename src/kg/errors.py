@@ -41,8 +41,9 @@ class DataNotConformingError(KGError):
 
     exit_code = 1
 
-    def __init__(self, report_text: str) -> None:
+    def __init__(self, report_text: str, *, warnings: tuple[str, ...] = ()) -> None:
         self.report_text = report_text
+        self.warnings = warnings
         super().__init__(
             "The data does not conform to the shapes, so the store was left unchanged:\n"
             f"{report_text}\nFix the data (or the shape, if the rule is wrong) and run again."
