@@ -565,6 +565,35 @@ def suggest(
 
 
 @app.command()
+def publish(
+    draft: Annotated[Path, typer.Argument(help="A reviewed draft (kg suggest, then edits).")],
+    name: Annotated[
+        str | None,
+        typer.Option(help="File name in data/SLUG/ (default: the draft's own name)."),
+    ] = None,
+    store: StoreOption = None,
+) -> None:
+    """Move a draft into data/ and its document's graph into the store: validated, atomic.
+
+    Refused (exit 1) while the draft has a violation or a TODO; the store is written through the
+    same path as every write (validated, backed up, swapped in).
+    """
+    from kg.publish import publish as run_publish
+
+    with _errors():
+        result = run_publish(_settings(store), draft, name=name)
+        for warning in result.warnings:
+            err.print(warning, highlight=False, markup=False, emoji=False)
+        where = (
+            f"graph {result.graph} replaced in the store ({result.triples:,} triples; "
+            f"previous state in {result.backup})"
+            if result.stored
+            else "no store built yet: kg build loads it"
+        )
+        out.print(f"published {draft} as {result.path}; {where}", highlight=False)
+
+
+@app.command()
 def synth(
     output: Annotated[
         Path,
