@@ -62,7 +62,7 @@ class Evidence(Schema):
 
     document: EntityRef
     quote: str = Field(
-        examples=["Japan's contributions amounted to approximately US\\$2 million in 2013"]
+        examples=["Japan's contributions amounted to approximately US$2 million in 2013"]
     )
     start: int = Field(examples=[5042])
     end: int = Field(examples=[5112])

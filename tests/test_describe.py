@@ -54,7 +54,7 @@ def test_evidence_of_a_fact_and_of_the_nodes_an_entity_takes_part_in(
     store: OxigraphStore,
 ) -> None:
     own = describe(store, ID["un-women"]).quotes()
-    assert [q.quote for q in own] == ["Japan has been **strengthening partnership with UN Women**."]
+    assert [q.quote for q in own] == ["Japan has been strengthening partnership with UN Women."]
     quotes, labels = participation_quotes(store, ID["un-women"])
     assert {q.about for q in quotes} == {
         ID["funding-japan-un-women-2013"],

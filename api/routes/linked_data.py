@@ -62,8 +62,8 @@ id:jica a ck:DevelopmentAgency ;
     rdfs:label "Japan International Cooperation Agency"@en ;
     skos:altLabel "JICA"@en ;
     org:subOrganizationOf id:japan ;
-    prov:wasDerivedFrom <https://w3id.org/coop-kg/id/evidence/japan-gender-equality-cooperation/9436-9483> .
-<https://w3id.org/coop-kg/id/evidence/japan-gender-equality-cooperation/9436-9483#quote>
+    prov:wasDerivedFrom <https://w3id.org/coop-kg/id/evidence/japan-gender-equality-cooperation/9345-9392> .
+<https://w3id.org/coop-kg/id/evidence/japan-gender-equality-cooperation/9345-9392#quote>
     oa:exact "JICA has been promoting “gender mainstreaming,”" .
 id:japan rdfs:label "Japan"@en .
 """

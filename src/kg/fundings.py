@@ -17,9 +17,10 @@ Rules worth knowing:
 * Summaries: a funding counts in every group it belongs to (each of its regions, themes and
   years), so group totals can add up to more than the ``overall`` totals, which count each
   funding once. ``by=year`` puts a funding in each calendar year its period covers; an open end
-  runs to the end of the period its source document covers (``schema:endDate`` of the document
-  its evidence quotes; an open start likewise from the document's start), because the source
-  cannot speak for later years, and a funding with no period is in the ``None`` (unknown) year.
+  runs to the date the facts of its source document are current to (``ck:currentTo`` of the
+  document its evidence quotes, else the end of the period it covers, ``schema:endDate``; an
+  open start likewise from the document's start), because the source cannot speak for later
+  years, and a funding with no period is in the ``None`` (unknown) year.
 """
 
 from __future__ import annotations
