@@ -62,6 +62,8 @@ class StoreIndex:
     """Case-folded label or altLabel of an actor to (actor, graph) pairs."""
     actor_identifiers: dict[str, set[str]]
     """Actor to the identifiers it has (in any graph)."""
+    code_labels: dict[str, str] = field(default_factory=dict)
+    """English label of each ``ck:Code`` (names transactions: "Disbursement of ...")."""
     subjects: dict[str, frozenset[str]] = field(default_factory=dict)
     """The graphs of every ``id:org-*`` subject: slugs a new actor may not take."""
 
@@ -87,6 +89,14 @@ class StoreIndex:
         for code, scheme in _rows(store, "SELECT ?c ?s WHERE { ?c a ck:Code ; skos:inScheme ?s }"):
             if scheme.startswith(prefix):
                 known[scheme[len(prefix) :]].add(code)
+        code_labels = {
+            code: label
+            for code, label in _rows(
+                store,
+                "SELECT ?c ?l WHERE { ?c a ck:Code ; rdfs:label ?l "
+                'FILTER LANGMATCHES(LANG(?l), "en") }',
+            )
+        }
         identifiers: dict[str, list[tuple[str, str]]] = defaultdict(list)
         actor_identifiers: dict[str, set[str]] = defaultdict(set)
         for actor, identifier, graph in _rows(
@@ -117,6 +127,7 @@ class StoreIndex:
             identifiers=dict(identifiers),
             labels=dict(labels),
             actor_identifiers=dict(actor_identifiers),
+            code_labels=code_labels,
             subjects={k: frozenset(v) for k, v in subjects.items()},
         )
 

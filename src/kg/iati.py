@@ -594,8 +594,9 @@ class _ActivityWriter:
             for evidence in allocation.evidence:
                 add(ref, _P["prov:wasDerivedFrom"], evidence)
 
-    def money(self, owner: str, what: str, parent: etree._Element, line: int) -> None:
-        """The value of a transaction or budget, as a schema:MonetaryAmount."""
+    def money(self, owner: str, what: str, parent: etree._Element, line: int) -> str | None:
+        """The value of a transaction or budget, as a schema:MonetaryAmount; returns its
+        value date."""
         value = None
         for child in parent:
             if child.tag == "value":
@@ -603,20 +604,20 @@ class _ActivityWriter:
                 break
         if value is None or not _text(value):
             self.problem(line, f"{what} has no value")
-            return
+            return None
         number = _decimal(value.text)
         if number is None:
             self.problem(line, f"{what}: value {_text(value)!r} is not a number")
-            return
+            return None
         currency = ((value.get("currency") or "").strip() or self.currency).upper()
         if not currency:
             self.problem(
                 line, f"{what}: value {number} has no currency and the activity no default-currency"
             )
-            return
+            return None
         if not _CURRENCY.match(currency):
             self.problem(line, f"{what}: currency {currency!r} is not an ISO 4217 code")
-            return
+            return None
         add = self.add
         amount = self.blank()
         add(owner, _P["schema:amount"], amount)
@@ -631,6 +632,8 @@ class _ActivityWriter:
                 self.problem(line, f"{what}: value-date {value_date.strip()!r} is not a date")
             else:
                 add(owner, _P["ck:valueDate"], nt.typed(parsed, "date"))
+            return parsed
+        return None
 
     def budget(self, child: etree._Element, n: int, line: int) -> None:
         self.tally.budgets += 1
@@ -638,7 +641,6 @@ class _ActivityWriter:
         node = nt.iri(f"{ID}{self.slug}-budget-{n}")
         what = f"budget {n}"
         add(node, A, _C["Budget"])
-        add(node, LABEL, nt.tagged(f"Budget {n} of {self.identifier}", "en"))
         add(node, _P["schema:fundedItem"], self.subject)
         kind = child.get("type")
         if kind and kind.strip():
@@ -655,6 +657,8 @@ class _ActivityWriter:
                 end = self.when(part, f"{what}: period-end", line)
         if start and end and end < start:
             self.problem(line, f"{what}: period-end {end} is before period-start {start}")
+        period = f", {start} to {end}" if start and end else f", from {start}" if start else ""
+        add(node, LABEL, nt.tagged(f"Budget of {self.identifier}{period}", "en"))
         if start:
             add(node, _P["schema:startDate"], nt.typed(start, "date"))
         if end:
@@ -671,7 +675,6 @@ class _ActivityWriter:
         path = f"{self.xpath}/transaction[{n}]"
         slug = f"{self.here}-transaction-{n}"
         add(node, A, _C["Transaction"])
-        add(node, LABEL, nt.tagged(f"Transaction {n} of {self.identifier}", "en"))
         add(node, _P["schema:fundedItem"], self.subject)
         kind: str | None = None
         for part in child:
@@ -687,7 +690,8 @@ class _ActivityWriter:
             self.problem(line, f"{what} has no transaction-type")
         else:
             self.problem(line, f"{what}: type {kind!r} is not a TransactionType code")
-        self.money(node, what, child, line)
+        value_date = self.money(node, what, child, line)
+        transaction_date = None
         counts: dict[str, int] = {}
         for part in child:
             tag = part.tag
@@ -697,6 +701,7 @@ class _ActivityWriter:
             if tag == "transaction-date":
                 parsed = self.when(part, f"{what}: transaction-date", line)
                 if parsed:
+                    transaction_date = transaction_date or parsed
                     add(node, _P["ck:transactionDate"], nt.typed(parsed, "date"))
             elif tag in ("provider-org", "receiver-org") and k == 1:
                 org = self.organisation(part, f"{slug}-{tag}-{k}", f"{path}/{tag}[{k}]")
@@ -716,6 +721,12 @@ class _ActivityWriter:
                 self.coded("finance-type", "ck:financeType", part, node)
             elif tag == "flow-type":
                 self.coded("flow-type", "ck:flowType", part, node)
+        # "Disbursement of NL-1-PPR-24706, 2014-04-08": the codelist's name of the type when
+        # the reference data is loaded.
+        kind_name = self.mapper.index.code_labels.get(found or "", "Transaction")
+        when = transaction_date or value_date
+        label = f"{kind_name} of {self.identifier}" + (f", {when}" if when else "")
+        add(node, LABEL, nt.tagged(label, "en"))
         add(node, _P["prov:wasDerivedFrom"], self.evidence(slug, path, line))
 
 
