@@ -18,7 +18,7 @@ import hashlib
 import os
 import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
@@ -27,16 +27,18 @@ from kg import _ntriples as nt
 from kg._countries import slugify
 from kg._iati_match import Organisations, StoreIndex
 from kg._namespaces import CK, DCTERMS, GRAPH, ID, SCHEMA
-from kg._safe_xml import ReadState, stream_items
+from kg._safe_xml import ReadState, check_size, stream_items
 from kg.errors import ConfigurationError, MalformedRecordsError, SourceError
 from kg.iati import TRACKED, ActivityMapper, MalformedActivity, Tally
-from kg.importer import Contract, Progress, graph_iri, import_rdf
+from kg.importer import Contract, ImportResult, Progress, graph_iri, import_rdf, load_pieces
 from kg.stores.oxigraph import OxigraphStore
 
 #: Bytes read so far and activities mapped so far, called a few times a second.
 ReadProgress = Callable[[int, int], None]
 
 _PROGRESS_EVERY: Final = 0.1  # seconds
+#: Lines of N-Triples per piece loaded (about 15 MB): bounds memory, keeps bulk_load efficient.
+_PIECE_LINES: Final = 100_000
 _RDF_TYPE: Final = nt.iri("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _RDFS_LABEL: Final = nt.iri("http://www.w3.org/2000/01/rdf-schema#label")
 
@@ -111,98 +113,140 @@ def import_iati(
 ) -> IatiImportResult:
     """Import one IATI activity file into ``graph``, replacing what the graph held.
 
+    Without a ``contract`` the triples are loaded into the staged store while the file is still
+    being read (``load_pieces``); with one they go to a temporary N-Triples file first, which
+    ``import_rdf`` validates while it loads.
+
     Raises ``SourceError`` (exit 2) for a file that is refused or not well-formed,
     ``MalformedRecordsError`` (exit 1) for activities that cannot be mapped (unless
     ``partial``), ``DataNotConformingError`` (exit 1) when the result does not conform to
     ``contract``; in each case the store is unchanged.
     """
-    from kg._safe_xml import check_size
-
-    started = time.perf_counter()
-    seconds: dict[str, float] = {}
-    size = check_size(path, max_bytes)
+    check_size(path, max_bytes)
     graph = graph_iri(graph)
-    index = StoreIndex.load(store.native)
-    seconds["lookups"] = time.perf_counter() - started
-    organisations = Organisations(index, replaced=graph)
-    slug = file_slug(graph)
-    file_iri = f"{ID}{slug}"
-    state = ReadState(size=size)
-    tally = Tally()
-    rejected: list[str] = []
-    rejected_activities = 0
-    version = ""
-    with tempfile.TemporaryDirectory(prefix="kg-iati-") as scratch:
-        triples = Path(scratch) / f"{path.name}.nt"
-        with triples.open("w", encoding="utf-8") as out:
-            mapper: ActivityMapper | None = None
-            reading = shown = time.perf_counter()
-            for root, item in stream_items(
-                path, root="iati-activities", item="iati-activity", track=TRACKED, state=state
-            ):
-                if item is None:
-                    version = (root.get("version") or "").strip()
-                    mapper = ActivityMapper(
-                        file_iri=file_iri,
-                        document_slug=slug,
-                        blank_prefix="b" + hashlib.sha256(graph.encode()).hexdigest()[:10] + "x",
-                        version=version,
-                        index=index,
-                        organisations=organisations,
-                    )
-                    continue
-                assert mapper is not None
-                mark = organisations.mark()
-                try:
-                    lines, counted = mapper.activity(item)
-                except MalformedActivity as exc:
-                    organisations.rollback(mark)
-                    rejected.extend(exc.report(path.name))
-                    rejected_activities += 1
-                else:
-                    tally.add(counted)
-                    if not rejected or partial:
-                        out.writelines(lines)
-                now = time.perf_counter()
-                if now - shown >= _PROGRESS_EVERY:
-                    read_progress(state.done, tally.activities + rejected_activities)
-                    shown = now
-            read_progress(state.done, tally.activities + rejected_activities)
-            seconds["read"] = time.perf_counter() - reading
-            if rejected and not partial:
-                raise MalformedRecordsError(
-                    str(path),
-                    rejected,
-                    rejected=rejected_activities,
-                    total=tally.activities + rejected_activities,
-                )
-            stored, created = keep_copy(path, imports_dir, state.digest)
-            out.writelines(
-                _file_triples(file_iri, path.name, state.digest, stored, version=version)
+    run = _Run(store, path, graph=graph, imports_dir=imports_dir, partial=partial)
+    try:
+        if contract is None:
+            loaded = load_pieces(
+                store, run.pieces(read_progress), graph=graph, source=path, progress=progress
             )
-        try:
-            loaded = import_rdf(store, triples, graph=graph, contract=contract, progress=progress)
-        except BaseException:
-            if created:
-                (imports_dir / stored).unlink(missing_ok=True)
-            raise
-    seconds.update(loaded.seconds)
-    return IatiImportResult(
-        path=path,
-        graph=graph,
-        tally=tally,
-        organisations_matched=len(organisations.matched),
-        organisations_created=len(organisations.created),
-        rejected=tuple(rejected),
-        rejected_activities=rejected_activities,
-        quads=loaded.quads,
-        derived=loaded.derived,
-        validated=loaded.validated,
-        warnings=loaded.warnings,
-        sha256=state.digest,
-        stored_at=imports_dir / stored,
-        seconds=seconds,
-    )
+        else:
+            with tempfile.TemporaryDirectory(prefix="kg-iati-") as scratch:
+                triples = Path(scratch) / f"{path.name}.nt"
+                with triples.open("wb") as out:
+                    for piece in run.pieces(read_progress):
+                        out.write(piece)
+                loaded = import_rdf(
+                    store, triples, graph=graph, contract=contract, progress=progress
+                )
+    except BaseException:
+        run.discard_copy()
+        raise
+    return run.result(loaded)
+
+
+class _Run:
+    """One file being read and mapped: the pieces of N-Triples, and what they held."""
+
+    def __init__(
+        self, store: OxigraphStore, path: Path, *, graph: str, imports_dir: Path, partial: bool
+    ) -> None:
+        started = time.perf_counter()
+        self.path = path
+        self.graph = graph
+        self.imports_dir = imports_dir
+        self.partial = partial
+        self.organisations = Organisations(StoreIndex.load(store.native), replaced=graph)
+        self.seconds = {"lookups": time.perf_counter() - started}
+        self.slug = file_slug(graph)
+        self.state = ReadState(size=path.stat().st_size)
+        self.tally = Tally()
+        self.rejected: list[str] = []
+        self.rejected_activities = 0
+        self.stored: Path | None = None
+        self.created_copy = False
+
+    def pieces(self, read_progress: ReadProgress) -> Iterator[bytes]:
+        """The file's triples in pieces of about ``_PIECE_LINES`` lines, the file node's last.
+
+        Raises ``MalformedRecordsError`` after the whole file is read when an activity could
+        not be mapped (unless ``partial``), so that the report names every one.
+        """
+        started = shown = time.perf_counter()
+        file_iri = f"{ID}{self.slug}"
+        mapper: ActivityMapper | None = None
+        version = ""
+        buffer: list[str] = []
+        path, state, organisations = self.path, self.state, self.organisations
+        for root, item in stream_items(
+            path, root="iati-activities", item="iati-activity", track=TRACKED, state=state
+        ):
+            if item is None:
+                version = (root.get("version") or "").strip()
+                mapper = ActivityMapper(
+                    file_iri=file_iri,
+                    document_slug=self.slug,
+                    blank_prefix=f"b{hashlib.sha256(self.graph.encode()).hexdigest()[:10]}x",
+                    version=version,
+                    index=organisations.index,
+                    organisations=organisations,
+                )
+                continue
+            assert mapper is not None
+            mark = organisations.mark()
+            try:
+                lines, counted = mapper.activity(item)
+            except MalformedActivity as exc:
+                organisations.rollback(mark)
+                self.rejected.extend(exc.report(path.name))
+                self.rejected_activities += 1
+            else:
+                self.tally.add(counted)
+                if self.partial or not self.rejected:
+                    buffer.extend(lines)
+                    if len(buffer) >= _PIECE_LINES:
+                        yield "".join(buffer).encode("utf-8")
+                        buffer.clear()
+            now = time.perf_counter()
+            if now - shown >= _PROGRESS_EVERY:
+                read_progress(state.done, self.tally.activities + self.rejected_activities)
+                shown = now
+        read_progress(state.done, self.tally.activities + self.rejected_activities)
+        if self.rejected and not self.partial:
+            raise MalformedRecordsError(
+                str(path),
+                self.rejected,
+                rejected=self.rejected_activities,
+                total=self.tally.activities + self.rejected_activities,
+            )
+        self.stored, self.created_copy = keep_copy(path, self.imports_dir, state.digest)
+        buffer.extend(_file_triples(file_iri, path.name, state.digest, self.stored, version))
+        yield "".join(buffer).encode("utf-8")
+        self.seconds["read"] = time.perf_counter() - started
+
+    def discard_copy(self) -> None:
+        """Remove the stored copy of the file if this import made it (the import failed)."""
+        if self.stored is not None and self.created_copy:
+            (self.imports_dir / self.stored).unlink(missing_ok=True)
+
+    def result(self, loaded: ImportResult) -> IatiImportResult:
+        assert self.stored is not None
+        return IatiImportResult(
+            path=self.path,
+            graph=self.graph,
+            tally=self.tally,
+            organisations_matched=len(self.organisations.matched),
+            organisations_created=len(self.organisations.created),
+            rejected=tuple(self.rejected),
+            rejected_activities=self.rejected_activities,
+            quads=loaded.quads,
+            derived=loaded.derived,
+            validated=loaded.validated,
+            warnings=loaded.warnings,
+            sha256=self.state.digest,
+            stored_at=self.imports_dir / self.stored,
+            seconds={**self.seconds, **loaded.seconds},
+        )
 
 
 def keep_copy(path: Path, imports_dir: Path, sha256: str) -> tuple[Path, bool]:
@@ -229,9 +273,7 @@ def keep_copy(path: Path, imports_dir: Path, sha256: str) -> tuple[Path, bool]:
     return relative, True
 
 
-def _file_triples(
-    file_iri: str, name: str, sha256: str, stored: Path, *, version: str
-) -> list[str]:
+def _file_triples(file_iri: str, name: str, sha256: str, stored: Path, version: str) -> list[str]:
     node = nt.iri(file_iri)
     rows = [
         (_RDF_TYPE, nt.iri(str(CK.DataFile))),
