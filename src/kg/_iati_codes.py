@@ -6,14 +6,13 @@ reference data), a code outside it is not turned into an IRI that would point at
 caller keeps it as a ``ck:unmatchedCode`` instead. Before the reference data is loaded every
 code follows the pattern, and validation reports the missing ``ck:Code`` nodes.
 
-Version 1.0x files spell some codes as words or letters. ``V1_SPELLINGS`` maps them to the 2.0x
-codes, as the IATI Standard's 1.0x codelists did (IATI-Codelists, version-1.0x branch:
-TransactionType, OrganisationRole; ActivityDateType for the date types). It moves to
-``data/iati/v1-codes.csv`` with the rest of the reference data.
+Version 1.0x files spell some codes as words or letters (transaction types ``C``, ``D``, roles
+``Funding``...); ``V1_SPELLINGS`` maps them to the 2.0x codes.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
@@ -21,43 +20,55 @@ from typing import Final
 from kg._countries import slugify
 from kg._namespaces import ID
 
-#: 1.0x spelling (case-folded) to 2.0x code, per codelist (kebab-case names as in the IRIs).
+#: (IATI codelist, 1.0x spelling, 2.0x code): the rows of ``data/iati/v1-codes.csv`` as the
+#: reference-data branch ships it, until that file is on main (then read from there).
+_V1_ROWS: Final = (
+    ("ActivityDateType", "start-planned", "1"),
+    ("ActivityDateType", "start-actual", "2"),
+    ("ActivityDateType", "end-planned", "3"),
+    ("ActivityDateType", "end-actual", "4"),
+    ("ActivityStatus", "ongoing", "2"),
+    ("ActivityStatus", "Operationally Closed", "3"),
+    ("BudgetType", "original-budget", "1"),
+    ("OrganisationRole", "Funding", "1"),
+    ("OrganisationRole", "Accountable", "2"),
+    ("OrganisationRole", "Extending", "3"),
+    ("OrganisationRole", "Implementing", "4"),
+    ("OrganisationRole", "donor", "1"),
+    ("SectorVocabulary", "DAC", "1"),
+    ("SectorVocabulary", "DAC-3", "2"),
+    ("SectorVocabulary", "COFOG", "3"),
+    ("SectorVocabulary", "NACE", "4"),
+    ("SectorVocabulary", "NTEE", "5"),
+    ("SectorVocabulary", "ADT", "6"),
+    ("SectorVocabulary", "RO2", "98"),
+    ("SectorVocabulary", "RO", "99"),
+    ("TransactionType", "IF", "1"),
+    ("TransactionType", "C", "2"),
+    ("TransactionType", "D", "3"),
+    ("TransactionType", "E", "4"),
+    ("TransactionType", "IR", "5"),
+    ("TransactionType", "LR", "6"),
+    ("TransactionType", "R", "7"),
+    ("TransactionType", "QP", "8"),
+    ("TransactionType", "QS", "9"),
+    ("TransactionType", "CG", "10"),
+    ("TransactionType", "commitment", "2"),
+    ("TransactionType", "disbursement", "3"),
+    ("TransactionType", "disbursment", "3"),
+    ("TransactionType", "expenditure", "4"),
+)
+
+
+def kebab(codelist: str) -> str:
+    """``TransactionType`` -> ``transaction-type``, as in the codes' IRIs."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "-", codelist).lower()
+
+
+#: 1.0x spelling (case-folded) to 2.0x code, per codelist (kebab-case, as in the IRIs).
 V1_SPELLINGS: Final[Mapping[str, Mapping[str, str]]] = {
-    "transaction-type": {
-        "if": "1",
-        "incoming funds": "1",
-        "c": "2",
-        "commitment": "2",
-        "d": "3",
-        "disbursement": "3",
-        "e": "4",
-        "expenditure": "4",
-        "ir": "5",
-        "interest repayment": "5",
-        "lr": "6",
-        "loan repayment": "6",
-        "r": "7",
-        "reimbursement": "7",
-        "qp": "8",
-        "purchase of equity": "8",
-        "qs": "9",
-        "sale of equity": "9",
-        "cg": "10",
-        "credit guarantee": "10",
-    },
-    "organisation-role": {
-        "funding": "1",
-        "accountable": "2",
-        "extending": "3",
-        "implementing": "4",
-    },
-    "activity-date-type": {
-        "start-planned": "1",
-        "start-actual": "2",
-        "end-planned": "3",
-        "end-actual": "4",
-    },
-    "sector-vocabulary": {"dac": "1", "dac-3": "2"},
+    name: {v1.casefold(): v2 for list_, v1, v2 in _V1_ROWS if kebab(list_) == name}
+    for name in {kebab(row[0]) for row in _V1_ROWS}
 }
 
 

@@ -39,6 +39,7 @@ XML_LANG: Final = "{http://www.w3.org/XML/1998/namespace}lang"
 TRACKED: Final = (
     "transaction",
     "budget",
+    "budget-planned",
     "participating-org",
     "reporting-org",
     "recipient-country",
@@ -367,6 +368,7 @@ class _ActivityWriter:
         self.out: list[str] = []
         self.problems: list[Problem] = []
         self.tally = Tally(activities=1)
+        self.budgets = 0
 
     def problem(self, line: int, message: str) -> None:
         self.problems.append(Problem(line, message))
@@ -437,8 +439,9 @@ class _ActivityWriter:
                 self.coded("flow-type", "ck:flowType", child, subject)
             elif tag == "transaction":
                 self.transaction(child, n, at)
-            elif tag == "budget":
-                self.budget(child, n, at)
+            elif tag == "budget" or (tag == "budget-planned" and self.v1):
+                # Drafts before 1.01 called budgets budget-planned.
+                self.budget(child, tag, n, at)
         add(subject, LABEL, nt.tagged(_name(titles) or self.identifier, "en"))
         for text, lang in titles:
             add(subject, _P["dcterms:title"], nt.tagged(text, lang))
@@ -635,11 +638,12 @@ class _ActivityWriter:
             return parsed
         return None
 
-    def budget(self, child: etree._Element, n: int, line: int) -> None:
+    def budget(self, child: etree._Element, tag: str, n: int, line: int) -> None:
         self.tally.budgets += 1
+        number = self.budgets = self.budgets + 1
         add = self.add
-        node = nt.iri(f"{ID}{self.slug}-budget-{n}")
-        what = f"budget {n}"
+        node = nt.iri(f"{ID}{self.slug}-budget-{number}")
+        what = f"budget {number}"
         add(node, A, _C["Budget"])
         add(node, _P["schema:fundedItem"], self.subject)
         kind = child.get("type")
@@ -664,8 +668,8 @@ class _ActivityWriter:
         if end:
             add(node, _P["schema:endDate"], nt.typed(end, "date"))
         self.money(node, what, child, line)
-        path = f"{self.xpath}/budget[{n}]"
-        add(node, _P["prov:wasDerivedFrom"], self.evidence(f"{self.here}-budget-{n}", path, line))
+        path = f"{self.xpath}/{tag}[{n}]"
+        add(node, _P["prov:wasDerivedFrom"], self.evidence(f"{self.here}-{tag}-{n}", path, line))
 
     def transaction(self, child: etree._Element, n: int, line: int) -> None:
         self.tally.transactions += 1
