@@ -258,14 +258,12 @@ class ActivityMapper:
         *,
         file_iri: str,
         document_slug: str,
-        blank_prefix: str,
         version: str,
         index: StoreIndex,
         organisations: Organisations,
     ) -> None:
         self.file = nt.iri(file_iri)
         self.evidence_base = f"{ID}evidence/{document_slug}/"
-        self.blank_prefix = blank_prefix
         self.v1 = not version.strip().startswith("2")
         self.index = index
         self.codes = index.codes
@@ -378,7 +376,9 @@ class _ActivityWriter:
 
     def blank(self) -> str:
         self.mapper.blanks += 1
-        return f"_:{self.mapper.blank_prefix}{self.mapper.blanks}"
+        # Labels only need to be unique within one load: pyoxigraph gives every loaded document
+        # fresh blank nodes, and an activity's blank nodes never span two pieces.
+        return f"_:b{self.mapper.blanks}"
 
     def evidence(self, slug: str, path: str, line: int) -> str:
         """An element evidence node for the element at ``path``."""

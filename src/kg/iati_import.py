@@ -186,7 +186,6 @@ class _Run:
                 mapper = ActivityMapper(
                     file_iri=file_iri,
                     document_slug=self.slug,
-                    blank_prefix=f"b{hashlib.sha256(self.graph.encode()).hexdigest()[:10]}x",
                     version=version,
                     index=organisations.index,
                     organisations=organisations,

@@ -79,14 +79,27 @@ def values(store_dir: Path, subject: str, predicate: str) -> set[str]:
 
 
 def graph_quads(store_dir: Path, graph: str) -> set[str]:
-    """The graph's quads as N-Triples lines (blank nodes by their labels, which are stable)."""
+    """The graph's triples as N-Triples lines, each blank node written as the sorted list of
+    its own triples (the importer's blank nodes are amounts and selectors, with no blank node
+    inside), since every load labels blank nodes afresh."""
     store = ox.Store.read_only(str(store_dir))
-    lines = {
-        f"{q.subject} {q.predicate} {q.object}"
-        for q in store.quads_for_pattern(None, None, None, ox.NamedNode(graph))
-    }
+    quads = list(store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
     del store
-    return lines
+    own: dict[str, list[str]] = {}
+    for q in quads:
+        if isinstance(q.subject, ox.BlankNode):
+            own.setdefault(q.subject.value, []).append(f"{q.predicate} {q.object}")
+
+    def term(t: object) -> str:
+        if isinstance(t, ox.BlankNode):
+            return "[" + " ; ".join(sorted(own.get(t.value, []))) + "]"
+        return str(t)
+
+    return {
+        f"{term(q.subject)} {q.predicate} {term(q.object)}"
+        for q in quads
+        if not isinstance(q.subject, ox.BlankNode)
+    }
 
 
 def with_identifiers(path: Path, into: Path) -> Path:

@@ -25,7 +25,6 @@ from iati_samples import (
     with_identifiers,
 )
 
-from kg.iati import activity_slug
 from kg.iati_import import IatiImportResult
 from kg.importer import Contract
 
@@ -76,14 +75,7 @@ def iri(slug: str) -> str:
     return f"https://w3id.org/coop-kg/id/{slug}"
 
 
-# Identifiers and IRIs -------------------------------------------------------------------------
-
-
-def test_activity_iris_keep_identifiers_apart() -> None:
-    assert activity_slug("NL-1-PPR-24706") == "iati-nl-1-ppr-24706"
-    dotted, hyphenated = activity_slug("NL-1-PPR.1"), activity_slug("NL-1-PPR-1")
-    assert hyphenated == "iati-nl-1-ppr-1"
-    assert dotted.startswith("iati-nl-1-ppr-1-") and len(dotted) == len(hyphenated) + 9
+# Every sample -------------------------------------------------------------------------------------
 
 
 def test_every_sample_conforms_and_counts(
