@@ -7,69 +7,27 @@ caller keeps it as a ``ck:unmatchedCode`` instead. Before the reference data is 
 code follows the pattern, and validation reports the missing ``ck:Code`` nodes.
 
 Version 1.0x files spell some codes as words or letters (transaction types ``C``, ``D``, roles
-``Funding``...); ``V1_SPELLINGS`` maps them to the 2.0x codes.
+``Funding``...): ``data/iati/v1-codes.csv`` maps them to the 2.0x codes (``v1_spellings``).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Final
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from kg._countries import slugify
 from kg._namespaces import ID
-
-#: (IATI codelist, 1.0x spelling, 2.0x code): the rows of ``data/iati/v1-codes.csv`` as the
-#: reference-data branch ships it, until that file is on main (then read from there).
-_V1_ROWS: Final = (
-    ("ActivityDateType", "start-planned", "1"),
-    ("ActivityDateType", "start-actual", "2"),
-    ("ActivityDateType", "end-planned", "3"),
-    ("ActivityDateType", "end-actual", "4"),
-    ("ActivityStatus", "ongoing", "2"),
-    ("ActivityStatus", "Operationally Closed", "3"),
-    ("BudgetType", "original-budget", "1"),
-    ("OrganisationRole", "Funding", "1"),
-    ("OrganisationRole", "Accountable", "2"),
-    ("OrganisationRole", "Extending", "3"),
-    ("OrganisationRole", "Implementing", "4"),
-    ("OrganisationRole", "donor", "1"),
-    ("SectorVocabulary", "DAC", "1"),
-    ("SectorVocabulary", "DAC-3", "2"),
-    ("SectorVocabulary", "COFOG", "3"),
-    ("SectorVocabulary", "NACE", "4"),
-    ("SectorVocabulary", "NTEE", "5"),
-    ("SectorVocabulary", "ADT", "6"),
-    ("SectorVocabulary", "RO2", "98"),
-    ("SectorVocabulary", "RO", "99"),
-    ("TransactionType", "IF", "1"),
-    ("TransactionType", "C", "2"),
-    ("TransactionType", "D", "3"),
-    ("TransactionType", "E", "4"),
-    ("TransactionType", "IR", "5"),
-    ("TransactionType", "LR", "6"),
-    ("TransactionType", "R", "7"),
-    ("TransactionType", "QP", "8"),
-    ("TransactionType", "QS", "9"),
-    ("TransactionType", "CG", "10"),
-    ("TransactionType", "commitment", "2"),
-    ("TransactionType", "disbursement", "3"),
-    ("TransactionType", "disbursment", "3"),
-    ("TransactionType", "expenditure", "4"),
-)
+from kg.iati_codes import kebab, load_v1_codes
 
 
-def kebab(codelist: str) -> str:
-    """``TransactionType`` -> ``transaction-type``, as in the codes' IRIs."""
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "-", codelist).lower()
-
-
-#: 1.0x spelling (case-folded) to 2.0x code, per codelist (kebab-case, as in the IRIs).
-V1_SPELLINGS: Final[Mapping[str, Mapping[str, str]]] = {
-    name: {v1.casefold(): v2 for list_, v1, v2 in _V1_ROWS if kebab(list_) == name}
-    for name in {kebab(row[0]) for row in _V1_ROWS}
-}
+def v1_spellings(data_dir: Path) -> dict[str, dict[str, str]]:
+    """Codelist (kebab-case, as in the IRIs) to 1.0x spelling (case-folded) to 2.0x code, from
+    ``data/iati/v1-codes.csv``."""
+    found: dict[str, dict[str, str]] = {}
+    for (codelist, spelling), code in load_v1_codes(data_dir=data_dir).items():
+        found.setdefault(kebab(codelist), {})[spelling] = code
+    return found
 
 
 def code_iri(codelist: str, code: str) -> str | None:
@@ -80,9 +38,11 @@ def code_iri(codelist: str, code: str) -> str | None:
 
 @dataclass(frozen=True, slots=True)
 class Codes:
-    """The codelist entries the store holds, by codelist (empty: none loaded yet)."""
+    """The codelist entries the store holds, by codelist (empty: none loaded yet), and the
+    1.0x spellings (``v1_spellings``)."""
 
     known: Mapping[str, frozenset[str]]
+    v1: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     def normalise(self, codelist: str, code: str | None, *, v1: bool) -> str | None:
         """The 2.0x code for ``code`` (a 1.0x spelling mapped when ``v1``), stripped."""
@@ -92,7 +52,7 @@ class Codes:
         if not code:
             return None
         if v1:
-            return V1_SPELLINGS.get(codelist, {}).get(code.casefold(), code)
+            return self.v1.get(codelist, {}).get(code.casefold(), code)
         return code
 
     def iri(self, codelist: str, code: str | None, *, v1: bool = False) -> str | None:
@@ -108,4 +68,4 @@ class Codes:
         return found
 
 
-__all__ = ["V1_SPELLINGS", "Codes", "code_iri"]
+__all__ = ["Codes", "code_iri", "v1_spellings"]

@@ -18,11 +18,12 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pyoxigraph as ox
 
 from kg._countries import slugify
-from kg._iati_codes import Codes
+from kg._iati_codes import Codes, v1_spellings
 from kg._namespaces import CK, ID
 
 
@@ -68,7 +69,8 @@ class StoreIndex:
     """The graphs of every ``id:org-*`` subject: slugs a new actor may not take."""
 
     @classmethod
-    def load(cls, store: ox.Store) -> StoreIndex:
+    def load(cls, store: ox.Store, *, data_dir: Path) -> StoreIndex:
+        """The tables, from ``store``; the 1.0x spellings from ``data_dir`` (data/iati/)."""
         countries = dict(
             _pick(_rows(store, "SELECT ?code ?p WHERE { ?p ck:iso3166Alpha2 ?code }"), str.upper)
         )
@@ -123,7 +125,7 @@ class StoreIndex:
             countries=countries,
             regions=regions,
             themes=themes,
-            codes=Codes({k: frozenset(v) for k, v in known.items()}),
+            codes=Codes({k: frozenset(v) for k, v in known.items()}, v1_spellings(data_dir)),
             identifiers=dict(identifiers),
             labels=dict(labels),
             actor_identifiers=dict(actor_identifiers),

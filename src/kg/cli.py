@@ -446,6 +446,7 @@ def import_iati(
                             file,
                             graph=target,
                             imports_dir=settings.imports_path(),
+                            data_dir=settings.data_dir,
                             max_bytes=settings.max_import_bytes,
                             contract=contract,
                             partial=partial,

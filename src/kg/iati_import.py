@@ -105,13 +105,15 @@ def import_iati(
     *,
     graph: str,
     imports_dir: Path,
+    data_dir: Path,
     max_bytes: int,
     contract: Contract | None = None,
     partial: bool = False,
     progress: Progress = _quiet,
     read_progress: ReadProgress = _quiet,
 ) -> IatiImportResult:
-    """Import one IATI activity file into ``graph``, replacing what the graph held.
+    """Import one IATI activity file into ``graph``, replacing what the graph held; the file
+    is kept in ``imports_dir``, the 1.0x spellings read from ``data_dir`` (``data/``).
 
     Without a ``contract`` the triples are loaded into the staged store while the file is still
     being read (``load_pieces``); with one they go to a temporary N-Triples file first, which
@@ -124,7 +126,9 @@ def import_iati(
     """
     check_size(path, max_bytes)
     graph = graph_iri(graph)
-    run = _Run(store, path, graph=graph, imports_dir=imports_dir, partial=partial)
+    run = _Run(
+        store, path, graph=graph, imports_dir=imports_dir, data_dir=data_dir, partial=partial
+    )
     try:
         if contract is None:
             loaded = load_pieces(
@@ -149,14 +153,22 @@ class _Run:
     """One file being read and mapped: the pieces of N-Triples, and what they held."""
 
     def __init__(
-        self, store: OxigraphStore, path: Path, *, graph: str, imports_dir: Path, partial: bool
+        self,
+        store: OxigraphStore,
+        path: Path,
+        *,
+        graph: str,
+        imports_dir: Path,
+        data_dir: Path,
+        partial: bool,
     ) -> None:
         started = time.perf_counter()
         self.path = path
         self.graph = graph
         self.imports_dir = imports_dir
         self.partial = partial
-        self.organisations = Organisations(StoreIndex.load(store.native), replaced=graph)
+        index = StoreIndex.load(store.native, data_dir=data_dir)
+        self.organisations = Organisations(index, replaced=graph)
         self.seconds = {"lookups": time.perf_counter() - started}
         self.slug = file_slug(graph)
         self.state = ReadState(size=path.stat().st_size)

@@ -55,6 +55,7 @@ def import_file(
             path,
             graph=graph or default_iati_graph(path),
             imports_dir=imports_of(store_dir),
+            data_dir=ROOT / "data",
             max_bytes=10**8,
             contract=contract,
             partial=partial,
