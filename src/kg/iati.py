@@ -103,7 +103,7 @@ _P: Final = {
                 "schema:currency",
             ),
         ),
-        (DCTERMS, ("dcterms:title", "dcterms:source", "dcterms:subject")),
+        (DCTERMS, ("dcterms:title", "dcterms:source", "dcterms:subject", "dcterms:identifier")),
         (PROV, ("prov:wasDerivedFrom",)),
         (OA, ("oa:hasSource", "oa:hasSelector")),
     )
@@ -281,9 +281,14 @@ class ActivityMapper:
             if child.tag == "iati-identifier":
                 identifier = _text(child)
                 break
+        published = bool(identifier)
+        if not published:
+            identifier = _publisher_identifier(element)
         if not identifier:
-            raise MalformedActivity(None, line, [Problem(line, "no iati-identifier")])
-        writer = _ActivityWriter(self, item, identifier)
+            raise MalformedActivity(
+                None, line, [Problem(line, "no iati-identifier and no other-identifier")]
+            )
+        writer = _ActivityWriter(self, item, identifier, published=published)
         first = self.seen.setdefault(identifier, line)
         if first != line:
             writer.problem(line, f"the file has this iati-identifier twice (first on line {first})")
@@ -322,6 +327,23 @@ class ActivityMapper:
         return found, f"sector-{slugify(code)}", f"sector {vocabulary}:{code}"
 
 
+def _publisher_identifier(element: etree._Element) -> str:
+    """The key of an activity that has no ``iati-identifier``, as pre-1.01 drafts publish
+    them (the World Bank, DFID and UNDP samples): the publisher's own ``other-identifier``,
+    prefixed by its owner (``owner-ref``, else ``owner-name``) so two publishers' numbers stay
+    apart; "" when there is none. It is kept as ``dcterms:identifier``, never as
+    ``ck:iatiIdentifier``: the file does not say it is one."""
+    for child in element:
+        if child.tag != "other-identifier":
+            continue
+        text = _text(child)
+        if not text:
+            continue
+        owner = (child.get("owner-ref") or "").strip() or (child.get("owner-name") or "").strip()
+        return f"{owner} {text}" if owner else text
+    return ""
+
+
 def _narratives(element: etree._Element, fallback: str | None) -> list[tuple[str, str | None]]:
     """(text, language) of each narrative, or of the element's own text (1.0x)."""
     found: list[tuple[str, str | None]] = []
@@ -350,8 +372,11 @@ def _name(narratives: list[tuple[str, str | None]]) -> str | None:
 class _ActivityWriter:
     """The triples of one activity, written in one pass over its children."""
 
-    def __init__(self, mapper: ActivityMapper, item: Item, identifier: str) -> None:
+    def __init__(
+        self, mapper: ActivityMapper, item: Item, identifier: str, *, published: bool = True
+    ) -> None:
         self.mapper = mapper
+        self.published = published
         self.codes = mapper.codes
         self.v1 = mapper.v1
         self.item = item
@@ -397,7 +422,8 @@ class _ActivityWriter:
         item, subject, add = self.item, self.subject, self.add
         line = item.line(item.element)
         add(subject, A, _C["IatiActivity"])
-        add(subject, _P["ck:iatiIdentifier"], nt.string(self.identifier))
+        identifier = "ck:iatiIdentifier" if self.published else "dcterms:identifier"
+        add(subject, _P[identifier], nt.string(self.identifier))
         add(subject, _P["dcterms:source"], self.mapper.file)
         add(subject, _P["prov:wasDerivedFrom"], self.evidence(self.here, self.xpath, line))
         titles: list[tuple[str, str | None]] = []

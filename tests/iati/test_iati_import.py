@@ -9,10 +9,12 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from iati_samples import (
+    DFID,
     DRAFTS,
     EXAMPLE,
     MALFORMED,
     NETHERLANDS,
+    UNDP,
     graph_quads,
     import_file,
     imports_of,
@@ -27,7 +29,7 @@ from kg.build import build
 from kg.errors import MalformedRecordsError
 from kg.iati import activity_slug
 from kg.iati_import import default_iati_graph, file_slug
-from kg.importer import import_rdf
+from kg.importer import Contract, import_rdf
 from kg.settings import Settings
 from kg.stores.oxigraph import OxigraphStore
 
@@ -71,22 +73,52 @@ def test_graph_file_and_activity_names() -> None:
 # All or nothing --------------------------------------------------------------------------------
 
 
-def test_drafts_without_identifiers_are_refused_by_line(store_dir: Path) -> None:
-    before = store_state(store_dir)
+def test_drafts_without_identifiers_are_keyed_by_their_other_identifier(store_dir: Path) -> None:
+    """Pre-1.01 drafts publish no iati-identifier: each activity is keyed by its publisher's
+    other-identifier (owner and number), kept as dcterms:identifier and never claimed to be an
+    iati-identifier; a shape warns about each."""
+    expected = {
+        DFID: {"uk1234 113414-103"},
+        UNDP: {"UNDP '00013616"},
+    }
     for path in DRAFTS:
-        with pytest.raises(MalformedRecordsError) as refused:
-            import_file(store_dir, path)
-        starts = [
-            n
-            for n, line in enumerate(path.read_text().splitlines(), 1)
-            if "<iati-activity " in line
-        ]
-        assert refused.value.report == tuple(
-            f"{path.name}:{n}: activity without identifier: no iati-identifier" for n in starts
+        result = import_file(store_dir, path, contract=Contract.load(Settings(root=ROOT)))
+        starts = path.read_text().count("<iati-activity ")
+        assert result.tally.activities == starts
+        graph = default_iati_graph(path)
+        rows = select(
+            store_dir,
+            f"SELECT ?a ?key WHERE {{ GRAPH <{graph}> {{ ?a a ck:IatiActivity ; "
+            "dcterms:identifier ?key FILTER NOT EXISTS { ?a ck:iatiIdentifier [] } } }",
         )
-        assert refused.value.exit_code == 1
+        assert len(rows) == starts
+        assert all(row[0] == iri(activity_slug(row[1])) for row in rows)
+        if path in expected:
+            assert {row[1] for row in rows} == expected[path]
+        assert sum("should have its ck:iatiIdentifier" in w for w in result.warnings) == starts
+    world_bank = {
+        row[0] for row in select(store_dir, "SELECT ?k WHERE { ?a dcterms:identifier ?k }")
+    }
+    assert "World Bank P084404" in world_bank
+
+
+def test_an_activity_with_no_identifier_at_all_is_refused_by_line(
+    store_dir: Path, tmp_path: Path
+) -> None:
+    bare = tmp_path / "bare.xml"
+    bare.write_text(
+        UNDP.read_text()
+        .replace("<other-identifier", "<other-id")
+        .replace("</other-identifier>", "</other-id>")
+    )
+    before = store_state(store_dir)
+    with pytest.raises(MalformedRecordsError) as refused:
+        import_file(store_dir, bare)
+    start = line_of(bare, "<iati-activity ")
+    assert refused.value.report == (
+        f"bare.xml:{start}: activity without identifier: no iati-identifier and no other-identifier",
+    )
     assert store_state(store_dir) == before
-    assert not imports_of(store_dir).exists()
 
 
 def test_a_malformed_activity_fails_the_file(store_dir: Path) -> None:
@@ -104,7 +136,7 @@ def test_a_malformed_activity_fails_the_file(store_dir: Path) -> None:
         "not a number",
         f"malformed-2.03.xml:{budget}: activity XX-TEST-2: budget 1: period-end '2020-13-01' "
         "is not a date",
-        f"malformed-2.03.xml:{third}: activity without identifier: no iati-identifier",
+        f"malformed-2.03.xml:{third}: activity without identifier: no iati-identifier and no other-identifier",
         f"malformed-2.03.xml:{last}: activity XX-TEST-4: transaction 1: value 750 has no "
         "currency and the activity no default-currency",
     )
