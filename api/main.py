@@ -102,6 +102,9 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         version=kg.__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
+        # /docs is served from the vendored Swagger UI (api/routes/pages.py), never a CDN.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.store = None
@@ -113,6 +116,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         raise ConfigurationError(f"KG_TRUSTED_PROXIES: {exc}") from exc
     app.state.query_budget = QueryBudget(settings.client_query_seconds)
     problems.install(app)
+    app.state.problem_page = pages.problem_page
     app.include_router(sparql.router)
     # The REST API (/api/...), entity pages (/id/...), exports and /health are included here.
     app.include_router(rest.router)

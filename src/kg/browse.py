@@ -1,0 +1,175 @@
+"""What the web pages read besides entities and fundings: how much the graph holds, where its
+facts come from, the place and theme hierarchies, and the stored texts with their quoted
+passages.
+
+Each function runs one named query (``*_QUERY``) and only groups its rows, like
+``kg.entities``; the pages in ``api/`` arrange the results.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Final
+
+from rdflib import URIRef
+
+from kg._namespaces import CK
+from kg.entities import EntityRef, sorted_refs
+from kg.queries import select
+from kg.stores.base import Store, Term
+
+COUNTS_QUERY: Final = "home-counts"
+SOURCES_QUERY: Final = "home-sources"
+PLACE_TREE_QUERY: Final = "place-tree"
+THEME_TREE_QUERY: Final = "theme-tree"
+TEXT_QUERY: Final = "document-text"
+PASSAGES_QUERY: Final = "document-passages"
+#: The kinds ``counts`` reports, in the order a page lists them.
+COUNTED: Final = (
+    "actor",
+    "initiative",
+    "region",
+    "theme",
+    "event",
+    "document",
+    "funding",
+    "priority",
+    "evidence",
+)
+
+
+def counts(store: Store) -> dict[str, int]:
+    """Entities per kind (``COUNTED``), zero for a kind with none."""
+    found = {kind: 0 for kind in COUNTED}
+    for row in select(store, COUNTS_QUERY).dicts():
+        kind = str(row["kind"])
+        # home-counts.rq counts event series apart (see its header); they are events.
+        kind = "event" if kind == "event series" else kind
+        found[kind] = found.get(kind, 0) + int(str(row["count"]))
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A source document (quoted text) or an imported data file, with its graph and dates."""
+
+    document: EntityRef
+    data_file: bool
+    graph: str
+    title: str | None
+    issued: str | None
+    modified: str | None
+    start: str | None
+    end: str | None
+
+
+def sources(store: Store) -> tuple[Source, ...]:
+    """The curated source documents, then the imported data files, by label."""
+    found: dict[str, Source] = {}
+    for row in select(store, SOURCES_QUERY).dicts():
+        iri = str(row["document"])
+        if iri in found:
+            continue
+
+        def text(name: str, row: Mapping[str, Term] = row) -> str | None:
+            return str(row[name]) if name in row else None
+
+        found[iri] = Source(
+            document=EntityRef.of(iri, row.get("label", row.get("title"))),
+            data_file=str(row["class"]) == str(CK.DataFile),
+            graph=str(row["graph"]),
+            title=text("title"),
+            issued=text("issued"),
+            modified=text("modified"),
+            start=text("start"),
+            end=text("end"),
+        )
+    return tuple(found.values())
+
+
+@dataclass(frozen=True, slots=True)
+class TreeNode:
+    """A place (or theme) and what lies directly inside (or beneath) it, recursively."""
+
+    ref: EntityRef
+    children: tuple[TreeNode, ...]
+
+    def size(self) -> int:
+        return 1 + sum(child.size() for child in self.children)
+
+
+def place_tree(store: Store) -> tuple[TreeNode, ...]:
+    """The containment hierarchy of places (``schema:containedInPlace``), roots first; a
+    place inside two (Thailand in Southeast Asia and in the Greater Mekong) is under both."""
+    return _tree(select(store, PLACE_TREE_QUERY).dicts())
+
+
+def theme_tree(store: Store) -> tuple[TreeNode, ...]:
+    """The theme hierarchy (``skos:broader``), top themes first."""
+    return _tree(select(store, THEME_TREE_QUERY).dicts())
+
+
+def _tree(rows: Iterable[Mapping[str, Term]]) -> tuple[TreeNode, ...]:
+    refs: dict[str, EntityRef] = {}
+    parents: dict[str, set[str]] = {}
+    for row in rows:
+        iri = str(row["place"])
+        refs.setdefault(iri, EntityRef.of(iri, row.get("label")))
+        parents.setdefault(iri, set())
+        if "parent" in row:
+            parents[iri].add(str(row["parent"]))
+    children: dict[str, list[EntityRef]] = {}
+    roots: list[EntityRef] = []
+    for iri, above in parents.items():
+        known = [p for p in above if p in refs and p != iri]
+        for parent in known:
+            children.setdefault(parent, []).append(refs[iri])
+        if not known:
+            roots.append(refs[iri])
+
+    def grow(ref: EntityRef, path: frozenset[str]) -> TreeNode:
+        inside = [c for c in sorted_refs(children.get(ref.id, ())) if c.id not in path]
+        return TreeNode(ref, tuple(grow(c, path | {c.id}) for c in inside))
+
+    return tuple(grow(root, frozenset({root.id})) for root in sorted_refs(roots))
+
+
+def texts(store: Store, documents: Iterable[str]) -> dict[str, str]:
+    """The stored text of each document that has one (IRI -> text)."""
+    wanted = sorted(set(documents))
+    if not wanted:
+        return {}
+    result = select(store, TEXT_QUERY, rows=("document", [URIRef(d) for d in wanted]))
+    return {str(row["document"]): str(row["text"]) for row in result.dicts()}
+
+
+@dataclass(frozen=True, slots=True)
+class QuotedPassage:
+    """One piece of evidence quoting a document, and the facts derived from it."""
+
+    evidence: str
+    quote: str
+    start: int
+    end: int
+    facts: tuple[EntityRef, ...]
+
+
+def passages(store: Store, document: str) -> tuple[QuotedPassage, ...]:
+    """Every quote of ``document`` by position, each with the facts it supports."""
+    found: dict[str, tuple[Mapping[str, Term], dict[str, EntityRef]]] = {}
+    for row in select(store, PASSAGES_QUERY, {"document": URIRef(document)}).dicts():
+        _, facts = found.setdefault(str(row["evidence"]), (row, {}))
+        if "fact" in row:
+            facts[str(row["fact"])] = EntityRef.of(row["fact"], row.get("factLabel"))
+    items = [
+        QuotedPassage(
+            evidence,
+            str(row["quote"]),
+            int(str(row["quoteStart"])),
+            int(str(row["quoteEnd"])),
+            sorted_refs(facts.values()),
+        )
+        for evidence, (row, facts) in found.items()
+    ]
+    return tuple(sorted(items, key=lambda p: (p.start, p.end, p.evidence)))
