@@ -13,7 +13,17 @@ from api import problems
 from api.cache import CacheMiddleware, ResponseCache
 from api.query_runner import QueryRunner
 from api.ratelimit import QueryBudget, trusted_networks
-from api.routes import exports, graphs, health, linked_data, pages, rest, sparql
+from api.routes import (
+    exports,
+    funding_pages,
+    graphs,
+    health,
+    linked_data,
+    pages,
+    query_page,
+    rest,
+    sparql,
+)
 from kg.errors import ConfigurationError
 from kg.settings import Settings
 from kg.stores import open_configured
@@ -116,11 +126,13 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         raise ConfigurationError(f"KG_TRUSTED_PROXIES: {exc}") from exc
     app.state.query_budget = QueryBudget(settings.client_query_seconds)
     problems.install(app)
-    app.state.problem_page = pages.problem_page
+    app.state.problem_page = pages.problem_pages({"/fundings": funding_pages.fundings_problem_page})
     app.include_router(sparql.router)
     # The REST API (/api/...), entity pages (/id/...), exports and /health are included here.
     app.include_router(rest.router)
     app.include_router(pages.router)
+    app.include_router(funding_pages.router)
+    app.include_router(query_page.router)
     app.include_router(linked_data.router)
     app.include_router(exports.router)
     app.include_router(health.router)

@@ -87,7 +87,7 @@ def href(iri: object) -> str:
     return text
 
 
-def _url(path: str, params: Mapping[str, object]) -> str:
+def url_with(path: str, params: Mapping[str, object]) -> str:
     """``path`` with the non-empty ``params`` as its query string."""
     kept = {k: str(v) for k, v in params.items() if v not in (None, "")}
     return f"{path}?{urlencode(kept)}" if kept else path
@@ -111,7 +111,7 @@ def environment() -> Environment:
         period=views.period_text,
         literal_text=views.literal_text,
         property_name=views.property_name,
-        url=_url,
+        url=url_with,
     )
     env.tests.update(
         iri=lambda v: isinstance(v, URIRef),
@@ -136,6 +136,19 @@ def render(
     """A page from ``template`` with ``context``."""
     html = environment().get_template(template).render(**context)
     return HTMLResponse(html, status_code=status_code, headers=dict(headers or {}))
+
+
+def problem_pages(
+    forms: Mapping[str, Callable[[Request, Problem], Response]],
+) -> Callable[[Request, Problem], Response]:
+    """How the app shows a problem to a page request (``api.problems.handle``): pages with a
+    form (by path) show it again with the problem, every other page says what went wrong."""
+
+    def show(request: Request, problem: Problem) -> Response:
+        form = forms.get(request.url.path)
+        return form(request, problem) if form is not None else problem_page(request, problem)
+
+    return show
 
 
 def problem_page(request: Request, problem: Problem) -> Response:
@@ -264,11 +277,11 @@ def _pager(
     if page is None:
         return links
     if page.offset > 0:
-        links["previous"] = _url(
+        links["previous"] = url_with(
             path, {**params, "offset": max(0, page.offset - page.limit) or None}
         )
     if page.offset + page.limit < page.total:
-        links["next"] = _url(path, {**params, "offset": page.offset + page.limit})
+        links["next"] = url_with(path, {**params, "offset": page.offset + page.limit})
     return links
 
 
@@ -314,7 +327,7 @@ def _list_page(collection: str) -> Callable[..., HTMLResponse]:
             within_text=within or "",
             tree=tree,
             pager=_pager(f"/{collection}", page, params),
-            api=_url(
+            api=url_with(
                 f"/api/{collection}", {**params, "limit": PAGE_SIZE, "offset": offset or None}
             ),
         )
@@ -446,7 +459,9 @@ def entity_view(store: Store, kinds_of: KindMap, iri: str) -> EntityView:
             page = fundings.fundings(store, filters, limit=ENTITY_FUNDINGS)
             if page.total:
                 blocks.append(
-                    FundingBlock(title, page, _url("/fundings", {parameter: detail.slug or iri}))
+                    FundingBlock(
+                        title, page, url_with("/fundings", {parameter: detail.slug or iri})
+                    )
                 )
     found_priorities = None
     if "region" in detail.kinds or "theme" in detail.kinds:

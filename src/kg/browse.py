@@ -25,6 +25,8 @@ PLACE_TREE_QUERY: Final = "place-tree"
 THEME_TREE_QUERY: Final = "theme-tree"
 TEXT_QUERY: Final = "document-text"
 PASSAGES_QUERY: Final = "document-passages"
+CHOICES_QUERY: Final = "funding-choices"
+COUNTRIES_QUERY: Final = "place-countries"
 #: The kinds ``counts`` reports, in the order a page lists them.
 COUNTED: Final = (
     "actor",
@@ -173,3 +175,46 @@ def passages(store: Store, document: str) -> tuple[QuotedPassage, ...]:
         for evidence, (row, facts) in found.items()
     ]
     return tuple(sorted(items, key=lambda p: (p.start, p.end, p.evidence)))
+
+
+@dataclass(frozen=True, slots=True)
+class FundingChoices:
+    """What a funding form offers: the funders, the recipients and the currencies."""
+
+    funders: tuple[EntityRef, ...]
+    recipients: tuple[EntityRef, ...]
+    currencies: tuple[str, ...]
+
+
+def funding_choices(store: Store) -> FundingChoices:
+    found: dict[str, dict[str, EntityRef]] = {"funder": {}, "recipient": {}}
+    currencies: set[str] = set()
+    for row in select(store, CHOICES_QUERY).dicts():
+        part = str(row["part"])
+        if part == "currency":
+            currencies.add(str(row["item"]))
+        elif part in found:
+            found[part][str(row["item"])] = EntityRef.of(row["item"], row.get("label"))
+    return FundingChoices(
+        sorted_refs(found["funder"].values()),
+        sorted_refs(found["recipient"].values()),
+        tuple(sorted(currencies)),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Country:
+    ref: EntityRef
+    code: str  # UN M49, for a country the ISO 3166-1 numeric code
+
+
+def countries_in(store: Store, places: Iterable[str]) -> dict[str, tuple[Country, ...]]:
+    """For each place, the countries it is or holds (place IRI -> countries)."""
+    wanted = sorted(set(places))
+    if not wanted:
+        return {}
+    found: dict[str, dict[str, Country]] = {}
+    for row in select(store, COUNTRIES_QUERY, rows=("place", [URIRef(p) for p in wanted])).dicts():
+        country = Country(EntityRef.of(row["country"], row.get("label")), str(row["code"]))
+        found.setdefault(str(row["place"]), {})[country.ref.id] = country
+    return {place: tuple(countries.values()) for place, countries in found.items()}
