@@ -8,7 +8,7 @@ SIZES ?= 10000,100000,1000000
 # matplotlib lives in a scratch venv: it is not a dependency of the project.
 PLOT_VENV ?= $(BENCH_WORK)/venv-plot
 
-.PHONY: bench bench-10m plot
+.PHONY: bench bench-10m bench-iati plot
 
 bench:
 	$(PYTHON) benchmarks/build_time.py
@@ -21,6 +21,10 @@ bench:
 bench-10m:
 	$(PYTHON) benchmarks/scale.py --sizes 10000000 --work $(BENCH_WORK)/work
 	$(MAKE) plot
+
+# IATI import (issue 9): 10k and 100k generated activities, files kept in $(BENCH_WORK)/iati.
+bench-iati:
+	$(PYTHON) benchmarks/iati_import.py --work $(BENCH_WORK)/iati
 
 plot: $(PLOT_VENV)/bin/python
 	$(PLOT_VENV)/bin/python benchmarks/plot.py

@@ -34,17 +34,19 @@ import json
 import os
 import platform
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import venv
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 from urllib.parse import quote
 
 import httpx
@@ -83,20 +85,98 @@ store.flush()
 # Processes ------------------------------------------------------------------------------------
 
 
-def measured(command: list[str], env: dict[str, str] | None = None) -> dict[str, float]:
-    """Run ``command`` to its end: wall seconds and the peak RSS of that process, in MB."""
+#: GNU time measures the command as a child of its own small process: ``os.wait4`` on a child of
+#: this (large) process would also count the memory it had when it forked (Linux records the old
+#: address space's high-water mark at ``exec``), several GB once a store was loaded here.
+TIME: Final = Path("/usr/bin/time")
+
+
+def measured(
+    command: list[str],
+    env: dict[str, str] | None = None,
+    *,
+    stdout: Path | None = None,
+    timeout: float | None = None,
+    max_rss_mb: float | None = None,
+) -> dict[str, Any]:
+    """Run ``command`` to its end: wall seconds and its peak RSS in MB (GNU time's maximum
+    resident set size: the largest of the process and the children it waited for, not their
+    sum; without /usr/bin/time, from ``os.wait4``).
+
+    ``stdout``: a file that receives the command's output (else it is dropped). ``timeout`` and
+    ``max_rss_mb`` stop the command's whole process group when it runs longer or its processes
+    together hold more (polled every 0.2 s), so that a run cannot starve a shared machine; the
+    result then says why under ``"stopped"`` (with the largest resident size seen) instead of
+    raising."""
     started = time.perf_counter()
-    process = subprocess.Popen(
-        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT
-    )
-    assert process.stderr is not None
-    errors = process.stderr.read()
-    _pid, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - started
-    process.returncode = os.waitstatus_to_exitcode(status)
+    guarded = timeout is not None or max_rss_mb is not None
+    with contextlib.ExitStack() as stack:
+        sink = stack.enter_context(stdout.open("wb")) if stdout else subprocess.DEVNULL
+        # stderr to a scratch file: a pipe left unread would block a chatty child.
+        errors_file = stack.enter_context(tempfile.TemporaryFile())
+        rss_file = Path(stack.enter_context(tempfile.TemporaryDirectory())) / "rss"
+        timed = [str(TIME), "-f", "%M", "-o", str(rss_file), *command] if TIME.exists() else command
+        process = subprocess.Popen(
+            timed, env=env, stdout=sink, stderr=errors_file, cwd=ROOT, start_new_session=guarded
+        )
+        watch: dict[str, Any] = {"stopped": None, "rss_mb": 0.0}
+        if guarded:
+            threading.Thread(
+                target=_watch, args=(process, started, timeout, max_rss_mb, watch), daemon=True
+            ).start()
+        _pid, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        errors_file.seek(0)
+        errors = errors_file.read()
+        reported = rss_file.read_text().split() if rss_file.exists() else []
+    peak = int(reported[-1]) / 1024 if reported else usage.ru_maxrss / 1024  # both in kB
+    if watch["stopped"]:
+        return {"seconds": seconds, "peak_rss_mb": watch["rss_mb"], "stopped": watch["stopped"]}
     if process.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} failed:\n{errors.decode(errors='replace')}")
-    return {"seconds": seconds, "peak_rss_mb": usage.ru_maxrss / 1024}  # Linux: kB
+    return {"seconds": seconds, "peak_rss_mb": peak}
+
+
+def tree_rss_mb(pid: int) -> float:
+    """Resident memory of a process and all its descendants, in MB (0 once it is gone)."""
+    total, pending = 0.0, [pid]
+    while pending:
+        current = pending.pop()
+        with contextlib.suppress(OSError):
+            for line in Path(f"/proc/{current}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1]) / 1024
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pending.extend(int(c) for c in (task / "children").read_text().split())
+    return total
+
+
+def _watch(
+    process: subprocess.Popen[bytes],
+    started: float,
+    timeout: float | None,
+    max_rss_mb: float | None,
+    watch: dict[str, Any],
+) -> None:
+    while True:
+        try:  # WNOWAIT: only look; the caller's wait4 collects the exit and its rusage
+            if os.waitid(os.P_PID, process.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT):
+                return
+        except ChildProcessError:
+            return
+        elapsed = time.perf_counter() - started
+        rss = tree_rss_mb(process.pid)
+        watch["rss_mb"] = max(watch["rss_mb"], rss)
+        if timeout is not None and elapsed > timeout:
+            watch["stopped"] = f"stopped after {timeout:.0f} s"
+        elif max_rss_mb is not None and rss > max_rss_mb:
+            watch["stopped"] = f"stopped at {rss:.0f} MB resident (limit {max_rss_mb:.0f} MB)"
+        if watch["stopped"]:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            return
+        time.sleep(0.2)
 
 
 def free_port() -> int:

@@ -10,6 +10,7 @@ from kg.stores.base import SelectResult
 from kg.stores.oxigraph import OxigraphStore
 
 ROOT = Path(__file__).resolve().parents[1]
+ID = "https://w3id.org/coop-kg/id/"
 
 EVIDENCE = """
 SELECT ?evidence ?exact ?start ?end ?stored WHERE {
@@ -102,3 +103,21 @@ def test_containment_is_acyclic(store: OxigraphStore) -> None:
     # a path whose two ends are the same variable (SQ156 internal compiler error).
     cyclic = store.query("ASK { ?p schema:containedInPlace ?q . ?q schema:containedInPlace* ?p }")
     assert cyclic.value is False  # type: ignore[union-attr]
+
+
+def test_curated_actors_carry_the_iati_identifiers_that_are_certain(store: OxigraphStore) -> None:
+    """Imports match organisations by IATI identifier first. Each identifier's source is in a
+    Turtle comment beside the actor: IATI Registry publisher records (JICA, UN Women, MOFA) and the
+    OECD DAC donor and channel codes of the IATI codelists (Japan, UNODC; not XM-DAC-41121, which
+    is UNHCR)."""
+    rows = _select(store, "SELECT ?actor ?id WHERE { ?actor ck:iatiOrganisationIdentifier ?id }")
+    found = [(str(r["actor"]).removeprefix(ID), str(r["id"])) for r in rows.dicts()]
+    assert sorted(found) == [
+        ("japan", "XM-DAC-701"),
+        ("jica", "XM-DAC-701-8"),
+        ("ministry-of-foreign-affairs-of-japan", "XM-DAC-701-2"),
+        ("un-women", "XM-DAC-41146"),
+        ("unodc", "XM-DAC-41128"),
+    ]
+    identifiers = [identifier for _, identifier in found]
+    assert len(identifiers) == len(set(identifiers))  # never two actors for one identifier
