@@ -20,7 +20,7 @@ from fastapi.responses import Response
 from api.deps import StoreDep
 from api.negotiation import Offer, negotiate
 from api.problems import Problem, problem_responses
-from api.routes.pages import HTML_EXAMPLE, entity_page, render
+from api.routes.pages import HTML_EXAMPLE, entity_page, render, void_view
 from api.routes.rest import KindMapDep
 from api.routes.sparql import GRAPH_OFFERS
 from kg._namespaces import ID, ONTOLOGY_GRAPH, SHAPES_GRAPH
@@ -34,6 +34,8 @@ router = APIRouter(tags=["Linked data"])
 HTML: Final = Offer("html", "text/html", (), ("application/xhtml+xml",))
 #: Turtle first: it is what a client that states no preference gets. Browsers ask for HTML.
 PAGE_OFFERS: Final = (GRAPH_OFFERS[0], HTML, *GRAPH_OFFERS[1:])
+#: VoID is RDF first (clients that say nothing get Turtle); browsers get a page to read.
+VOID_OFFERS: Final = (*GRAPH_OFFERS, HTML)
 VARY: Final = {"Vary": "Accept"}
 # Slugs are lowercase words joined by hyphens; evidence adds /{doc}/{start}-{end}.
 _SLUG: Final = re.compile(r"[a-z0-9]+(?:[-.][a-z0-9]+)*(?:/[a-z0-9]+(?:[-.][a-z0-9]+)*)*")
@@ -50,7 +52,7 @@ FormatParam = Annotated[
     str | None, Query(description=_format_help(PAGE_OFFERS), examples=["turtle"])
 ]
 RdfFormatParam = Annotated[
-    str | None, Query(description=_format_help(GRAPH_OFFERS), examples=["turtle"])
+    str | None, Query(description=_format_help(VOID_OFFERS), examples=["turtle"])
 ]
 
 _ENTITY_TURTLE: Final = """\
@@ -198,7 +200,7 @@ def shapes(request: Request, store: StoreDep, format: FormatParam = None) -> Res
     "(CC BY 4.0), SPARQL endpoint, a `void:dataDump` and `dcat:Distribution` per export "
     "format, triple count, class partitions, one `void:subset` per named graph with its "
     "triples and source document, and the source documents. Turtle unless `Accept` asks for "
-    "another RDF format.",
+    "another RDF format; a page to read for browsers.",
     response_class=Response,
     responses={
         200: {
@@ -208,7 +210,6 @@ def shapes(request: Request, store: StoreDep, format: FormatParam = None) -> Res
                 "    dcterms:license <https://creativecommons.org/licenses/by/4.0/> ;\n"
                 "    void:sparqlEndpoint <http://127.0.0.1:8000/sparql> ;\n"
                 "    void:triples 6049 .\n",
-                html=False,
             ),
         },
         **problem_responses(406),
@@ -216,7 +217,10 @@ def shapes(request: Request, store: StoreDep, format: FormatParam = None) -> Res
 )
 def void(request: Request, store: StoreDep, format: RdfFormatParam = None) -> Response:
     offer = negotiate(
-        request.headers.get("accept"), GRAPH_OFFERS, _formats(format), what="the VoID description"
+        request.headers.get("accept"), VOID_OFFERS, _formats(format), what="the VoID description"
     )
     base_url = str(request.base_url).rstrip("/")
-    return _rdf_response(serialize_void(void_triples(store, base_url=base_url), offer.name), offer)
+    triples = void_triples(store, base_url=base_url)
+    if offer is HTML:
+        return render("void.html", headers=VARY, void=void_view(triples), alternates=GRAPH_OFFERS)
+    return _rdf_response(serialize_void(triples, offer.name), offer)

@@ -13,13 +13,14 @@ and the JSON routes they mirror are documented.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Final
 from urllib.parse import urlencode
 
+import pyoxigraph as ox
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -38,7 +39,11 @@ from kg.errors import NotFoundError, QueryError
 from kg.export import FORMATS
 from kg.queries import load_query
 from kg.stores.base import SelectResult, Store
-from kg.void import graph_slug
+from kg.void import DATASET as VOID_DATASET
+from kg.void import DCAT as DCAT_NS
+from kg.void import DCTERMS as DCTERMS_NS
+from kg.void import VOID as VOID_NS
+from kg.void import VOID_PREFIXES, graph_slug
 
 PACKAGE: Final = Path(__file__).resolve().parent.parent
 TEMPLATES: Final = PACKAGE / "templates"
@@ -525,3 +530,79 @@ def _evidence_quote(
 
 def entity_page(store: Store, kinds_of: KindMap, iri: str, **context: Any) -> HTMLResponse:
     return render("entity.html", view=entity_view(store, kinds_of, iri), **context)
+
+
+# -- the VoID description, for reading -------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class VoidView:
+    """The VoID + DCAT triples arranged for a page: the dataset's own statements, its named
+    graphs, downloads and class partitions."""
+
+    about: tuple[tuple[str, tuple[str, ...]], ...]
+    subsets: tuple[dict[str, Any], ...]
+    distributions: tuple[dict[str, Any], ...]
+    classes: tuple[tuple[str, int], ...]
+
+
+IANA: Final = "https://www.iana.org/assignments/media-types/"
+
+
+def void_view(triples: Sequence[ox.Triple]) -> VoidView:
+    props: dict[str, dict[str, list[object]]] = {}
+    for t in triples:
+        props.setdefault(str(t.subject), {}).setdefault(t.predicate.value, []).append(t.object)
+
+    def value(term: object) -> str:
+        return term.value if isinstance(term, ox.NamedNode | ox.Literal) else str(term)
+
+    def first(node: str, predicate: str) -> str:
+        values = props.get(node, {}).get(predicate, [])
+        return value(values[0]) if values else ""
+
+    dataset = props.get(str(ox.NamedNode(VOID_DATASET)), {})
+    nested = {VOID_NS + "classPartition", DCAT_NS + "distribution", VOID_NS + "subset"}
+
+    def short(iri: str) -> str:
+        for prefix, namespace in VOID_PREFIXES.items():
+            if iri.startswith(namespace):
+                return f"{prefix}:{iri[len(namespace) :]}"
+        return iri
+
+    about = tuple(
+        (short(p), tuple(value(v) for v in values))
+        for p, values in dataset.items()
+        if p not in nested and p != VOID_NS + "dataDump"
+    )
+    subsets = tuple(
+        {
+            "graph": value(s),
+            "title": first(str(s), DCTERMS_NS + "title"),
+            "triples": int(first(str(s), VOID_NS + "triples") or 0),
+            "source": first(str(s), DCTERMS_NS + "source"),
+        }
+        for s in dataset.get(VOID_NS + "subset", [])
+    )
+    distributions = tuple(
+        {
+            "title": first(str(d), DCTERMS_NS + "title"),
+            "url": first(str(d), DCAT_NS + "downloadURL") or first(str(d), DCAT_NS + "accessURL"),
+            "media_type": first(str(d), DCAT_NS + "mediaType").removeprefix(IANA),
+            "download": bool(first(str(d), DCAT_NS + "downloadURL")),
+        }
+        for d in dataset.get(DCAT_NS + "distribution", [])
+    )
+    classes = tuple(
+        sorted(
+            (
+                (
+                    first(str(c), VOID_NS + "class"),
+                    int(first(str(c), VOID_NS + "entities") or 0),
+                )
+                for c in dataset.get(VOID_NS + "classPartition", [])
+            ),
+            key=lambda item: (-item[1], item[0]),
+        )
+    )
+    return VoidView(about, subsets, distributions, classes)
