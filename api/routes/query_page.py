@@ -87,7 +87,12 @@ EXAMPLES: Final = {
     ),
 }
 DEFAULT_EXAMPLE: Final = "fundings"
-_POSITION: Final = re.compile(r"\b(?:error )?at (\d+):(\d+)")
+#: Where engines say a syntax error is: Oxigraph "at 2:10", rdflib (pyparsing) "(line:2, col:3)",
+#: Virtuoso "line 2" (no column).
+_POSITION: Final = re.compile(
+    r"\bat (?P<line>\d+):(?P<column>\d+)|\(line:(?P<pline>\d+), col:(?P<pcolumn>\d+)\)"
+    r"|\bline (?P<vline>\d+)\b"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,10 +225,13 @@ def _error(problem: Problem, query: str) -> ErrorAt:
     match = _POSITION.search(problem.detail)
     if match is None:
         return ErrorAt(problem)
-    line, column = int(match.group(1)), int(match.group(2))
+    line = int(match.group("line") or match.group("pline") or match.group("vline"))
+    column_text = match.group("column") or match.group("pcolumn")
+    column = int(column_text) if column_text else None
     lines = query.splitlines()
-    text = lines[line - 1] if 0 < line <= len(lines) else ""
-    return ErrorAt(problem, line, column, text)
+    if not 0 < line <= len(lines):  # a position in something else than what the user wrote
+        return ErrorAt(problem)
+    return ErrorAt(problem, line, column, lines[line - 1])
 
 
 def downloads(query: str, form: str) -> list[tuple[str, str]]:

@@ -43,7 +43,7 @@
   var error = document.getElementById("query-error");
   if (error && error.dataset.line) {
     var line = parseInt(error.dataset.line, 10) - 1;
-    var column = parseInt(error.dataset.column, 10) - 1;
+    var column = error.dataset.column ? parseInt(error.dataset.column, 10) - 1 : 0;
     yasqe.addLineClass(line, "background", "query-error-line");
     yasqe.setCursor({ line: line, ch: column });
   }
