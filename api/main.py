@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, Final
 
 from fastapi import FastAPI
 
@@ -24,6 +24,8 @@ from api.routes import (
     rest,
     sparql,
 )
+from api.routes.pages import DropBlankFields
+from kg.entities import COLLECTIONS
 from kg.errors import ConfigurationError
 from kg.settings import Settings
 from kg.stores import open_configured
@@ -41,6 +43,16 @@ Who funds what where: a curated, evidence-backed knowledge graph of development 
 
 Errors are RFC 9457 `application/problem+json`.
 """
+
+
+#: Pages whose GET forms send blank fields (api.routes.pages.DropBlankFields).
+FORM_PATHS: Final = (
+    "/fundings",
+    "/fundings.csv",
+    "/fundings.json",
+    "/search",
+    *(f"/{c}" for c in COLLECTIONS),
+)
 
 
 def open_store(settings: Settings) -> Store:
@@ -138,6 +150,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.include_router(health.router)
     # Curators' writes (Graph Store Protocol, SPARQL Update), with a bearer token.
     app.include_router(graphs.router)
+    app.add_middleware(DropBlankFields, paths=FORM_PATHS)
     if cache is not None:
         app.add_middleware(CacheMiddleware, cache=cache)
     app.state.response_cache = cache

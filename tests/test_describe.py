@@ -69,7 +69,10 @@ def test_evidence_of_a_fact_and_of_the_nodes_an_entity_takes_part_in(
     }
     assert all(e.start < e.end for r in received for e in r.evidence)
     labels = {r.value.id: r.value.label for r in received}  # type: ignore[union-attr]
-    assert labels[str(ID["funding-japan-un-women-2013"])] == "Japan's contributions to UN Women in 2013"
+    assert (
+        labels[str(ID["funding-japan-un-women-2013"])]
+        == "Japan's contributions to UN Women in 2013"
+    )
     # The page shows each of those quotes once, saying which fact it supports.
     texts = browse.texts(store, [e.document.id for r in received for e in r.evidence])
     about = {ref.id for q in quotes_of(detail, texts) for ref in q.about}

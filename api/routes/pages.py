@@ -13,18 +13,19 @@ and the JSON routes they mirror are documented.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Final
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from rdflib import BNode, Literal, URIRef
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 import kg
 from api import views
@@ -606,3 +607,30 @@ def void_view(triples: Sequence[ox.Triple]) -> VoidView:
         )
     )
     return VoidView(about, subsets, distributions, classes)
+
+
+# -- forms ------------------------------------------------------------------------------------
+
+
+class DropBlankFields:
+    """ASGI middleware: a GET form sends its empty fields too (``year=&currency=``), which
+    mean "no filter"; requests of the form pages that carry any are redirected (303) to the
+    same address without them, so that the API's parameter checks see only what was chosen and
+    the address that is shared or bookmarked holds only the filters in use."""
+
+    def __init__(self, app: ASGIApp, paths: Collection[str]) -> None:
+        self.app = app
+        self.paths = frozenset(paths)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "GET" and scope["path"] in self.paths:
+            raw = scope.get("query_string", b"")
+            pairs = parse_qsl(raw.decode("latin-1"), keep_blank_values=True)
+            kept = [(k, v) for k, v in pairs if v.strip()]
+            if len(kept) != len(pairs):
+                query = urlencode(kept, encoding="latin-1")
+                location = scope["path"] + (f"?{query}" if query else "")
+                response = Response(status_code=303, headers={"Location": location})
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)

@@ -17,6 +17,12 @@
     return d3.format("~s")(d).replace("G", "B");
   }
   function place(figure, svg) {
+    // The picture is one image described by its caption; Plot's labels on its groups are kept
+    // as data (the browser tests read them), since ARIA does not allow them there.
+    svg.querySelectorAll("svg [aria-label]").forEach(function (node) {
+      node.setAttribute("data-mark", node.getAttribute("aria-label"));
+      node.removeAttribute("aria-label");
+    });
     var caption = figure.querySelector("figcaption");
     figure.insertBefore(svg, caption);
   }
@@ -26,25 +32,46 @@
     var rows = read("chart-data");
     if (!figure || !rows || !rows.length) return;
     var money = rows.filter(function (r) { return r.currency; });
-    var groups = Array.from(new Set(rows.map(function (r) { return r.group; })));
-    var height = 40 + 26 * groups.length;
-    var chart;
-    if (money.length) {
-      // One panel per currency: amounts in different currencies are never added or stacked.
-      var currencies = Array.from(new Set(money.map(function (r) { return r.currency; })));
-      chart = Plot.plot({
+    var caption = document.getElementById("chart-caption").textContent;
+    if (!money.length) {
+      var groups = Array.from(new Set(rows.map(function (r) { return r.group; })));
+      place(figure, label(Plot.plot({
         width: width(figure),
-        height: Math.max(120, height * currencies.length),
+        height: 40 + 26 * groups.length,
         marginLeft: 170,
-        x: { label: "total", grid: true, tickFormat: amount },
+        x: { label: "fundings (no amounts in the sources)", grid: true, tickFormat: "d" },
         y: { label: null, domain: groups, tickFormat: short },
-        fy: { label: null, domain: currencies },
         marks: [
-          Plot.barX(money, {
+          Plot.barX(rows, { x: "count", y: "group", fill: "#8a93a5",
+            title: function (r) { return r.group + ": " + r.count; } }),
+          Plot.ruleX([0]),
+        ],
+      }), caption));
+      return;
+    }
+    // One chart per currency, each on its own scale: amounts in different currencies are
+    // never added, stacked or drawn against one axis.
+    var currencies = Array.from(new Set(money.map(function (r) { return r.currency; })));
+    currencies.forEach(function (currency) {
+      var these = money.filter(function (r) { return r.currency === currency; });
+      var box = document.createElement("div");
+      box.className = "currency-chart";
+      box.dataset.currency = currency;
+      var title = document.createElement("p");
+      title.className = "currency-title";
+      title.textContent = "In " + currency;
+      box.appendChild(title);
+      box.appendChild(label(Plot.plot({
+        width: width(figure),
+        height: 46 + 26 * these.length,
+        marginLeft: 170,
+        x: { label: currency, grid: true, tickFormat: amount },
+        y: { label: null, domain: these.map(function (r) { return r.group; }), tickFormat: short },
+        marks: [
+          Plot.barX(these, {
             x: "value",
             y: "group",
-            fy: "currency",
-            fill: "currency",
+            fill: "#1f5fa8",
             title: function (r) {
               return r.group + ": " + r.currency + " " + r.value.toLocaleString("en") +
                 " (" + r.count + (r.count === 1 ? " funding" : " fundings") +
@@ -53,28 +80,15 @@
           }),
           Plot.ruleX([0]),
         ],
-      });
-    } else {
-      chart = Plot.plot({
-        width: width(figure),
-        height: Math.max(120, height),
-        marginLeft: 170,
-        x: { label: "fundings (no amounts in the sources)", grid: true, tickFormat: "d" },
-        y: { label: null, domain: groups, tickFormat: short },
-        marks: [
-          Plot.barX(rows, {
-            x: "count",
-            y: "group",
-            fill: "#8a93a5",
-            title: function (r) { return r.group + ": " + r.count; },
-          }),
-          Plot.ruleX([0]),
-        ],
-      });
-    }
-    chart.setAttribute("role", "img");
-    chart.setAttribute("aria-label", document.getElementById("chart-caption").textContent);
-    place(figure, chart);
+      }), caption + " In " + currency + "."));
+      place(figure, box);
+    });
+  }
+
+  function label(svg, text) {
+    svg.setAttribute("role", "img");
+    svg.setAttribute("aria-label", text);
+    return svg;
   }
 
   function drawMap() {
@@ -115,9 +129,7 @@
             Plot.geo(borders, { stroke: "#ffffff", strokeWidth: 0.5 }),
           ],
         });
-        map.setAttribute("role", "img");
-        map.setAttribute("aria-label", document.getElementById("map-caption").textContent);
-        place(figure, map);
+        place(figure, label(map, document.getElementById("map-caption").textContent));
       });
   }
 
