@@ -103,7 +103,8 @@ class Example:
 
     @property
     def href(self) -> str:
-        return "/query?" + urlencode({"query": self.query})
+        # By name: short links, a light page; the answer's address names the query it ran.
+        return "/query?" + urlencode({"example": self.name})
 
 
 @cache

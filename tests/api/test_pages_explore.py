@@ -308,7 +308,7 @@ def test_the_editor_shows_graphs_as_triples(api_client: TestClient) -> None:
 
 def test_the_editor_offers_the_competency_questions(api_client: TestClient) -> None:
     text = page(api_client, "/query")
-    assert text.count('href="/query?query=') >= 28
+    assert text.count('href="/query?example=') >= 28
     page(api_client, "/query?example=no-such-example", status=404)
 
 
