@@ -174,11 +174,21 @@ class PropertyGroup:
     values: tuple[EntityRef | LiteralValue | Structured, ...]
 
 
+#: The closures ``kg build`` derives (kg.derive): right for queries, noise on a page, which
+#: shows the hierarchy itself ("Where it lies").
+DERIVED: Final = frozenset(
+    str(CK[name])
+    for name in ("withinPlace", "withinTheme", "withinClass", "withinProperty", "servesWithin")
+)
+
+
 def groups(relations: Iterable[Relation]) -> tuple[PropertyGroup, ...]:
     """Relations grouped by property, properties by their name, values as the library sorted
-    them (by label)."""
+    them (by label); the derived closures left out."""
     found: dict[str, tuple[EntityRef, list[EntityRef | LiteralValue | Structured]]] = {}
     for relation in relations:
+        if relation.property.id in DERIVED:
+            continue
         value = relation.value
         shown = structured(value) if isinstance(value, NodeValue) else value
         found.setdefault(relation.property.id, (relation.property, []))[1].append(shown)
@@ -301,7 +311,7 @@ def neighbourhood(detail: EntityDetail, href: Any) -> dict[str, list[dict[str, A
     edges: dict[tuple[str, str, str], dict[str, Any]] = {}
 
     def add(other: EntityRef, prop: EntityRef, outgoing: bool) -> None:
-        if other.slug is None:  # ontology terms, codes: not neighbours
+        if other.slug is None or prop.id in DERIVED:  # terms, codes, closures: not neighbours
             return
         if other.id not in nodes:
             if len(nodes) > MAX_NEIGHBOURS:

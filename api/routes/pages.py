@@ -33,7 +33,7 @@ from api.deps import StoreDep
 from api.problems import Problem
 from api.routes.rest import KindMapDep
 from kg import browse, entities, fundings, priorities
-from kg._namespaces import CK, ID, OA, PROV
+from kg._namespaces import CK, ID, OA, PROV, SCHEMA
 from kg.describe import DISPLAY_PREFIXES, curie
 from kg.entities import COLLECTIONS, EntityRef, KindMap, LiteralValue
 from kg.errors import NotFoundError, QueryError
@@ -433,12 +433,16 @@ class EntityView:
 
 
 _COLLECTION_OF: Final = {kind: collection for collection, kind in COLLECTIONS.items()}
-#: Funding lists an entity page shows, by kind: (filter, title).
-_FUNDING_BLOCKS: Final = {
-    "actor": (("funder", "Fundings it gives"), ("recipient", "Fundings it receives")),
-    "initiative": (("initiative", "Fundings of it"),),
-    "region": (("region", "Fundings serving this place"),),
-    "theme": (("theme", "Fundings on this theme"),),
+#: Funding lists an entity page shows, by kind: (filter, title, the incoming property that
+#: says there is one, or None when only the query can tell: a narrower theme's fundings).
+_FUNDING_BLOCKS: Final[dict[str, tuple[tuple[str, str, str | None], ...]]] = {
+    "actor": (
+        ("funder", "Fundings it gives", str(SCHEMA.funder)),
+        ("recipient", "Fundings it receives", str(CK.recipient)),
+    ),
+    "initiative": (("initiative", "Fundings of it", str(SCHEMA.fundedItem)),),
+    "region": (("region", "Fundings serving this place", str(CK.servesWithin)),),
+    "theme": (("theme", "Fundings on this theme", None),),
 }
 ENTITY_FUNDINGS: Final = 20
 
@@ -453,8 +457,11 @@ def entity_view(store: Store, kinds_of: KindMap, iri: str) -> EntityView:
     if is_evidence:
         quotes, evidence_of = _evidence_quote(store, detail)
     blocks = []
+    pointing = {r.property.id for r in detail.incoming}
     for kind in detail.kinds:
-        for parameter, title in _FUNDING_BLOCKS.get(kind, ()):
+        for parameter, title, hint in _FUNDING_BLOCKS.get(kind, ()):
+            if hint is not None and hint not in pointing:
+                continue  # no funding names it: no query
             filters = fundings.FundingFilters(
                 funder=iri if parameter == "funder" else None,
                 recipient=iri if parameter == "recipient" else None,
