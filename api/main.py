@@ -40,6 +40,9 @@ Who funds what where: a curated, evidence-backed knowledge graph of development 
 * `/ontology`, `/shapes`: the vocabulary and the validation rules, as documentation or RDF.
 * `/export`: the dataset or one named graph in any RDF format; `/.well-known/void`: VoID + DCAT.
 * `/health`: store status, triple count and build fingerprint.
+* Pages for people (not listed here): `/` home, `/search`, `/actors` and the other
+  collections, `/documents/{slug}` (the text with its quoted passages), `/fundings` (who funds
+  what where, with downloads), `/query` (the SPARQL editor).
 
 Errors are RFC 9457 `application/problem+json`.
 """

@@ -180,11 +180,7 @@ class Example:
 
 #: Questions a visitor can open with one click (the shipped data answers each of them).
 EXAMPLES: Final = (
-    Example(
-        "Who funds what in Southeast Asia, Thailand included?",
-        "/fundings?region=southeast-asia",
-        "fundings, region filter",
-    ),
+    Example("Who funds what, and how much?", "/fundings", "fundings"),
     Example(
         "How much went to UN Women, and how exact are the figures?",
         "/fundings?recipient=un-women",
@@ -215,7 +211,11 @@ EXAMPLES: Final = (
         "/query?example=jica-trafficking",
         "SPARQL",
     ),
-    Example("What lies inside the Indo-Pacific?", "/regions?within=indo-pacific", "regions"),
+    Example(
+        "What do Japan and UNODC prioritise in Southeast Asia, and what lies inside it?",
+        "/id/southeast-asia",
+        "region page",
+    ),
     Example("What is JICA, and what does the graph say about it?", "/id/jica", "entity page"),
     Example(
         "Where does the Japan\u2013UNODC document say what it says?",
