@@ -19,7 +19,9 @@ from typing import Any, Final
 
 from kg._namespaces import CK, SCHEMA
 from kg.anchor import Anchor, evidence_iri
+from kg.browse import XmlExcerpt
 from kg.entities import (
+    ElementEvidence,
     EntityDetail,
     EntityRef,
     Evidence,
@@ -285,6 +287,35 @@ def quotes_of(detail: EntityDetail, texts: Mapping[str, str]) -> tuple[Quote, ..
             )
         )
     return tuple(sorted(quotes, key=lambda q: (not q.own, q.document.label, q.start, q.end)))
+
+
+@dataclass(frozen=True, slots=True)
+class Element:
+    """An element of an imported data file that the entity or a fact on its page comes from,
+    with the lines of the element when the page shows them."""
+
+    file: EntityRef
+    xpath: str
+    line: int | None
+    about: tuple[EntityRef, ...] = ()
+    own: bool = False
+    excerpt: XmlExcerpt | None = None
+
+
+def elements_of(detail: EntityDetail) -> tuple[Element, ...]:
+    """The data-file elements behind the entity and the nodes pointing at it, each once."""
+    found: dict[tuple[str, str], tuple[ElementEvidence, list[EntityRef], bool]] = {}
+    for element in detail.element_evidence:
+        found[(element.file.id, element.xpath)] = (element, [], True)
+    for relation in detail.incoming:
+        for element in relation.element_evidence:
+            _, about, _ = found.setdefault((element.file.id, element.xpath), (element, [], False))
+            if isinstance(relation.value, EntityRef) and relation.value not in about:
+                about.append(relation.value)
+    items = [
+        Element(e.file, e.xpath, e.line, tuple(about), own) for e, about, own in found.values()
+    ]
+    return tuple(sorted(items, key=lambda e: (not e.own, e.file.label, e.line or 0, e.xpath)))
 
 
 def documents_quoted(detail: EntityDetail) -> list[str]:

@@ -17,10 +17,10 @@ from typing import Annotated, Any, Final
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from api.deps import StoreDep
+from api.deps import SettingsDep, StoreDep
 from api.negotiation import Offer, negotiate
 from api.problems import Problem, problem_responses
-from api.routes.pages import HTML_EXAMPLE, entity_page, render, void_view
+from api.routes.pages import HTML_EXAMPLE, entity_page, imports_folder, render, void_view
 from api.routes.rest import KindMapDep
 from api.routes.sparql import GRAPH_OFFERS
 from kg._namespaces import ID, ONTOLOGY_GRAPH, SHAPES_GRAPH
@@ -108,6 +108,7 @@ def entity(
     request: Request,
     slug: str,
     store: StoreDep,
+    settings: SettingsDep,
     kinds_of: KindMapDep,
     format: FormatParam = None,
 ) -> Response:
@@ -124,7 +125,14 @@ def entity(
         # The page reads the entity model of the JSON answer (kg.entities), not the triples.
         try:
             if valid:
-                return entity_page(store, kinds_of, iri, headers=VARY, alternates=GRAPH_OFFERS)
+                return entity_page(
+                    store,
+                    kinds_of,
+                    iri,
+                    imports=imports_folder(settings),
+                    headers=VARY,
+                    alternates=GRAPH_OFFERS,
+                )
         except NotFoundError:
             pass
         return render("not_found.html", status_code=404, headers=VARY, detail=detail)

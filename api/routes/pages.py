@@ -13,6 +13,7 @@ and the JSON routes they mirror are documented.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -29,7 +30,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 import kg
 from api import views
-from api.deps import StoreDep
+from api.deps import SettingsDep, StoreDep
 from api.problems import Problem
 from api.routes.rest import KindMapDep
 from kg import browse, entities, fundings, priorities
@@ -39,6 +40,7 @@ from kg.entities import COLLECTIONS, EntityRef, KindMap, LiteralValue
 from kg.errors import NotFoundError, QueryError
 from kg.export import FORMATS
 from kg.queries import load_query
+from kg.settings import Settings
 from kg.stores.base import SelectResult, Store
 from kg.void import DATASET as VOID_DATASET
 from kg.void import DCAT as DCAT_NS
@@ -352,8 +354,18 @@ for _collection in COLLECTIONS:
 
 
 @router.get("/documents/{slug}", include_in_schema=False)
-def document_page(store: StoreDep, kinds_of: KindMapDep, slug: str) -> HTMLResponse:
+def document_page(
+    store: StoreDep,
+    settings: SettingsDep,
+    kinds_of: KindMapDep,
+    slug: str,
+    line: Annotated[int | None, Query(ge=1)] = None,
+    offset: OffsetParam = 0,
+) -> HTMLResponse:
     iri = str(ID) + slug
+    record = browse.data_file(store, iri)
+    if record is not None:
+        return data_file_page(store, imports_folder(settings), record, line=line, offset=offset)
     detail = entities.describe(store, iri, kind="document", kind_info=kinds_of)
     text = browse.texts(store, [iri]).get(iri)
     if text is None:
@@ -365,6 +377,37 @@ def document_page(store: StoreDep, kinds_of: KindMapDep, slug: str) -> HTMLRespo
     ]
     marked = views.mark_passages(text, passages)
     return render("document.html", detail=detail, marked=marked, length=len(text))
+
+
+ELEMENTS_PAGE: Final = 200
+
+
+def data_file_page(
+    store: Store, folder: Path, record: browse.DataFile, *, line: int | None, offset: int
+) -> HTMLResponse:
+    """An imported data file: its record, the elements facts cite, and with ``line`` the
+    lines of the element starting there (the XML an imported fact was read from)."""
+    cited = browse.file_elements(store, record.ref.id)
+    elements = entities.Page.of(cited, limit=ELEMENTS_PAGE, offset=offset)
+    at_line = []
+    if line is not None:
+        for element in browse.file_elements(store, record.ref.id, line=line):
+            excerpt = (
+                browse.xml_element(folder, record.stored_at, element.xpath, line)
+                if record.stored_at
+                else None
+            )
+            at_line.append(
+                {**dataclasses.asdict(element), "facts": element.facts, "excerpt": excerpt}
+            )
+    return render(
+        "datafile.html",
+        file=record,
+        line=line,
+        at_line=at_line,
+        elements=elements,
+        pager=_pager(f"/documents/{record.ref.slug}", elements, {}),
+    )
 
 
 # -- API documentation and static files ------------------------------------------------------
@@ -425,6 +468,7 @@ class EntityView:
     incoming: tuple[views.PropertyGroup, ...]
     quotes: tuple[views.Quote, ...]
     graph: dict[str, list[dict[str, Any]]]
+    elements: tuple[views.Element, ...] = ()
     evidence_of: tuple[EntityRef, ...] = ()
     fundings: tuple[FundingBlock, ...] = ()
     priorities: entities.Page[priorities.Priority] | None = None
@@ -447,8 +491,47 @@ _FUNDING_BLOCKS: Final[dict[str, tuple[tuple[str, str, str | None], ...]]] = {
 ENTITY_FUNDINGS: Final = 20
 
 
-def entity_view(store: Store, kinds_of: KindMap, iri: str) -> EntityView:
-    """Everything an entity page shows (raises ``NotFoundError`` for an unknown IRI)."""
+#: Elements of data files an entity page shows the lines of (the rest it lists).
+ELEMENT_EXCERPTS: Final = 10
+
+
+def imports_folder(settings: Settings) -> Path:
+    """Where ``kg import`` keeps the data files it imported (their ``ck:storedAt`` is
+    relative to it): ``Settings.imports_path`` once the importer's settings are in (issue 9),
+    else where it keeps them by default."""
+    located = getattr(settings, "imports_path", None)
+    return Path(located()) if callable(located) else settings.root / ".kg" / "imports"
+
+
+def with_excerpts(
+    store: Store, folder: Path | None, elements: Sequence[views.Element]
+) -> tuple[views.Element, ...]:
+    """``elements``, the first ``ELEMENT_EXCERPTS`` with their lines from the stored file."""
+    if folder is None:
+        return tuple(elements)
+    files: dict[str, browse.DataFile | None] = {}
+    shown = []
+    for number, element in enumerate(elements):
+        if number >= ELEMENT_EXCERPTS or element.line is None:
+            shown.append(element)
+            continue
+        if element.file.id not in files:
+            files[element.file.id] = browse.data_file(store, element.file.id)
+        record = files[element.file.id]
+        excerpt = (
+            browse.xml_element(folder, record.stored_at, element.xpath, element.line)
+            if record is not None and record.stored_at
+            else None
+        )
+        shown.append(dataclasses.replace(element, excerpt=excerpt))
+    return tuple(shown)
+
+
+def entity_view(
+    store: Store, kinds_of: KindMap, iri: str, *, imports: Path | None = None
+) -> EntityView:
+    """Everything an entity page shows (raises ``NotFoundError`` for an unknown IRI); the
+    lines of data-file elements behind imported facts come from ``imports``."""
     detail = entities.describe(store, iri, kind_info=kinds_of)
     is_evidence = any(t.id == str(CK.Evidence) for t in detail.types)
     texts = browse.texts(store, views.documents_quoted(detail))
@@ -498,6 +581,7 @@ def entity_view(store: Store, kinds_of: KindMap, iri: str) -> EntityView:
         ),
         quotes=quotes,
         graph=views.neighbourhood(detail, href) if not is_evidence else {"nodes": [], "edges": []},
+        elements=with_excerpts(store, imports, views.elements_of(detail)),
         evidence_of=evidence_of,
         fundings=tuple(blocks),
         priorities=found_priorities,
@@ -536,8 +620,10 @@ def _evidence_quote(
     return tuple(quotes), facts
 
 
-def entity_page(store: Store, kinds_of: KindMap, iri: str, **context: Any) -> HTMLResponse:
-    return render("entity.html", view=entity_view(store, kinds_of, iri), **context)
+def entity_page(
+    store: Store, kinds_of: KindMap, iri: str, *, imports: Path | None = None, **context: Any
+) -> HTMLResponse:
+    return render("entity.html", view=entity_view(store, kinds_of, iri, imports=imports), **context)
 
 
 # -- the VoID description, for reading -------------------------------------------------------

@@ -8,11 +8,14 @@ Each function runs one named query (``*_QUERY``) and only groups its rows, like
 
 from __future__ import annotations
 
+import re
+import textwrap
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Final
 
-from rdflib import URIRef
+from rdflib import Literal, URIRef
 
 from kg._namespaces import CK
 from kg.entities import EntityRef, sorted_refs
@@ -26,6 +29,8 @@ THEME_TREE_QUERY: Final = "theme-tree"
 TEXT_QUERY: Final = "document-text"
 PASSAGES_QUERY: Final = "document-passages"
 CHOICES_QUERY: Final = "funding-choices"
+DATA_FILE_QUERY: Final = "data-file"
+FILE_ELEMENTS_QUERY: Final = "file-elements"
 COUNTRIES_QUERY: Final = "place-countries"
 #: The kinds ``counts`` reports, in the order a page lists them.
 COUNTED: Final = (
@@ -218,3 +223,120 @@ def countries_in(store: Store, places: Iterable[str]) -> dict[str, tuple[Country
         country = Country(EntityRef.of(row["country"], row.get("label")), str(row["code"]))
         found.setdefault(str(row["place"]), {})[country.ref.id] = country
     return {place: tuple(countries.values()) for place, countries in found.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class DataFile:
+    """An imported data file (``ck:DataFile``): where its copy is kept and what it is."""
+
+    ref: EntityRef
+    graph: str
+    title: str | None
+    stored_at: str | None
+    sha256: str | None
+    format: str | None
+    version: str | None
+
+
+def data_file(store: Store, iri: str) -> DataFile | None:
+    """The data file ``iri``, or None when it is no ``ck:DataFile``."""
+    for row in select(store, DATA_FILE_QUERY, {"file": URIRef(iri)}).dicts():
+
+        def text(name: str, row: Mapping[str, Term] = row) -> str | None:
+            return str(row[name]) if name in row else None
+
+        return DataFile(
+            EntityRef.of(iri, row.get("label", row.get("title"))),
+            str(row["graph"]),
+            text("title"),
+            text("storedAt"),
+            text("sha256"),
+            text("format"),
+            text("version"),
+        )
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class FileElement:
+    """An element of a data file that facts cite, and those facts."""
+
+    evidence: str
+    xpath: str
+    line: int | None
+    facts: tuple[EntityRef, ...]
+
+
+def file_elements(store: Store, iri: str, *, line: int | None = None) -> tuple[FileElement, ...]:
+    """The elements of data file ``iri`` that facts cite (only those starting on ``line``, if
+    given), by line."""
+    bindings: dict[str, Term | None] = {
+        "file": URIRef(iri),
+        "lineParam": None if line is None else Literal(line),
+    }
+    found: dict[str, tuple[Mapping[str, Term], dict[str, EntityRef]]] = {}
+    for row in select(store, FILE_ELEMENTS_QUERY, bindings).dicts():
+        _, facts = found.setdefault(str(row["evidence"]), (row, {}))
+        if "fact" in row:
+            facts[str(row["fact"])] = EntityRef.of(row["fact"], row.get("factLabel"))
+    items = [
+        FileElement(
+            evidence,
+            str(row["xpath"]),
+            int(str(row["line"])) if "line" in row else None,
+            sorted_refs(facts.values()),
+        )
+        for evidence, (row, facts) in found.items()
+    ]
+    return tuple(sorted(items, key=lambda e: (e.line or 0, e.xpath)))
+
+
+#: The most lines of one element a page shows (an activity can run to thousands).
+ELEMENT_LINES: Final = 120
+_STEP: Final = re.compile(r"([A-Za-z_][\w.-]*)(?:\[\d+\])?$")
+
+
+@dataclass(frozen=True, slots=True)
+class XmlExcerpt:
+    """The lines of one element of a stored data file, from the line it starts on."""
+
+    first_line: int
+    lines: tuple[str, ...]
+    complete: bool  # False when cut at ``ELEMENT_LINES``
+
+
+def xml_element(folder: Path, stored_at: str, xpath: str, line: int) -> XmlExcerpt | None:
+    """The element ``xpath`` names, read as text from line ``line`` of the data file kept at
+    ``folder / stored_at`` until its end tag (or ``ELEMENT_LINES`` lines); None when the file
+    is not there or the path leads out of ``folder``. The file is not parsed: the lines are
+    shown as they are, the way the element's evidence points at them."""
+    step = _STEP.search(xpath.rstrip("/"))
+    if step is None or line < 1:
+        return None
+    tag = step.group(1)
+    base = folder.resolve()
+    path = (base / stored_at).resolve()
+    if not path.is_relative_to(base) or not path.is_file():
+        return None
+    opening = re.compile(rf"<{re.escape(tag)}(?=[\s/>])")
+    self_closing = re.compile(rf"<{re.escape(tag)}(?=[\s/>])[^<>]*/>")
+    closing = re.compile(rf"</{re.escape(tag)}\s*>")
+    lines: list[str] = []
+    depth = 0
+    with path.open(encoding="utf-8", errors="replace") as handle:
+        for number, text in enumerate(handle, start=1):
+            if number < line:
+                continue
+            lines.append(text.rstrip("\n"))
+            depth += len(opening.findall(text)) - len(self_closing.findall(text))
+            depth -= len(closing.findall(text))
+            if depth <= 0:  # its end tag, or a self-closed element
+                return _excerpt(line, lines, complete=True)
+            if len(lines) >= ELEMENT_LINES:
+                return _excerpt(line, lines, complete=False)
+    return _excerpt(line, lines, complete=False) if lines else None
+
+
+def _excerpt(line: int, lines: list[str], *, complete: bool) -> XmlExcerpt:
+    """The lines without the indentation they share (the element's depth in the file)."""
+    return XmlExcerpt(line, tuple(textwrap.dedent("\n".join(lines)).split("\n")), complete)
