@@ -334,17 +334,7 @@ def import_rdf(
         if not file.is_file():
             raise ConfigurationError(f"{file} is not a file")
         target = graph_iri(graph) if graph else default_graph(file)
-        path = settings.store_path()
-        if path is None:
-            raise ConfigurationError("imports need a store on disk; set --store or KG_STORE")
-        if not path.is_dir():
-            from kg.build import build as run_build
-
-            status = _progress()
-            try:
-                run_build(settings, progress=status)
-            finally:
-                status.stop()  # type: ignore[attr-defined]
+        path = _store_to_import_into(settings)
         contract = None if no_validate else Contract.load(settings)
         opened = OxigraphStore(path)
         try:
@@ -367,6 +357,184 @@ def import_rdf(
             highlight=False,
             emoji=False,
         )
+
+
+def _store_to_import_into(settings: Settings) -> Path:
+    """The on-disk store an import writes to, built first if it does not exist yet."""
+    path = settings.store_path()
+    if path is None:
+        raise ConfigurationError("imports need a store on disk; set --store or KG_STORE")
+    if not path.is_dir():
+        from kg.build import build as run_build
+
+        status = _progress()
+        try:
+            run_build(settings, progress=status)
+        finally:
+            status.stop()  # type: ignore[attr-defined]
+    return path
+
+
+@import_app.command("iati")
+def import_iati(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            help="IATI activity files (versions 1.01-1.05, 2.01-2.03), or directories: every "
+            "*.xml in them, each into its own graph."
+        ),
+    ],
+    graph: Annotated[
+        str | None,
+        typer.Option(
+            "--graph",
+            "-g",
+            help="Graph to fill, slug or full IRI (default: iati-{file name}); one file only.",
+        ),
+    ] = None,
+    partial: Annotated[
+        bool,
+        typer.Option(
+            "--partial",
+            help="Import the activities that can be mapped and report the others on stderr "
+            "(default: a file with any malformed activity is not imported).",
+        ),
+    ] = False,
+    no_validate: Annotated[
+        bool, typer.Option("--no-validate", help="Skip the check against the shapes.")
+    ] = False,
+    store: StoreOption = None,
+) -> None:
+    """Replace one graph per file with its IATI activities: exit 0 ok, 1 malformed or not
+    conforming, 2 refused or unreadable.
+
+    Hostile files (a DTD or entity declaration, larger than KG_MAX_IMPORT_BYTES) are refused
+    before parsing; the store changes only when a whole file is mapped and conforms.
+    """
+    from kg.iati_import import default_iati_graph, iati_files, summary
+    from kg.iati_import import import_iati as run_import
+    from kg.importer import Contract, graph_iri
+    from kg.stores.oxigraph import OxigraphStore
+
+    with _errors():
+        settings = _settings(store)
+        files = iati_files(paths)
+        if graph and len(files) > 1:
+            raise ConfigurationError(
+                f"--graph names one graph, but {len(files)} files were given; leave it out to "
+                "import each file into a graph of its own"
+            )
+        targets = [(f, graph_iri(graph) if graph else default_iati_graph(f)) for f in files]
+        seen: dict[str, Path] = {}
+        for file, target in targets:
+            if target in seen:
+                raise ConfigurationError(
+                    f"{seen[target]} and {file} would both fill {_short_graph(target)}; "
+                    "rename one, or import them one at a time with --graph"
+                )
+            seen[target] = file
+        path = _store_to_import_into(settings)
+        contract = None if no_validate else Contract.load(settings)
+        worst = 0
+        opened = OxigraphStore(path)
+        try:
+            for file, target in targets:
+                try:
+                    with _iati_bars(file) as (reading, phases):
+                        result = run_import(
+                            opened,
+                            file,
+                            graph=target,
+                            imports_dir=settings.imports_path(),
+                            data_dir=settings.data_dir,
+                            max_bytes=settings.max_import_bytes,
+                            contract=contract,
+                            partial=partial,
+                            progress=phases,
+                            read_progress=reading,
+                        )
+                except KGError as exc:
+                    if len(targets) == 1:
+                        raise
+                    _print_error(exc)
+                    worst = max(worst, exc.exit_code)
+                    continue
+                if result.rejected:
+                    err.print(
+                        f"left out {result.rejected_activities:,} activities of {file}:",
+                        highlight=False,
+                    )
+                    for line in result.rejected:
+                        err.print(f"  {line}", highlight=False, markup=False, emoji=False)
+                for warning in result.warnings:
+                    err.print(warning, highlight=False, markup=False, emoji=False)
+                seconds = result.seconds.get("read", 0.0)
+                rate = result.tally.activities / seconds if seconds else 0.0
+                check = (
+                    f"validated, {len(result.warnings)} warnings"
+                    if result.validated
+                    else "not validated"
+                )
+                timing = ", ".join(f"{phase} {s:.2f} s" for phase, s in result.seconds.items())
+                out.print(
+                    f"imported {file} into {_short_graph(result.graph)}: {summary(result)}; "
+                    f"{result.quads:,} quads, {check}; {result.derived:,} derived triples; "
+                    f"{timing} ({rate:,.0f} activities/s read)",
+                    highlight=False,
+                    emoji=False,
+                )
+        finally:
+            opened.close()
+        if worst:
+            raise typer.Exit(worst)
+
+
+def _print_error(exc: KGError) -> None:
+    err.print("[bold red]error:[/]", end=" ")
+    err.print(str(exc), markup=False, highlight=False, emoji=False, soft_wrap=True)
+
+
+@contextmanager
+def _iati_bars(
+    file: Path,
+) -> Iterator[tuple[Callable[[int, int], None], Callable[[str, int, int | None], None]]]:
+    """Progress on a terminal (bytes read, activities, activities/s, then the load phases);
+    nothing when stderr is not a terminal."""
+    if not err.is_terminal:
+
+        def quiet(*_args: object) -> None:
+            return None
+
+        yield quiet, quiet
+        return
+    import time
+
+    from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+
+    started = time.perf_counter()
+    tasks: dict[str, TaskID] = {}
+    with Progress(
+        TextColumn("{task.description:<12}"),
+        BarColumn(),
+        TextColumn("{task.fields[detail]}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as bars:
+        size = file.stat().st_size
+        reading = bars.add_task(file.name[:12], total=size, detail="")
+
+        def read(done: int, activities: int) -> None:
+            rate = activities / max(time.perf_counter() - started, 1e-9)
+            detail = f"{activities:,} activities, {rate:,.0f} activities/s"
+            bars.update(reading, completed=done, detail=detail)
+
+        def phase(name: str, done: int, total: int | None) -> None:
+            if name not in tasks:
+                tasks[name] = bars.add_task(name, total=total, detail="")
+            bars.update(tasks[name], completed=done, total=total)
+
+        yield read, phase
 
 
 @contextmanager

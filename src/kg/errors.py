@@ -49,6 +49,30 @@ class DataNotConformingError(KGError):
         )
 
 
+class MalformedRecordsError(KGError):
+    """Records of a data file (IATI activities) that cannot be mapped; nothing was written.
+
+    ``report`` has one ``file:line: record: problem`` line per problem.
+    """
+
+    exit_code = 1
+
+    def __init__(self, path: str, report: Sequence[str], *, rejected: int, total: int) -> None:
+        self.report = tuple(report)
+        shown = "\n".join(f"  {line}" for line in self.report[:_REPORT_LINES])
+        more = len(self.report) - _REPORT_LINES
+        if more > 0:
+            shown += f"\n  ... and {more} more"
+        super().__init__(
+            f"{rejected} of {total} activities in {path} cannot be imported, so nothing from "
+            f"the file was:\n{shown}\nFix the file (or ask its publisher to), or import the "
+            "other activities with --partial."
+        )
+
+
+_REPORT_LINES = 50
+
+
 class StoreError(KGError):
     """The store cannot be opened, read or written."""
 
