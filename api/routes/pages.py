@@ -497,10 +497,8 @@ ELEMENT_EXCERPTS: Final = 10
 
 def imports_folder(settings: Settings) -> Path:
     """Where ``kg import`` keeps the data files it imported (their ``ck:storedAt`` is
-    relative to it): ``Settings.imports_path`` once the importer's settings are in (issue 9),
-    else where it keeps them by default."""
-    located = getattr(settings, "imports_path", None)
-    return Path(located()) if callable(located) else settings.root / ".kg" / "imports"
+    relative to it)."""
+    return settings.imports_path()
 
 
 def with_excerpts(

@@ -1,11 +1,11 @@
 """The site in a real browser: Debian's Chromium (``apt-get install chromium``; ``.ci/run``
 installs it) driven by Playwright's Python package, never a browser Playwright downloads.
 
-One server for the session: the shipped data plus one made-up funding that serves Thailand in
-EUR, so that the map and the chart have something to draw (the shipped fundings name no
-place). Every page a test opens records each request the browser makes and each console
-message; ``visit`` fails on a request to another host, a console error or an uncaught
-exception. Screenshots land in ``tests/browser/artifacts/`` (or ``$KG_BROWSER_ARTIFACTS``).
+One server for the session: the shipped data plus an IATI sample file imported by the
+importer, so that the map has countries to shade (the curated fundings name no place) and
+imported facts cite XML elements. Every page a test opens records each request the browser
+makes and each console message; ``visit`` fails on a request to another host, a console error
+or an uncaught exception. Screenshots land in ``tests/browser/artifacts/`` (or ``$KG_BROWSER_ARTIFACTS``).
 
 Without Chromium the tests skip, except in CI (``CI`` set), where they fail.
 """
@@ -18,31 +18,19 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pyoxigraph as ox
 import pytest
 from browsing import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, Visit  # tests/browser/browsing.py
 
 from api.main import create_app
 from api.server import serving
 from kg.build import BuildResult
-from kg.derive import derive
+from kg.iati_import import import_iati
 from kg.settings import Settings
 from kg.stores.oxigraph import OxigraphStore
 
-MADE_UP = "https://example.org/graph/browser-tests"
-MADE_UP_TTL = """
-@prefix ck: <https://w3id.org/coop-kg/ontology#> .
-@prefix id: <https://w3id.org/coop-kg/id/> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix schema: <https://schema.org/> .
-@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
-id:browser-test-funding a ck:Contribution ;
-    rdfs:label "A made-up contribution to UNODC in Thailand (browser tests)"@en ;
-    schema:funder id:japan ; ck:recipient id:unodc ; schema:areaServed id:thailand ;
-    schema:amount [ a schema:MonetaryAmount ; schema:currency "EUR" ;
-        schema:value 750000.0 ; ck:valueQualifier ck:Exact ] ;
-    schema:startDate "2017"^^xsd:gYear ; schema:endDate "2017"^^xsd:gYear .
-"""
+ROOT = Path(__file__).resolve().parents[2]
+#: An IATI activity file the importer ships as a test sample (tests/data/iati/README.md).
+IATI_SAMPLE = ROOT / "tests" / "data" / "iati" / "netherlands-mfa-2.03.xml"
 
 
 @pytest.fixture(scope="session")
@@ -56,18 +44,30 @@ def chromium() -> Path:
 
 
 @pytest.fixture(scope="session")
-def site(built: BuildResult, settings: Settings) -> Iterator[str]:
-    """The base URL of the site over the shipped data plus the made-up funding."""
+def site(
+    built: BuildResult, settings: Settings, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """The base URL of the site over the shipped data plus one IATI file imported by the
+    importer (its activities serve countries, so the map has something to draw, and its
+    facts cite XML elements)."""
     assert built.store is not None
-    store = OxigraphStore.in_memory_copy(built.store)
-    store.load_nquads(
-        [
-            ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(MADE_UP))
-            for t in ox.parse(MADE_UP_TTL, format=ox.RdfFormat.TURTLE)
-        ]
+    imports = tmp_path_factory.mktemp("imports")
+    source = OxigraphStore(built.store, read_only=True)
+    store = OxigraphStore()
+    try:
+        store.load_nquads(list(source.native))
+    finally:
+        source.close()
+    import_iati(
+        store,
+        IATI_SAMPLE,
+        graph="iati-netherlands-mfa",
+        imports_dir=imports,
+        data_dir=settings.data_dir,
+        max_bytes=settings.max_import_bytes,
     )
-    derive(store)
-    with serving(create_app(settings, store=store)) as base:
+    served = settings.model_copy(update={"imports_dir": imports})
+    with serving(create_app(served, store=store)) as base:
         yield base
     store.close()
 

@@ -72,25 +72,21 @@ def test_search_entity_evidence_document(visit: Visit) -> None:
 def test_funding_form_chart_map_and_csv(visit: Visit, tmp_path: Path) -> None:
     page = visit.page
     visit.open("/fundings")
-    page.select_option("#f-funder", "japan")
-    page.select_option("#f-by", "recipient")
+    page.select_option("#f-funder", "org-xm-dac-7")  # the Dutch ministry of the IATI sample
+    page.select_option("#f-by", "region")
     page.click("form.filters button[type=submit]")
     # Blank fields are dropped: the address holds the filters in use, nothing else.
-    page.wait_for_url(re.compile(r"/fundings\?funder=japan&by=recipient$"))
+    page.wait_for_url(re.compile(r"/fundings\?funder=org-xm-dac-7&by=region$"))
     page.wait_for_selector("#chart svg")
     page.wait_for_selector("#map svg path")
     visit.screenshot("fundings")
     no_violations(visit, "fundings")
-    # One chart per currency, each on its own scale: EUR and USD are never drawn together.
-    panels = page.eval_on_selector_all(
-        "#chart .currency-chart", "nodes => nodes.map(n => n.dataset.currency)"
-    )
-    assert sorted(panels) == ["EUR", "USD"]
-    # The map shades Thailand, which the made-up funding serves.
+    assert currencies_charted(page) == ["EUR"]
+    # The map shades the countries the imported activities serve.
     shaded = page.eval_on_selector_all(
         "#map svg path[fill='#1f5fa8']", "nodes => nodes.map(n => n.textContent)"
     )
-    assert any(title.startswith("Thailand") for title in shaded)
+    assert any(title.startswith("Bosnia and Herzegovina") for title in shaded), shaded
     shown = table(page, "table.fundings")
     with page.expect_download() as info:
         page.click("p.downloads >> text=CSV")
@@ -98,12 +94,43 @@ def test_funding_form_chart_map_and_csv(visit: Visit, tmp_path: Path) -> None:
     info.value.save_as(path)
     with path.open(encoding="utf-8") as downloaded:
         rows = list(csv.DictReader(downloaded))
-    assert len(rows) == len(shown)
+    assert len(rows) == len(shown) > 10
     for row, cells in zip(rows, shown, strict=True):
         assert cells[0].startswith(row["funding"])
         assert cells[1] == row["funder"]
         if row["amount"]:
             assert f"{row['currency']} {float(row['amount']):,.0f}" in cells[3]
+    # Curated (USD) and imported (EUR) amounts: one chart each, never one axis.
+    visit.open("/fundings?by=recipient")
+    page.wait_for_selector("#chart svg")
+    assert currencies_charted(page) == ["EUR", "USD"]
+
+
+def currencies_charted(page: Any) -> list[str]:
+    panels: list[str] = page.eval_on_selector_all(
+        "#chart .currency-chart", "nodes => nodes.map(n => n.dataset.currency)"
+    )
+    return sorted(panels)
+
+
+def test_an_imported_fact_and_its_xml_element(visit: Visit) -> None:
+    """From the home page's list of imported files to the XML a transaction was read from."""
+    page = visit.page
+    visit.open("/")
+    page.click("text=netherlands-mfa-2.03.xml")
+    page.wait_for_url(re.compile(r"/documents/iati-file-"))
+    no_violations(visit, "data-file")
+    page.click("table.elements tr:has-text('transaction[1]') >> a")
+    page.wait_for_url(re.compile(r"\?line=\d+#element$"))
+    element = page.inner_text("#element pre")
+    assert element.startswith("<transaction>") and element.rstrip().endswith("</transaction>")
+    visit.screenshot("element")
+    no_violations(visit, "element")
+    page.click("#element figcaption a >> nth=0")
+    page.wait_for_url(re.compile(r"/id/iati-"))
+    assert page.inner_text("#data-evidence pre").startswith("<transaction>")
+    visit.screenshot("transaction")
+    no_violations(visit, "transaction")
 
 
 def test_sparql_query_table_and_shared_link(visit: Visit, browser: Any) -> None:
