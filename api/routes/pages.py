@@ -716,7 +716,8 @@ class DropBlankFields:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] == "GET" and scope["path"] in self.paths:
             raw = scope.get("query_string", b"")
-            pairs = parse_qsl(raw.decode("latin-1"), keep_blank_values=True)
+            # Latin-1 both ways keeps every byte as it came (percent-encoded UTF-8 included).
+            pairs = parse_qsl(raw.decode("latin-1"), keep_blank_values=True, encoding="latin-1")
             kept = [(k, v) for k, v in pairs if v.strip()]
             if len(kept) != len(pairs):
                 query = urlencode(kept, encoding="latin-1")

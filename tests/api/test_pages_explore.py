@@ -348,3 +348,12 @@ def test_void_reads_as_a_page_for_browsers(api_client: TestClient) -> None:
     text = page(api_client, "/.well-known/void")
     assert "<h1>Dataset description</h1>" in text and "void:triples" in text
     assert api_client.get("/.well-known/void").headers["content-type"].startswith("text/turtle")
+
+
+def test_blank_form_fields_are_dropped_from_the_address(money_client: TestClient) -> None:
+    response = money_client.get(
+        "/fundings?funder=japan&year=&currency=&by=region&q=%E6%97%A5", follow_redirects=False
+    )
+    assert response.status_code == 303
+    assert response.headers["location"] == "/fundings?funder=japan&by=region&q=%E6%97%A5"
+    assert money_client.get("/fundings?by=year", follow_redirects=False).status_code == 200
