@@ -226,3 +226,23 @@ def test_home_page_transfer_size(visit: Visit, capsys: pytest.CaptureFixture[str
     with capsys.disabled():
         print(f"\nhome page: {total:,} bytes transferred in {len(sizes)} requests")
     assert total < 100_000  # no script library on the home page
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/regions",
+        "/themes",
+        "/actors",
+        "/id/japan",
+        "/id/southeast-asia",
+        "/ontology",
+        "/shapes",
+        "/.well-known/void",
+        "/sparql",
+    ],
+)
+def test_other_pages_pass_axe(visit: Visit, path: str) -> None:
+    visit.open(path)
+    visit.screenshot(path.strip("/").replace("/", "-").replace(".", "") or "home")
+    no_violations(visit, path.strip("/").replace("/", "-") or "home")
