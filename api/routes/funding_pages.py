@@ -1,6 +1,6 @@
 """Who funds what where, for people: ``/fundings`` is a form whose state is the URL, a table of
-the fundings it selects, totals by a chosen grouping (as a table and a chart, one panel per
-currency: currencies are never added), and a map of the countries served; ``/fundings.csv`` and
+the fundings it selects, totals by a chosen grouping (as a table and a chart per currency, each
+on its own scale: currencies are never added), and a map of the countries served; ``/fundings.csv`` and
 ``/fundings.json`` download exactly the rows the table shows.
 
 The filters are those of ``/api/fundings``, resolved by the same dependency
@@ -34,7 +34,7 @@ router = APIRouter(tags=["Pages"], dependencies=[Depends(mark_page)])
 PAGE_SIZE: Final = 100
 #: Every selected funding is read for the map and the totals; past this many the page says so.
 MOST: Final = 5000
-GROUPINGS: Final = ("recipient", "funder", "region", "theme", "year")
+#: Each grouping of the totals and how the page names it, in the order the form offers them.
 GROUP_NAMES: Final = {
     "recipient": "recipient",
     "funder": "funder",
@@ -42,6 +42,7 @@ GROUP_NAMES: Final = {
     "theme": "theme",
     "year": "year",
 }
+GROUPINGS: Final = tuple(GROUP_NAMES)
 #: The filters the form shows, in its order (the API's names).
 FIELDS: Final = (
     "funder",
@@ -227,6 +228,7 @@ def fundings_page(
         pager["next"] = _link(request, offset=offset + limit)
     return render(
         "fundings.html",
+        group_names=GROUP_NAMES,
         form=form_of(request, selection.store, by),
         page=selected.page,
         complete=selected.complete,
@@ -264,6 +266,7 @@ def fundings_problem_page(request: Request, problem: Problem) -> Response:
     by = request.query_params.get("by", "recipient")
     return render(
         "fundings.html",
+        group_names=GROUP_NAMES,
         status_code=problem.status,
         form=form_of(request, store, by if by in GROUPINGS else "recipient"),
         page=None,
