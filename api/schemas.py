@@ -68,18 +68,18 @@ class Evidence(Schema):
 
     document: EntityRef
     quote: str = Field(
-        examples=["Japan's contributions amounted to approximately US\\$2 million in 2013"]
+        examples=["Japan's contributions amounted to approximately US$2 million in 2013"]
     )
     start: int = Field(examples=[5042])
     end: int = Field(examples=[5112])
 
 
 class ElementEvidence(Schema):
-    """The element of an imported data file (an IATI activity file) that a fact comes from."""
+    """The element of an imported data file (an IATI activity file) a fact comes from."""
 
     file: EntityRef
-    xpath: str = Field(examples=["/iati-activities/iati-activity[13]/transaction[3]"])
-    line: int | None = Field(examples=[2616], description="The element's first line.")
+    xpath: str = Field(examples=["/iati-activities/iati-activity[3]/transaction[2]"])
+    line: int | None = Field(examples=[57], description="The line the element starts on.")
 
 
 class LiteralValue(Schema):
@@ -109,6 +109,9 @@ class Relation(Schema):
     property: EntityRef
     value: EntityRef | LiteralValue | NodeValue
     evidence: list[Evidence]
+    element_evidence: list[ElementEvidence] = Field(
+        default_factory=list, description="Elements of imported data files, for imported facts."
+    )
 
 
 class Identifier(Schema):
@@ -131,6 +134,10 @@ class EntityDetail(Schema):
     identifiers: list[Identifier]
     same_as: list[str] = Field(examples=[["http://www.wikidata.org/entity/Q869"]])
     evidence: list[Evidence] = Field(description="Quotes on the entity itself.")
+    element_evidence: list[ElementEvidence] = Field(
+        default_factory=list,
+        description="Elements of imported data files on the entity itself (imported entities).",
+    )
     outgoing: list[Relation]
     incoming: list[Relation]
     ancestors: list[EntityRef] | None = Field(

@@ -29,6 +29,22 @@ class Locator:
         except ValueError:
             return str(path)
 
+    def value(self, iri: str, text: str) -> str | None:
+        """'file:line' of the first line holding ``text`` in the block of ``iri`` (or after
+        it), so that equal values of different nodes are told apart."""
+        from kg._turtle import escape
+
+        written = escape(text)
+        start = self.subject(iri)  # None for a blank node: search every file
+        name, _, number = (start or ":1").rpartition(":")
+        for path, lines in self._texts.items():
+            if start is not None and self._rel(path) != name:
+                continue
+            for offset, line in enumerate(lines[int(number) - 1 :]):
+                if written in line:
+                    return f"{self._rel(path)}:{int(number) + offset}"
+        return self.quote(text) or start
+
     def subject(self, iri: str) -> str | None:
         """'file:line' of the block that starts with this IRI, in full or prefixed form."""
         forms = [f"<{iri}>"]

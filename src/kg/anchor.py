@@ -8,6 +8,8 @@ counts characters by hand, and a quote that is missing or ambiguous stops the bu
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rdflib import RDF, BNode, Graph, Literal, URIRef
@@ -37,6 +39,32 @@ def find_quote(text: str, exact: str, *, prefix: str = "", suffix: str = "") -> 
         anchors.append(Anchor(start, start + len(exact)))
         position = text.find(needle, position + 1)
     return anchors
+
+
+def realign(old: str, new: str) -> Sequence[int]:
+    """Where each offset of ``old`` lands in ``new``, a new version of the same text (the list
+    has ``len(old) + 1`` entries).
+
+    Offsets in text both versions share move with it; an offset inside text that was removed or
+    replaced lands where the removal happened, so a quote that began or ended in markup that is
+    gone (``**``) keeps the words it quoted and loses only the markup.
+    """
+    moved = [0] * (len(old) + 1)
+    j = 0
+    for i, char in enumerate(old):  # the common case, markup removed: linear time
+        moved[i] = j
+        if j < len(new) and new[j] == char:
+            j += 1
+    if not new[j:].strip():  # all of ``new`` matched, bar whitespace added at the end
+        moved[len(old)] = j
+        return moved
+    opcodes = difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
+    for tag, i1, i2, j1, _ in opcodes:
+        for i in range(i1, i2):
+            moved[i] = j1 + (i - i1) if tag == "equal" else j1
+    last = opcodes[-1] if opcodes else ("equal", 0, 0, 0, 0)
+    moved[len(old)] = last[3] if last[0] == "insert" else len(new)
+    return moved
 
 
 def evidence_iri(document: str, anchor: Anchor) -> URIRef:

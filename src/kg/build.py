@@ -129,7 +129,8 @@ def check(assembled: Assembled, inputs: Inputs, *, progress: Progress = _quiet) 
     warnings = tuple(_describe(v, assembled.locator) for v in report.warnings())
     if not report.conforms:
         raise DataNotConformingError(
-            "\n".join(_describe(v, assembled.locator) for v in report.errors())
+            "\n".join(_describe(v, assembled.locator) for v in report.errors()),
+            warnings=warnings,
         )
     return warnings
 
@@ -137,9 +138,14 @@ def check(assembled: Assembled, inputs: Inputs, *, progress: Progress = _quiet) 
 def _describe(violation: object, locator: Locator) -> str:
     focus = str(getattr(violation, "focus", ""))
     path = getattr(violation, "path", None)
-    where = locator.subject(focus.split("#")[0]) or "-"
     severity = getattr(violation, "severity", "Violation")
     value = getattr(violation, "value", None)
+    where = locator.subject(focus.split("#")[0]) or "-"
+    if path == str(CK.todo) and value:
+        # A draft's to-do: the line it is written on, not its node's first line.
+        where = locator.value(focus, str(value)) or where
+        node = _short(focus) if "://" in focus else "(a mention)"
+        return f"  [{where}] TODO {node}: {value}"
     parts = [f"{severity}: {_short(focus)}"]
     if path:
         parts.append(f"path {_short(str(path))}")

@@ -123,11 +123,18 @@ def validate(
             warnings = check(assembled, inputs)
         except DataNotConformingError as exc:
             out.print(exc.report_text, highlight=False, markup=False)
-            err.print("[bold red]does not conform[/]")
+            for warning in exc.warnings:
+                out.print(warning, highlight=False, markup=False, emoji=False)
+            todos = sum(1 for w in exc.warnings if "] TODO " in w)
+            err.print(f"[bold red]does not conform[/] ({todos} TODOs)")
             raise typer.Exit(1) from None
         for warning in warnings:
-            out.print(warning, highlight=False, markup=False)
-        out.print(f"conforms ({len(warnings)} warnings, {assembled.evidence} quotes anchored)")
+            out.print(warning, highlight=False, markup=False, emoji=False)
+        todos = sum(1 for w in warnings if "] TODO " in w)
+        out.print(
+            f"conforms ({len(warnings)} warnings, {todos} TODOs, "
+            f"{assembled.evidence} quotes anchored)"
+        )
 
 
 @contextmanager
@@ -334,17 +341,7 @@ def import_rdf(
         if not file.is_file():
             raise ConfigurationError(f"{file} is not a file")
         target = graph_iri(graph) if graph else default_graph(file)
-        path = settings.store_path()
-        if path is None:
-            raise ConfigurationError("imports need a store on disk; set --store or KG_STORE")
-        if not path.is_dir():
-            from kg.build import build as run_build
-
-            status = _progress()
-            try:
-                run_build(settings, progress=status)
-            finally:
-                status.stop()  # type: ignore[attr-defined]
+        path = _store_to_import_into(settings)
         contract = None if no_validate else Contract.load(settings)
         opened = OxigraphStore(path)
         try:
@@ -367,6 +364,184 @@ def import_rdf(
             highlight=False,
             emoji=False,
         )
+
+
+def _store_to_import_into(settings: Settings) -> Path:
+    """The on-disk store an import writes to, built first if it does not exist yet."""
+    path = settings.store_path()
+    if path is None:
+        raise ConfigurationError("imports need a store on disk; set --store or KG_STORE")
+    if not path.is_dir():
+        from kg.build import build as run_build
+
+        status = _progress()
+        try:
+            run_build(settings, progress=status)
+        finally:
+            status.stop()  # type: ignore[attr-defined]
+    return path
+
+
+@import_app.command("iati")
+def import_iati(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            help="IATI activity files (versions 1.01-1.05, 2.01-2.03), or directories: every "
+            "*.xml in them, each into its own graph."
+        ),
+    ],
+    graph: Annotated[
+        str | None,
+        typer.Option(
+            "--graph",
+            "-g",
+            help="Graph to fill, slug or full IRI (default: iati-{file name}); one file only.",
+        ),
+    ] = None,
+    partial: Annotated[
+        bool,
+        typer.Option(
+            "--partial",
+            help="Import the activities that can be mapped and report the others on stderr "
+            "(default: a file with any malformed activity is not imported).",
+        ),
+    ] = False,
+    no_validate: Annotated[
+        bool, typer.Option("--no-validate", help="Skip the check against the shapes.")
+    ] = False,
+    store: StoreOption = None,
+) -> None:
+    """Replace one graph per file with its IATI activities: exit 0 ok, 1 malformed or not
+    conforming, 2 refused or unreadable.
+
+    Hostile files (a DTD or entity declaration, larger than KG_MAX_IMPORT_BYTES) are refused
+    before parsing; the store changes only when a whole file is mapped and conforms.
+    """
+    from kg.iati_import import default_iati_graph, iati_files, summary
+    from kg.iati_import import import_iati as run_import
+    from kg.importer import Contract, graph_iri
+    from kg.stores.oxigraph import OxigraphStore
+
+    with _errors():
+        settings = _settings(store)
+        files = iati_files(paths)
+        if graph and len(files) > 1:
+            raise ConfigurationError(
+                f"--graph names one graph, but {len(files)} files were given; leave it out to "
+                "import each file into a graph of its own"
+            )
+        targets = [(f, graph_iri(graph) if graph else default_iati_graph(f)) for f in files]
+        seen: dict[str, Path] = {}
+        for file, target in targets:
+            if target in seen:
+                raise ConfigurationError(
+                    f"{seen[target]} and {file} would both fill {_short_graph(target)}; "
+                    "rename one, or import them one at a time with --graph"
+                )
+            seen[target] = file
+        path = _store_to_import_into(settings)
+        contract = None if no_validate else Contract.load(settings)
+        worst = 0
+        opened = OxigraphStore(path)
+        try:
+            for file, target in targets:
+                try:
+                    with _iati_bars(file) as (reading, phases):
+                        result = run_import(
+                            opened,
+                            file,
+                            graph=target,
+                            imports_dir=settings.imports_path(),
+                            data_dir=settings.data_dir,
+                            max_bytes=settings.max_import_bytes,
+                            contract=contract,
+                            partial=partial,
+                            progress=phases,
+                            read_progress=reading,
+                        )
+                except KGError as exc:
+                    if len(targets) == 1:
+                        raise
+                    _print_error(exc)
+                    worst = max(worst, exc.exit_code)
+                    continue
+                if result.rejected:
+                    err.print(
+                        f"left out {result.rejected_activities:,} activities of {file}:",
+                        highlight=False,
+                    )
+                    for line in result.rejected:
+                        err.print(f"  {line}", highlight=False, markup=False, emoji=False)
+                for warning in result.warnings:
+                    err.print(warning, highlight=False, markup=False, emoji=False)
+                seconds = result.seconds.get("read", 0.0)
+                rate = result.tally.activities / seconds if seconds else 0.0
+                check = (
+                    f"validated, {len(result.warnings)} warnings"
+                    if result.validated
+                    else "not validated"
+                )
+                timing = ", ".join(f"{phase} {s:.2f} s" for phase, s in result.seconds.items())
+                out.print(
+                    f"imported {file} into {_short_graph(result.graph)}: {summary(result)}; "
+                    f"{result.quads:,} quads, {check}; {result.derived:,} derived triples; "
+                    f"{timing} ({rate:,.0f} activities/s read)",
+                    highlight=False,
+                    emoji=False,
+                )
+        finally:
+            opened.close()
+        if worst:
+            raise typer.Exit(worst)
+
+
+def _print_error(exc: KGError) -> None:
+    err.print("[bold red]error:[/]", end=" ")
+    err.print(str(exc), markup=False, highlight=False, emoji=False, soft_wrap=True)
+
+
+@contextmanager
+def _iati_bars(
+    file: Path,
+) -> Iterator[tuple[Callable[[int, int], None], Callable[[str, int, int | None], None]]]:
+    """Progress on a terminal (bytes read, activities, activities/s, then the load phases);
+    nothing when stderr is not a terminal."""
+    if not err.is_terminal:
+
+        def quiet(*_args: object) -> None:
+            return None
+
+        yield quiet, quiet
+        return
+    import time
+
+    from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+
+    started = time.perf_counter()
+    tasks: dict[str, TaskID] = {}
+    with Progress(
+        TextColumn("{task.description:<12}"),
+        BarColumn(),
+        TextColumn("{task.fields[detail]}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as bars:
+        size = file.stat().st_size
+        reading = bars.add_task(file.name[:12], total=size, detail="")
+
+        def read(done: int, activities: int) -> None:
+            rate = activities / max(time.perf_counter() - started, 1e-9)
+            detail = f"{activities:,} activities, {rate:,.0f} activities/s"
+            bars.update(reading, completed=done, detail=detail)
+
+        def phase(name: str, done: int, total: int | None) -> None:
+            if name not in tasks:
+                tasks[name] = bars.add_task(name, total=total, detail="")
+            bars.update(tasks[name], completed=done, total=total)
+
+        yield read, phase
 
 
 @contextmanager
@@ -403,6 +578,187 @@ def _short_graph(iri: str) -> str:
     from kg._namespaces import GRAPH
 
     return iri.removeprefix(str(GRAPH)) if iri.startswith(str(GRAPH)) else iri
+
+
+source_app = typer.Typer(
+    help="Register source documents: keep the original, store its text, write the record.",
+    no_args_is_help=True,
+)
+app.add_typer(source_app, name="source")
+
+
+@source_app.command("add")
+def source_add(
+    file: Annotated[Path, typer.Argument(help="The document as received: .txt, .md, .html, .pdf.")],
+    title: Annotated[str, typer.Option(help="The document's title, as it gives it.")],
+    publisher: Annotated[
+        list[str] | None,
+        typer.Option(help="Who published it: an actor's slug, label or acronym (repeatable)."),
+    ] = None,
+    date: Annotated[
+        str | None, typer.Option(help="When it was issued: YYYY, YYYY-MM or YYYY-MM-DD.")
+    ] = None,
+    language: Annotated[str, typer.Option(help="ISO 639-1 code of its language.")] = "en",
+    slug: Annotated[
+        str | None, typer.Option(help="The slug (default: made from the title).")
+    ] = None,
+    format: Annotated[
+        str | None,
+        typer.Option("--format", "-f", help="text|markdown|html|pdf (default: from the file)."),
+    ] = None,
+    description: Annotated[
+        str | None, typer.Option(help="What the document is and covers, in your words.")
+    ] = None,
+) -> None:
+    """Register a document: original kept, text extracted and stored, record and graph minted."""
+    from kg.intake import add_source
+
+    with _errors():
+        settings = _settings()
+        result = add_source(
+            settings.root,
+            file,
+            title=title,
+            publisher=publisher or [],
+            date=date,
+            language=language,
+            slug=slug,
+            fmt=format,
+            description=description,
+        )
+        _print_registered(result)
+        out.print(
+            f"next: kg suggest {result.slug} -o drafts/{result.slug}.ttl, resolve its TODOs, "
+            f"kg validate drafts/{result.slug}.ttl, kg publish drafts/{result.slug}.ttl",
+            highlight=False,
+        )
+
+
+@source_app.command("reextract")
+def source_reextract(
+    slug: Annotated[str, typer.Argument(help="The document's slug.")],
+    original: Annotated[
+        Path | None,
+        typer.Option(help="The file as received (default: the recorded original)."),
+    ] = None,
+    format: Annotated[
+        str | None,
+        typer.Option("--format", "-f", help="text|markdown|html|pdf (default: from the file)."),
+    ] = None,
+) -> None:
+    """Make a document's text again from its original and move every quote to the new text."""
+    from kg.intake import reextract
+
+    with _errors():
+        result = reextract(_settings().root, slug, original=original, fmt=format)
+        _print_registered(result)
+        out.print(
+            f"moved {result.moved_quotes} quotes in {len(result.changed_files)} files",
+            highlight=False,
+        )
+
+
+@source_app.command("check")
+def source_check() -> None:
+    """Re-run every recorded extraction: exit 0 when each stored text is reproduced, else 1."""
+    from kg.intake import verify
+
+    with _errors():
+        results = verify(_settings().root)
+        for r in results:
+            state = "reproduced" if r.reproduced else f"NOT reproduced: {r.problem}"
+            version = r.recorded_version
+            if r.version and r.version != r.recorded_version:
+                version += f" (installed: {r.version})"
+            out.print(f"{r.slug}: {r.extractor} {version}: {state}", highlight=False)
+        if not all(r.reproduced for r in results):
+            raise typer.Exit(1)
+
+
+def _print_registered(result: object) -> None:
+    from kg.intake import Registered
+
+    assert isinstance(result, Registered)
+    rendition = result.rendition
+    out.print(
+        f"{result.slug}: graph {result.graph}\n"
+        f"  original  {result.original}\n"
+        f"  text      {result.text} ({len(rendition.text):,} characters, {rendition.extractor.name} "
+        f"extractor, {rendition.extractor.library} {rendition.version})\n"
+        f"  record    {result.record}",
+        highlight=False,
+    )
+    for note in rendition.notes:
+        err.print(f"  note: {note}", highlight=False, markup=False)
+
+
+@app.command()
+def suggest(
+    document: Annotated[
+        str, typer.Argument(help="The document: its slug, or data/documents/SLUG.txt.")
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Draft file to write (default: stdout)."),
+    ] = None,
+) -> None:
+    """Draft a document's graph: mentions, amounts, dates, candidate fundings with TODOs.
+
+    Rules and the curated graph's own names only: nothing is fetched, no model is loaded.
+    """
+    from kg.suggest import suggest as run_suggest
+
+    with _errors():
+        slug = Path(document).stem if document.endswith(".txt") else document
+        draft = run_suggest(_settings().root, slug)
+        if output is None:
+            sys.stdout.write(draft.turtle)
+        else:
+            if output.resolve().is_relative_to((_settings().root / "data").resolve()):
+                raise ConfigurationError(
+                    f"{output} is under data/: a draft stays outside the served graphs until "
+                    "`kg publish` moves it there; write it to drafts/ for instance"
+                )
+            output.parent.mkdir(parents=True, exist_ok=True)
+            output.write_text(draft.turtle, encoding="utf-8")
+        err.print(
+            f"{slug}: {len(draft.mentions)} mentions of "
+            f"{len({i for m in draft.mentions for i in m.iris})} known entities, "
+            f"{len(draft.amounts)} amounts, {len(draft.dates)} dates and periods, "
+            f"{len(draft.fundings)} candidate fundings, {draft.todos} TODOs, "
+            f"{len({c[2] for c in draft.candidates})} candidate new entities"
+            + (f"; wrote {output}" if output else ""),
+            highlight=False,
+        )
+
+
+@app.command()
+def publish(
+    draft: Annotated[Path, typer.Argument(help="A reviewed draft (kg suggest, then edits).")],
+    name: Annotated[
+        str | None,
+        typer.Option(help="File name in data/SLUG/ (default: the draft's own name)."),
+    ] = None,
+    store: StoreOption = None,
+) -> None:
+    """Move a draft into data/ and its document's graph into the store: validated, atomic.
+
+    Refused (exit 1) while the draft has a violation or a TODO; the store is written through the
+    same path as every write (validated, backed up, swapped in).
+    """
+    from kg.publish import publish as run_publish
+
+    with _errors():
+        result = run_publish(_settings(store), draft, name=name)
+        for warning in result.warnings:
+            err.print(warning, highlight=False, markup=False, emoji=False)
+        where = (
+            f"graph {result.graph} replaced in the store ({result.triples:,} triples; "
+            f"previous state in {result.backup})"
+            if result.stored
+            else "no store built yet: kg build loads it"
+        )
+        out.print(f"published {draft} as {result.path}; {where}", highlight=False)
 
 
 @app.command()

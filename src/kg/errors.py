@@ -41,12 +41,37 @@ class DataNotConformingError(KGError):
 
     exit_code = 1
 
-    def __init__(self, report_text: str) -> None:
+    def __init__(self, report_text: str, *, warnings: tuple[str, ...] = ()) -> None:
         self.report_text = report_text
+        self.warnings = warnings
         super().__init__(
             "The data does not conform to the shapes, so the store was left unchanged:\n"
             f"{report_text}\nFix the data (or the shape, if the rule is wrong) and run again."
         )
+
+
+class MalformedRecordsError(KGError):
+    """Records of a data file (IATI activities) that cannot be mapped; nothing was written.
+
+    ``report`` has one ``file:line: record: problem`` line per problem.
+    """
+
+    exit_code = 1
+
+    def __init__(self, path: str, report: Sequence[str], *, rejected: int, total: int) -> None:
+        self.report = tuple(report)
+        shown = "\n".join(f"  {line}" for line in self.report[:_REPORT_LINES])
+        more = len(self.report) - _REPORT_LINES
+        if more > 0:
+            shown += f"\n  ... and {more} more"
+        super().__init__(
+            f"{rejected} of {total} activities in {path} cannot be imported, so nothing from "
+            f"the file was:\n{shown}\nFix the file (or ask its publisher to), or import the "
+            "other activities with --partial."
+        )
+
+
+_REPORT_LINES = 50
 
 
 class StoreError(KGError):

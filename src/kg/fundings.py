@@ -24,9 +24,10 @@ Curated fundings (contributions, pledges, support) and imported IATI transaction
 * Summaries: a funding counts in every group it belongs to (each of its regions, themes and
   years), so group totals can add up to more than the ``overall`` totals, which count each
   funding once. ``by=year`` puts a funding in each calendar year its period covers; an open end
-  runs to the end of the period its source document covers (``schema:endDate`` of the document
-  its evidence quotes; an open start likewise from the document's start), because the source
-  cannot speak for later years, and a funding with no period is in the ``None`` (unknown) year.
+  runs to the date the facts of its source document are current to (``ck:currentTo`` of the
+  document its evidence quotes, else the end of the period it covers, ``schema:endDate``; an
+  open start likewise from the document's start), because the source cannot speak for later
+  years, and a funding with no period is in the ``None`` (unknown) year.
 * ``split=True`` (``split=percentage``) shares a funding's value out over the groups of
   ``region`` and ``theme`` instead, as IATI d-portal does, so the groups add up to the overall
   totals: see ``SPLIT_RULE``, which every split summary repeats.
@@ -49,7 +50,16 @@ from kg import currency
 from kg._namespaces import CK, slug_of
 from kg.activities import ROLES, check_role
 from kg.currency import Conversion
-from kg.entities import EntityRef, Evidence, Page, Period, evidence_of, sort_evidence, sorted_refs
+from kg.entities import (
+    ElementEvidence,
+    EntityRef,
+    Evidence,
+    Page,
+    Period,
+    evidence_of,
+    sort_evidence,
+    sorted_refs,
+)
 from kg.errors import ConfigurationError
 from kg.queries import select
 from kg.stores.base import Store, Term
@@ -105,15 +115,6 @@ class Amount:
     value: Decimal
     currency: str
     qualifier: str
-
-
-@dataclass(frozen=True, slots=True)
-class ElementEvidence:
-    """The element of an imported data file a fact comes from (docs/iati.md)."""
-
-    file: EntityRef
-    xpath: str
-    line: int | None
 
 
 @dataclass(frozen=True, slots=True)

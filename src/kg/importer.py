@@ -131,11 +131,7 @@ def import_rdf(
 
     def gate(staged: ox.Store) -> None:
         verdict.result()  # raises when the data was refused: the staged copy is dropped
-        progress("derive", 0, None)
-        started = time.perf_counter()
-        derived.append(materialise(staged))
-        seconds["derive"] = time.perf_counter() - started
-        progress("derive", 1, 1)
+        _derive(staged, derived, seconds, progress)
 
     started = time.perf_counter()
     checked = _Checked((), ())
@@ -167,6 +163,49 @@ def import_rdf(
         warnings=checked.warnings,
         seconds=seconds,
     )
+
+
+def load_pieces(
+    store: OxigraphStore,
+    pieces: Iterable[bytes],
+    *,
+    graph: str,
+    source: Path,
+    progress: Progress = _quiet,
+) -> ImportResult:
+    """Replace ``graph`` with N-Triples made while they load, unvalidated (``kg import iati
+    --no-validate``): staged, derived, swapped in as ``import_rdf`` does. ``source`` is the
+    file the triples were made from, for the result. When ``pieces`` raises, the store is
+    unchanged."""
+    seconds: dict[str, float] = {}
+    derived: list[int] = []
+    started = time.perf_counter()
+    loaded = store.load_graph_pieces(
+        graph_iri(graph),
+        pieces,
+        before_swap=lambda staged: _derive(staged, derived, seconds, progress),
+    )
+    seconds["load"] = time.perf_counter() - started
+    return ImportResult(
+        path=source,
+        graphs=(graph,),
+        quads=loaded,
+        derived=derived[0] if derived else 0,
+        validated=False,
+        warnings=(),
+        seconds=seconds,
+    )
+
+
+def _derive(
+    staged: ox.Store, derived: list[int], seconds: dict[str, float], progress: Progress
+) -> None:
+    """Rewrite the derived graph of a staged store, timed and reported."""
+    progress("derive", 0, None)
+    started = time.perf_counter()
+    derived.append(materialise(staged))
+    seconds["derive"] = time.perf_counter() - started
+    progress("derive", 1, 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -305,4 +344,5 @@ __all__ = [
     "default_graph",
     "graph_iri",
     "import_rdf",
+    "load_pieces",
 ]

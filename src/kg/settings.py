@@ -116,6 +116,18 @@ class Settings(BaseSettings):
         description="Largest Graph Store Protocol body or SPARQL Update (bytes) a write accepts; "
         "larger ones get 413 before anything is parsed.",
     )
+    max_import_bytes: int = Field(
+        default=512 * 2**20,
+        ge=1,
+        description="Largest data file (bytes) `kg import iati` reads; a larger one is refused "
+        "before it is parsed.",
+    )
+    imports_dir: Path | None = Field(
+        default=None,
+        description="Where imported data files are kept, named by their sha256 (relative to "
+        "root). Default: beside an on-disk store (<store folder>/imports, so .kg/imports), "
+        "else .kg/imports.",
+    )
     backup_dir: Path | None = Field(
         default=None,
         description="Where the state before each write is kept (relative to root). Default: "
@@ -168,6 +180,17 @@ class Settings(BaseSettings):
             return None
         path = Path(spec)
         return path if path.is_absolute() else self.root / path
+
+    def imports_path(self) -> Path:
+        """Where imported data files are kept (``imports_dir``, or beside an on-disk store)."""
+        if self.imports_dir is not None:
+            return (
+                self.imports_dir if self.imports_dir.is_absolute() else self.root / self.imports_dir
+            )
+        store = self.store_path()
+        if store is not None:
+            return store.parent / "imports"
+        return self.root / ".kg" / "imports"
 
     def backups_path(self) -> Path:
         """Where pre-write backups go (``backup_dir``, or beside an on-disk store)."""

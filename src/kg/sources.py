@@ -26,7 +26,7 @@ class Source:
 
 @dataclass(frozen=True, slots=True)
 class Inputs:
-    """Everything a build reads: Turtle sources and stored document texts."""
+    """Everything a build reads: Turtle sources, stored document texts and their originals."""
 
     root: Path
     sources: tuple[Source, ...]
@@ -72,7 +72,9 @@ def discover(root: Path) -> Inputs:
         graph = str(GRAPH[slug])
         sources.append(Source(record, graph, "data"))
         sources += [Source(p, graph, "data") for p in _ttl(data / slug)]
-    return Inputs(root=root, sources=tuple(sources), documents=tuple(texts))
+    # The originals the texts were extracted from are inputs too: the build checks their sums.
+    originals = sorted(p for p in (documents_dir / "originals").glob("*") if p.is_file())
+    return Inputs(root=root, sources=tuple(sources), documents=tuple(texts + originals))
 
 
 def _ttl(folder: Path) -> list[Path]:

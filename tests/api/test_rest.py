@@ -193,7 +193,7 @@ def test_relation_evidence_is_that_of_the_node_it_is_stated_on(api_client: TestC
     assert set(recipient_of) == UN_WOMEN_FUNDINGS
     evidence = recipient_of["funding-japan-un-women-2013"]["evidence"]
     assert [e["quote"] for e in evidence] == [
-        "Japan's contributions amounted to approximately US\\$2 million in 2013"
+        "Japan's contributions amounted to approximately US$2 million in 2013"
     ]
     first = evidence[0]
     assert first["document"]["slug"] == "japan-gender-equality-cooperation"
