@@ -265,17 +265,27 @@ def load_iati_fixture(store: OxigraphStore, path: Path = IATI_FIXTURE) -> None:
     derive(store)
 
 
-#: The backends the IATI tests run on: rdflib is left out, its evaluation of fundings.rq alone
-#: takes seconds per request (the shared suite covers it over the shipped data).
-IATI_BACKENDS = ["oxigraph", "virtuoso"]
+#: The stores the IATI tests run on: the hand-written fixture on pyoxigraph and on Virtuoso, and
+#: the same files through the real importer (the whole Netherlands sample, whose 13th activity
+#: the fixture copies, and fixture-activities.xml) with the fixture's curated deliveries. rdflib
+#: is left out: its evaluation of fundings.rq alone takes seconds per request (the shared suite
+#: covers it over the shipped data).
+IATI_STORES = ["oxigraph", "virtuoso", "imported"]
+IATI_DELIVERIES = "https://w3id.org/coop-kg/graph/fixture-deliveries"
 
 
-@pytest.fixture(scope="session", params=IATI_BACKENDS)
+@pytest.fixture(scope="session", params=IATI_STORES)
 def iati_store(
     built: Any, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Store]:
     """The session build of the shipped data with the IATI import fixture added, in memory, or
-    copied into a Virtuoso of its own (the shared one serves the shipped data alone)."""
+    copied into a Virtuoso of its own (the shared one serves the shipped data alone), or
+    imported by `kg import iati`'s own code."""
+    if request.param == "imported":
+        imported = _import_fixture_files(built.store, tmp_path_factory.mktemp("iati-imported"))
+        yield imported
+        imported.close()
+        return
     store = OxigraphStore.in_memory_copy(built.store)
     store.read_only = False
     load_iati_fixture(store)
@@ -291,6 +301,35 @@ def iati_store(
         store.close()
         yield served
         served.close()
+
+
+def _import_fixture_files(build: Path, folder: Path) -> OxigraphStore:
+    """The fixture's IATI files through the importer into a copy of ``build`` on disk (an
+    import stages its graph there), then its curated deliveries graph; served from memory."""
+    from kg.iati_import import default_iati_graph, import_iati
+
+    source = OxigraphStore(build, read_only=True)
+    store = OxigraphStore(folder / "store")
+    store.native.bulk_extend(source.native)
+    source.close()
+    data = ROOT / "tests" / "data" / "iati"
+    for path in (data / "netherlands-mfa-2.03.xml", data / "fixture-activities.xml"):
+        import_iati(
+            store,
+            path,
+            graph=default_iati_graph(path),
+            imports_dir=folder / "imports",
+            data_dir=ROOT / "data",
+            max_bytes=10**8,
+        )
+    store.load_nquads(
+        q
+        for q in ox.parse(path=IATI_FIXTURE, format=ox.RdfFormat.TRIG)
+        if q.graph_name == ox.NamedNode(IATI_DELIVERIES)
+    )
+    derive(store)
+    store.close()
+    return OxigraphStore.in_memory_copy(folder / "store")
 
 
 @pytest.fixture(scope="session")
