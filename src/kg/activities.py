@@ -171,7 +171,7 @@ def activities(
     return Page(items, len(selected), limit, offset)
 
 
-#: Parts of activity-details.rq whose ?item is a literal rather than an entity.
+#: Parts of activity-details.rq that carry a literal (?value) rather than an entity (?item).
 _FIELDS: Final = (
     "identifier",
     "start",
@@ -188,7 +188,7 @@ def _add(builder: _Builder, row: dict[str, Term]) -> None:
     if not part:
         return
     if part in _FIELDS:
-        builder.fields[part] = str(row["item"])
+        builder.fields[part] = str(row["value"])
         return
     if part == "evidence":
         builder.evidence.add(str(row["evidence"]))
