@@ -232,7 +232,7 @@ def funding_selection(
     applies_to: Annotated[str | None, _name(APPLIES_TO_HELP, "afghanistan")] = None,
 ) -> FundingSelection:
     """Resolve the funding filters once, for both funding routes."""
-    used: list[str] = [fundings.DETAILS_QUERY, fundings.EVIDENCE_QUERY]
+    used: list[str] = [fundings.DETAILS_QUERY, fundings.EVIDENCE_QUERY, fundings.ELEMENTS_QUERY]
     _check_role(org, role)
     filters = fundings.FundingFilters(
         funder=_resolve(store, kinds_of, funder, "funder", ("actor",), used),
@@ -468,7 +468,12 @@ def pledge_delivery(
             f"{slug!r} is not a slug: slugs are lowercase letters, digits and hyphens"
         )
     answer = deliveries.pledge_delivery(store, str(ID) + slug, convert=_target(convert))
-    used = [deliveries.DELIVERY_QUERY, fundings.DETAILS_QUERY, fundings.EVIDENCE_QUERY]
+    used = [
+        deliveries.DELIVERY_QUERY,
+        fundings.DETAILS_QUERY,
+        fundings.EVIDENCE_QUERY,
+        fundings.ELEMENTS_QUERY,
+    ]
     return respond(schemas.PledgeDelivery, answer, used)
 
 
@@ -483,7 +488,12 @@ def list_deliveries(
     store: StoreDep, convert: Convert = None, limit: Limit = 50, offset: Offset = 0
 ) -> Response:
     page = deliveries.deliveries(store, convert=_target(convert), limit=limit, offset=offset)
-    used = [deliveries.DELIVERY_QUERY, fundings.DETAILS_QUERY, fundings.EVIDENCE_QUERY]
+    used = [
+        deliveries.DELIVERY_QUERY,
+        fundings.DETAILS_QUERY,
+        fundings.EVIDENCE_QUERY,
+        fundings.ELEMENTS_QUERY,
+    ]
     return respond(schemas.ListPage[schemas.PledgeDelivery], page, used)
 
 

@@ -69,6 +69,10 @@ FUNDINGS_QUERY: Final = "fundings"
 REGION_QUERY: Final = "fundings-in-region"
 DETAILS_QUERY: Final = "funding-details"
 EVIDENCE_QUERY: Final = "funding-evidence"
+#: The XML elements imported fundings come from (run only for pages that hold some).
+ELEMENTS_QUERY: Final = "funding-element-evidence"
+#: Classes whose fundings are imported and cite XML elements (docs/iati.md).
+_IMPORTED: Final = frozenset({str(CK.Transaction), str(CK.Budget)})
 #: The places and themes of fundings with their allocation percentages (split=percentage).
 SHARES_QUERY: Final = "funding-shares"
 #: Fundings whose details one query fetches (a VALUES block of IRIs; summaries need them all).
@@ -301,6 +305,8 @@ class _Bucket:
         return Group(self.key, count, without, totals, split, self.unallocated)
 
 
+_NONE: Final = _Builder({})
+
 #: A funding's place in one dimension of a summary: the value, its share of the funding's
 #: value, and whether it is the unallocated remainder.
 _Share = tuple[EntityRef | int | None, Decimal, bool]
@@ -417,6 +423,10 @@ def _details(
             continue
         for row in select(store, EVIDENCE_QUERY, rows=("funding", chunk)).dicts():
             if str(row["funding"]) in builders:
+                _add(builders[str(row["funding"])], {**row, "part": Literal("evidence")})
+        imported = [t for t in chunk if _IMPORTED & builders.get(str(t), _NONE).types.keys()]
+        if imported:
+            for row in select(store, ELEMENTS_QUERY, rows=("funding", imported)).dicts():
                 _add(builders[str(row["funding"])], {**row, "part": Literal("evidence")})
     ordered = [str(t) for t in fundings]
     return [
