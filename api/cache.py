@@ -29,7 +29,23 @@ from typing import Final
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 #: Path prefixes whose GET answers depend only on the data (and the request URL and Accept).
-CACHED_PREFIXES: Final = ("/api/", "/id/", "/ontology", "/shapes", "/.well-known/void")
+CACHED_PREFIXES: Final = (
+    "/api/",
+    "/id/",
+    "/ontology",
+    "/shapes",
+    "/.well-known/void",
+    # The pages for people (api/routes/pages.py, funding_pages.py); never /query, which runs
+    # user SPARQL under the per-client budget, as /sparql does.
+    "/fundings",
+    "/documents",
+    "/search",
+    "/actors",
+    "/initiatives",
+    "/regions",
+    "/themes",
+    "/events",
+)
 #: The home page is cached too (exact path).
 CACHED_PATHS: Final = frozenset({"/"})
 #: Larger answers are served but not kept.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, Final
 
 from fastapi import FastAPI
 
@@ -13,7 +13,19 @@ from api import problems
 from api.cache import CacheMiddleware, ResponseCache
 from api.query_runner import QueryRunner
 from api.ratelimit import QueryBudget, trusted_networks
-from api.routes import exports, graphs, health, linked_data, pages, rest, sparql
+from api.routes import (
+    exports,
+    funding_pages,
+    graphs,
+    health,
+    linked_data,
+    pages,
+    query_page,
+    rest,
+    sparql,
+)
+from api.routes.pages import DropBlankFields
+from kg.entities import COLLECTIONS
 from kg.errors import ConfigurationError
 from kg.settings import Settings
 from kg.stores import open_configured
@@ -28,9 +40,22 @@ Who funds what where: a curated, evidence-backed knowledge graph of development 
 * `/ontology`, `/shapes`: the vocabulary and the validation rules, as documentation or RDF.
 * `/export`: the dataset or one named graph in any RDF format; `/.well-known/void`: VoID + DCAT.
 * `/health`: store status, triple count and build fingerprint.
+* Pages for people (not listed here): `/` home, `/search`, `/actors` and the other
+  collections, `/documents/{slug}` (the text with its quoted passages), `/fundings` (who funds
+  what where, with downloads), `/query` (the SPARQL editor).
 
 Errors are RFC 9457 `application/problem+json`.
 """
+
+
+#: Pages whose GET forms send blank fields (api.routes.pages.DropBlankFields).
+FORM_PATHS: Final = (
+    "/fundings",
+    "/fundings.csv",
+    "/fundings.json",
+    "/search",
+    *(f"/{c}" for c in COLLECTIONS),
+)
 
 
 def open_store(settings: Settings) -> Store:
@@ -102,6 +127,9 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         version=kg.__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
+        # /docs is served from the vendored Swagger UI (api/routes/pages.py), never a CDN.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.store = None
@@ -113,15 +141,19 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         raise ConfigurationError(f"KG_TRUSTED_PROXIES: {exc}") from exc
     app.state.query_budget = QueryBudget(settings.client_query_seconds)
     problems.install(app)
+    app.state.problem_page = pages.problem_pages({"/fundings": funding_pages.fundings_problem_page})
     app.include_router(sparql.router)
     # The REST API (/api/...), entity pages (/id/...), exports and /health are included here.
     app.include_router(rest.router)
     app.include_router(pages.router)
+    app.include_router(funding_pages.router)
+    app.include_router(query_page.router)
     app.include_router(linked_data.router)
     app.include_router(exports.router)
     app.include_router(health.router)
     # Curators' writes (Graph Store Protocol, SPARQL Update), with a bearer token.
     app.include_router(graphs.router)
+    app.add_middleware(DropBlankFields, paths=FORM_PATHS)
     if cache is not None:
         app.add_middleware(CacheMiddleware, cache=cache)
     app.state.response_cache = cache

@@ -12,7 +12,7 @@ import json
 import logging
 from collections.abc import Mapping
 from http import HTTPStatus
-from typing import Any, Final
+from typing import Any, Final, cast
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -163,6 +163,10 @@ async def handle(request: Request, exc: Exception) -> Response:
     # A query cut at its deadline is the limit working, not a fault: no traceback.
     if problem.status >= 500 and not isinstance(exc, QueryTimeoutError):
         log.error("%s %s: %s", request.method, request.url.path, exc, exc_info=exc)
+    # The pages for people mark their requests; they get the same problem as a page.
+    page = getattr(request.app.state, "problem_page", None)
+    if page is not None and getattr(request.state, "page", False):
+        return cast(Response, page(request, problem))
     return problem_response(request, problem)
 
 

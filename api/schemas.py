@@ -68,6 +68,14 @@ class Evidence(Schema):
     end: int = Field(examples=[5112])
 
 
+class ElementEvidence(Schema):
+    """The element of an imported data file (an IATI activity file) a fact comes from."""
+
+    file: EntityRef
+    xpath: str = Field(examples=["/iati-activities/iati-activity[3]/transaction[2]"])
+    line: int | None = Field(examples=[57], description="The line the element starts on.")
+
+
 class LiteralValue(Schema):
     """A literal: lexical form, datatype IRI (null for plain and language-tagged text), language."""
 
@@ -95,6 +103,9 @@ class Relation(Schema):
     property: EntityRef
     value: EntityRef | LiteralValue | NodeValue
     evidence: list[Evidence]
+    element_evidence: list[ElementEvidence] = Field(
+        default_factory=list, description="Elements of imported data files, for imported facts."
+    )
 
 
 class Identifier(Schema):
@@ -117,6 +128,10 @@ class EntityDetail(Schema):
     identifiers: list[Identifier]
     same_as: list[str] = Field(examples=[["http://www.wikidata.org/entity/Q869"]])
     evidence: list[Evidence] = Field(description="Quotes on the entity itself.")
+    element_evidence: list[ElementEvidence] = Field(
+        default_factory=list,
+        description="Elements of imported data files on the entity itself (imported entities).",
+    )
     outgoing: list[Relation]
     incoming: list[Relation]
     ancestors: list[EntityRef] | None = Field(

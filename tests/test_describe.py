@@ -1,12 +1,17 @@
-"""kg.describe over the shipped data: descriptions are complete and parameters are safe."""
+"""kg.describe over the shipped data: descriptions are complete and parameters are safe; the
+entity pages read the one entity model (kg.entities.describe) the JSON answer reads."""
 
 from __future__ import annotations
 
 import pytest
-from rdflib import BNode, URIRef
+from rdflib import BNode
 
-from kg._namespaces import ID
-from kg.describe import bind_this, describe, entity_view, participation_quotes
+from api.routes.pages import entity_view
+from api.views import quotes_of
+from kg import browse
+from kg import entities as entities_module
+from kg._namespaces import CK, ID
+from kg.describe import bind_this, describe
 from kg.errors import QueryError
 from kg.stores.base import SelectResult
 from kg.stores.oxigraph import OxigraphStore
@@ -44,25 +49,34 @@ def test_every_entity_is_described_with_its_blank_nodes(
 
 @every_entity
 def test_every_page_view_builds(store: OxigraphStore, entities: list[str]) -> None:
+    kinds = entities_module.kind_map(store)
     for iri in entities[::7]:
-        quotes, labels = participation_quotes(store, iri)
-        view = entity_view(describe(store, iri), quotes, labels)
-        assert view.iri == URIRef(iri)
+        view = entity_view(store, kinds, iri)
+        assert view.detail.id == iri
 
 
 def test_evidence_of_a_fact_and_of_the_nodes_an_entity_takes_part_in(
     store: OxigraphStore,
 ) -> None:
-    own = describe(store, ID["un-women"]).quotes()
+    detail = entities_module.describe(store, str(ID["un-women"]))
+    own = detail.evidence
     assert [q.quote for q in own] == ["Japan has been strengthening partnership with UN Women."]
-    quotes, labels = participation_quotes(store, ID["un-women"])
-    assert {q.about for q in quotes} == {
-        ID["funding-japan-un-women-2013"],
-        ID["funding-japan-un-women-2016"],
-        ID["funding-japan-un-women-since-2015"],
+    received = [r for r in detail.incoming if r.property.id == str(CK.recipient)]
+    assert {r.value.id for r in received if r.evidence} == {  # type: ignore[union-attr]
+        str(ID["funding-japan-un-women-2013"]),
+        str(ID["funding-japan-un-women-2016"]),
+        str(ID["funding-japan-un-women-since-2015"]),
     }
-    assert all(q.start is not None and q.end is not None for q in quotes)
-    assert labels[ID["funding-japan-un-women-2013"]] == "Japan's contributions to UN Women in 2013"
+    assert all(e.start < e.end for r in received for e in r.evidence)
+    labels = {r.value.id: r.value.label for r in received}  # type: ignore[union-attr]
+    assert (
+        labels[str(ID["funding-japan-un-women-2013"])]
+        == "Japan's contributions to UN Women in 2013"
+    )
+    # The page shows each of those quotes once, saying which fact it supports.
+    texts = browse.texts(store, [e.document.id for r in received for e in r.evidence])
+    about = {ref.id for q in quotes_of(detail, texts) for ref in q.about}
+    assert {str(r.value.id) for r in received} <= about  # type: ignore[union-attr]
 
 
 def test_bind_this_writes_one_iri() -> None:

@@ -4,8 +4,9 @@ Each resource is one URL with content negotiation (``Accept`` with q-values, or
 ``format=``; responses say ``Vary: Accept``): HTML for browsers, RDF for everyone else, and
 Turtle when the client does not say. An entity's RDF is its concise bounded description (own
 triples, blank nodes, evidence and selectors) plus every triple pointing at it and the labels
-of what it links to, from two named queries (``kg.describe``); its page adds one query for
-the evidence of the fundings, priorities, memberships and targets it takes part in.
+of what it links to, from two named queries (``kg.describe``). Its page is built from the
+entity model the JSON answer gives (``kg.entities.describe``, arranged by
+``api.routes.pages.entity_view``), so the two never say different things.
 """
 
 from __future__ import annotations
@@ -16,20 +17,15 @@ from typing import Annotated, Any, Final
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from api.deps import StoreDep
+from api.deps import SettingsDep, StoreDep
 from api.negotiation import Offer, negotiate
 from api.problems import Problem, problem_responses
-from api.routes.pages import HTML_EXAMPLE, render
+from api.routes.pages import HTML_EXAMPLE, entity_page, imports_folder, render, void_view
+from api.routes.rest import KindMapDep
 from api.routes.sparql import GRAPH_OFFERS
 from kg._namespaces import ID, ONTOLOGY_GRAPH, SHAPES_GRAPH
-from kg.describe import (
-    describe,
-    entity_view,
-    named_graph,
-    ontology_doc,
-    participation_quotes,
-    shapes_doc,
-)
+from kg.describe import describe, named_graph, ontology_doc, shapes_doc
+from kg.errors import NotFoundError
 from kg.results import serialize_triples
 from kg.void import serialize_void, void_triples
 
@@ -38,6 +34,8 @@ router = APIRouter(tags=["Linked data"])
 HTML: Final = Offer("html", "text/html", (), ("application/xhtml+xml",))
 #: Turtle first: it is what a client that states no preference gets. Browsers ask for HTML.
 PAGE_OFFERS: Final = (GRAPH_OFFERS[0], HTML, *GRAPH_OFFERS[1:])
+#: VoID is RDF first (clients that say nothing get Turtle); browsers get a page to read.
+VOID_OFFERS: Final = (*GRAPH_OFFERS, HTML)
 VARY: Final = {"Vary": "Accept"}
 # Slugs are lowercase words joined by hyphens; evidence adds /{doc}/{start}-{end}.
 _SLUG: Final = re.compile(r"[a-z0-9]+(?:[-.][a-z0-9]+)*(?:/[a-z0-9]+(?:[-.][a-z0-9]+)*)*")
@@ -54,7 +52,7 @@ FormatParam = Annotated[
     str | None, Query(description=_format_help(PAGE_OFFERS), examples=["turtle"])
 ]
 RdfFormatParam = Annotated[
-    str | None, Query(description=_format_help(GRAPH_OFFERS), examples=["turtle"])
+    str | None, Query(description=_format_help(VOID_OFFERS), examples=["turtle"])
 ]
 
 _ENTITY_TURTLE: Final = """\
@@ -98,31 +96,49 @@ def _formats(format: str | None) -> list[str]:
     "(Turtle when `Accept` says nothing): the concise bounded description (its triples, those "
     "of its blank nodes such as `schema:amount`, its evidence and their selectors), every "
     "triple pointing at it, and the `rdfs:label` of every IRI either links to. Queries: "
-    "`ld-describe.rq`, `ld-context.rq`, and for HTML `ld-evidence.rq`.",
+    "`ld-describe.rq`, `ld-context.rq`; HTML comes from the entity model of "
+    "`/api/{collection}/{slug}` (`entity*.rq`).",
     response_class=Response,
     responses={
         200: {"description": "The entity.", "content": _content(_ENTITY_TURTLE)},
         **problem_responses(404, 406),
     },
 )
-def entity(request: Request, slug: str, store: StoreDep, format: FormatParam = None) -> Response:
+def entity(
+    request: Request,
+    slug: str,
+    store: StoreDep,
+    settings: SettingsDep,
+    kinds_of: KindMapDep,
+    format: FormatParam = None,
+) -> Response:
     offer = negotiate(
         request.headers.get("accept"), PAGE_OFFERS, _formats(format), what=f"/id/{slug}"
     )
     iri = str(ID) + slug
-    description = describe(store, iri) if _SLUG.fullmatch(slug) else None
-    if description is None or not description.found:
-        detail = (
-            f"There is no entity {iri} in the graph. Slugs are lowercase words joined by "
-            "hyphens, such as japan or un-women; /api/search?q= finds one by name."
-        )
-        if offer is HTML:
-            return render("not_found.html", status_code=404, headers=VARY, detail=detail)
-        raise Problem(404, detail, type_="unknown-entity", title="Unknown entity", headers=VARY)
+    valid = _SLUG.fullmatch(slug) is not None
+    detail = (
+        f"There is no entity {iri} in the graph. Slugs are lowercase words joined by "
+        "hyphens, such as japan or un-women; /api/search?q= finds one by name."
+    )
     if offer is HTML:
-        quotes, labels = participation_quotes(store, iri)
-        view = entity_view(description, quotes, labels)
-        return render("entity.html", headers=VARY, view=view, alternates=GRAPH_OFFERS)
+        # The page reads the entity model of the JSON answer (kg.entities), not the triples.
+        try:
+            if valid:
+                return entity_page(
+                    store,
+                    kinds_of,
+                    iri,
+                    imports=imports_folder(settings),
+                    headers=VARY,
+                    alternates=GRAPH_OFFERS,
+                )
+        except NotFoundError:
+            pass
+        return render("not_found.html", status_code=404, headers=VARY, detail=detail)
+    description = describe(store, iri) if valid else None
+    if description is None or not description.found:
+        raise Problem(404, detail, type_="unknown-entity", title="Unknown entity", headers=VARY)
     return _rdf_response(serialize_triples(description.graph(), offer.name), offer)
 
 
@@ -192,7 +208,7 @@ def shapes(request: Request, store: StoreDep, format: FormatParam = None) -> Res
     "(CC BY 4.0), SPARQL endpoint, a `void:dataDump` and `dcat:Distribution` per export "
     "format, triple count, class partitions, one `void:subset` per named graph with its "
     "triples and source document, and the source documents. Turtle unless `Accept` asks for "
-    "another RDF format.",
+    "another RDF format; a page to read for browsers.",
     response_class=Response,
     responses={
         200: {
@@ -202,7 +218,6 @@ def shapes(request: Request, store: StoreDep, format: FormatParam = None) -> Res
                 "    dcterms:license <https://creativecommons.org/licenses/by/4.0/> ;\n"
                 "    void:sparqlEndpoint <http://127.0.0.1:8000/sparql> ;\n"
                 "    void:triples 6049 .\n",
-                html=False,
             ),
         },
         **problem_responses(406),
@@ -210,7 +225,10 @@ def shapes(request: Request, store: StoreDep, format: FormatParam = None) -> Res
 )
 def void(request: Request, store: StoreDep, format: RdfFormatParam = None) -> Response:
     offer = negotiate(
-        request.headers.get("accept"), GRAPH_OFFERS, _formats(format), what="the VoID description"
+        request.headers.get("accept"), VOID_OFFERS, _formats(format), what="the VoID description"
     )
     base_url = str(request.base_url).rstrip("/")
-    return _rdf_response(serialize_void(void_triples(store, base_url=base_url), offer.name), offer)
+    triples = void_triples(store, base_url=base_url)
+    if offer is HTML:
+        return render("void.html", headers=VARY, void=void_view(triples), alternates=GRAPH_OFFERS)
+    return _rdf_response(serialize_void(triples, offer.name), offer)

@@ -10,7 +10,6 @@ parses the query; the engine does that, and its syntax errors come back as 400.
 
 from __future__ import annotations
 
-import html
 import re
 import time
 from collections.abc import Iterable, Sequence
@@ -484,6 +483,20 @@ async def _answer(
     return Response(answer.body, media_type=answer.media_type, headers=headers)
 
 
+async def run_query(
+    request: Request,
+    settings: Settings,
+    runner: QueryRunnerDep,
+    budget: QueryBudgetDep,
+    sparql: str,
+    format: str,
+) -> Response:
+    """One query answered as this endpoint answers it (the same checks, budget, deadline and
+    caps), in ``format``: for the SPARQL editor page (``api.routes.query_page``)."""
+    params = ProtocolRequest(queries=[sparql], formats=[format])
+    return await _answer(request, settings, runner, budget, params)
+
+
 @dataclass(frozen=True, slots=True)
 class QueryJob:
     """One checked query, as sent to a query worker."""
@@ -604,52 +617,19 @@ def _description_graph(endpoint: str, graphs: Sequence[str]) -> Graph:
     return description
 
 
-_HTML: Final = """<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>coop-kg SPARQL endpoint</title>
-<link rel="alternate" type="text/turtle" href="{endpoint}?format=turtle">
-<style>
-body {{ font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; }}
-textarea {{ width: 100%; font-family: ui-monospace, monospace; font-size: 0.95rem; }}
-code {{ font-size: 0.95rem; }}
-</style>
-</head>
-<body>
-<h1>coop-kg SPARQL endpoint</h1>
-<p>SPARQL 1.1 queries at <code>{endpoint}</code> (GET <code>?query=</code> or POST), read-only.
-The default graph is the union of the named graphs below. The prefixes ck, id, schema, org, oa,
-prov, dcterms, skos, rdf, rdfs, owl, xsd and sh are predeclared. The
-<a href="{endpoint}?format=turtle">service description</a> is also available as Turtle, and
-every parameter is documented in the <a href="{docs}">API documentation</a>.</p>
-<form method="get" action="{endpoint}">
-<p><label for="query">Query</label></p>
-<textarea id="query" name="query" rows="12">{example}</textarea>
-<p><label for="format">Result format</label>
-<select id="format" name="format">{options}</select>
-<button type="submit">Run query</button></p>
-</form>
-<h2>Named graphs</h2>
-<ul>{graphs}</ul>
-</body>
-</html>
-"""
-
-
 def _html_page(endpoint: str, graphs: Sequence[str]) -> str:
-    escape = html.escape
-    options = "".join(
-        f'<option value="{o.name}">{escape(o.name)} ({escape(o.media_type)})</option>'
-        for o in (*SELECT_OFFERS, *GRAPH_OFFERS)
-    )
-    return _HTML.format(
-        endpoint=escape(endpoint),
-        docs="/docs",
-        example=escape(str(EXAMPLES["fundings"]["value"])),
-        options=options,
-        graphs="".join(f"<li><code>{escape(g)}</code></li>" for g in graphs),
+    # Imported here: query workers import this module (api.query_runner.PRELOAD), not pages.
+    from api.routes.pages import environment
+
+    return (
+        environment()
+        .get_template("sparql.html")
+        .render(
+            endpoint=endpoint,
+            example=str(EXAMPLES["fundings"]["value"]),
+            offers=(*SELECT_OFFERS, *GRAPH_OFFERS),
+            graphs=graphs,
+        )
     )
 
 

@@ -1,11 +1,10 @@
-"""What the linked-data pages say about a resource, read with a few named queries.
+"""What the linked-data IRIs serve as RDF, read with a few named queries.
 
 ``describe`` gives the concise bounded description of one entity (its own triples, its blank
 nodes, its evidence and their selectors: ``queries/ld-describe.rq``) plus the triples that
 point at it and the labels of everything it links to (``queries/ld-context.rq``): two queries
-for every RDF format. The HTML page adds one more, ``queries/ld-evidence.rq``, for the quotes
-behind the fundings, priorities, memberships, targets and commitments the entity takes part
-in. ``EntityView`` arranges it all for a page.
+for every RDF format. The HTML page of an entity is not made from these triples but from the
+entity model the JSON answer gives (``kg.entities.describe``), so that one model feeds both.
 
 ``ontology_doc`` and ``shapes_doc`` turn the ontology and shapes graphs into documentation.
 """
@@ -14,19 +13,19 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Final
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS, XSD
 
-from kg._namespaces import BASE, CK, DCTERMS, OA, PREFIXES, PROV, SCHEMA
+from kg._namespaces import BASE, CK, DCTERMS, PREFIXES
 from kg.errors import QueryError
 from kg.queries import load_query
 from kg.results import to_graph
-from kg.stores.base import GraphResult, SelectResult, Store, Term, sparql_term
+from kg.stores.base import GraphResult, Store, Term, sparql_term
 
 Triple = tuple[Term, URIRef, Term]
 
@@ -34,11 +33,6 @@ Triple = tuple[Term, URIRef, Term]
 DISPLAY_PREFIXES: Final[dict[str, str]] = {**PREFIXES, "cks": BASE + "shapes#"}
 
 _THIS: Final = re.compile(r"\$this\b")
-_SAME_AS: Final = frozenset({SCHEMA.sameAs, OWL.sameAs})
-#: Shown in the page's header or evidence section, so left out of its relation table.
-_HEADER: Final = frozenset(
-    {RDF.type, RDFS.label, SKOS.altLabel, DCTERMS.description, PROV.wasDerivedFrom}
-)
 
 
 def bind_this(query: str, iri: str) -> str:
@@ -70,32 +64,18 @@ def english(literals: Iterable[Literal]) -> Literal | None:
 
 
 @dataclass(frozen=True, slots=True)
-class Quote:
-    """One piece of evidence: the quote, where it is in which document, and what it supports."""
-
-    about: URIRef
-    evidence: URIRef
-    quote: str
-    start: int | None
-    end: int | None
-    document: URIRef | None
-
-
-@dataclass(frozen=True, slots=True)
 class Description:
     """What ``/id/{slug}`` serves about ``iri``.
 
     ``triples`` is the concise bounded description, ``incoming`` every triple whose object
     is ``iri``, ``labels`` the ``rdfs:label`` triples of the IRIs either links to (values,
-    incoming subjects, properties, the documents of its evidence). ``notations`` are its
-    identifier properties (beneath ``skos:notation``), for the page only.
+    incoming subjects, properties, the documents of its evidence).
     """
 
     iri: URIRef
     triples: tuple[Triple, ...]
     incoming: tuple[Triple, ...]
     labels: tuple[Triple, ...]
-    notations: frozenset[URIRef] = frozenset()
 
     @property
     def found(self) -> bool:
@@ -106,62 +86,6 @@ class Description:
         unique = dict.fromkeys((*self.triples, *self.incoming, *self.labels))
         return GraphResult(tuple(unique))
 
-    def label_map(self) -> dict[URIRef, str]:
-        """The English label of every IRI the description mentions that has one."""
-        by_iri: dict[URIRef, list[Literal]] = defaultdict(list)
-        for s, _, o in (*self.labels, *(t for t in self.triples if t[1] == RDFS.label)):
-            if isinstance(s, URIRef) and isinstance(o, Literal):
-                by_iri[s].append(o)
-        return {iri: str(english(labels)) for iri, labels in by_iri.items()}
-
-    def quotes(self) -> list[Quote]:
-        """The evidence inside the description: the entity's own (or, for an evidence
-        resource, itself), read from the triples without another query."""
-        props: dict[Term, dict[URIRef, list[Term]]] = defaultdict(lambda: defaultdict(list))
-        for s, p, o in self.triples:
-            props[s][p].append(o)
-        if RDF.type in props[self.iri] and CK.Evidence in props[self.iri][RDF.type]:
-            evidence_nodes = [self.iri]
-        else:
-            evidence_nodes = [
-                e for e in props[self.iri].get(PROV.wasDerivedFrom, []) if isinstance(e, URIRef)
-            ]
-        quotes = []
-        for evidence in evidence_nodes:
-            quote = _evidence_quote(self.iri, evidence, props)
-            if quote is not None:
-                quotes.append(quote)
-        return quotes
-
-
-def _evidence_quote(
-    about: URIRef, evidence: URIRef, props: Mapping[Term, Mapping[URIRef, list[Term]]]
-) -> Quote | None:
-    node = props.get(evidence, {})
-    exact: str | None = None
-    start = end = None
-    for selector in node.get(OA.hasSelector, []):
-        values = props.get(selector, {})
-        for value in values.get(OA.exact, []):
-            exact = str(value)
-        for value in values.get(OA.start, []):
-            start = _int(value)
-        for value in values.get(OA.end, []):
-            end = _int(value)
-    if exact is None:
-        return None
-    sources = [d for d in node.get(OA.hasSource, []) if isinstance(d, URIRef)]
-    return Quote(about, evidence, exact, start, end, sources[0] if sources else None)
-
-
-def _int(term: Term | None) -> int | None:
-    if isinstance(term, Literal):
-        try:
-            return int(term)
-        except ValueError:
-            return None
-    return None
-
 
 def describe(store: Store, iri: str) -> Description:
     """The description of ``iri`` (two queries; ``Description.found`` is False if unknown)."""
@@ -170,143 +94,13 @@ def describe(store: Store, iri: str) -> Description:
     context = _graph(store.query(bind_this(load_query("ld-context"), iri)))
     incoming = tuple(dict.fromkeys(t for t in context if t[2] == this))
     labels = tuple(dict.fromkeys(t for t in context if t[2] != this and t[1] == RDFS.label))
-    notations = frozenset(
-        s
-        for s, p, o in context
-        if p == RDFS.subPropertyOf and o == SKOS.notation and isinstance(s, URIRef)
-    )
-    return Description(this, tuple(dict.fromkeys(cbd)), incoming, labels, notations)
-
-
-def participation_quotes(store: Store, iri: str) -> tuple[list[Quote], dict[URIRef, str]]:
-    """Quotes behind the n-ary nodes (fundings, priorities, ...) ``iri`` takes part in,
-    with the labels of those nodes and of the quoted documents (one query)."""
-    result = store.query(bind_this(load_query("ld-evidence"), iri))
-    if not isinstance(result, SelectResult):
-        raise QueryError("ld-evidence.rq must be a SELECT query")
-    quotes: list[Quote] = []
-    labels: dict[URIRef, str] = {}
-    for row in result.dicts():
-        about, evidence, document = row["about"], row["evidence"], row["document"]
-        assert isinstance(about, URIRef) and isinstance(evidence, URIRef)
-        assert isinstance(document, URIRef)
-        quotes.append(
-            Quote(
-                about,
-                evidence,
-                str(row["quote"]),
-                _int(row.get("start")),
-                _int(row.get("end")),
-                document,
-            )
-        )
-        for key, label in (("about", "aboutLabel"), ("document", "documentLabel")):
-            if label in row:
-                labels[row[key]] = str(row[label])  # type: ignore[index]
-    return quotes, labels
+    return Description(this, tuple(dict.fromkeys(cbd)), incoming, labels)
 
 
 def _graph(result: object) -> tuple[Triple, ...]:
     if not isinstance(result, GraphResult):
         raise QueryError("a linked-data query must be a CONSTRUCT query")
     return result.triples
-
-
-@dataclass(frozen=True, slots=True)
-class Relation:
-    """One property of a resource and its values (for incoming relations: the subjects)."""
-
-    property: URIRef
-    values: tuple[Term, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class EntityView:
-    """An entity arranged for its HTML page."""
-
-    iri: URIRef
-    label: str | None
-    alt_labels: tuple[str, ...]
-    types: tuple[URIRef, ...]
-    descriptions: tuple[str, ...]
-    identifiers: tuple[Relation, ...]
-    same_as: tuple[URIRef, ...]
-    outgoing: tuple[Relation, ...]
-    incoming: tuple[Relation, ...]
-    quotes: tuple[Quote, ...]
-    labels: Mapping[URIRef, str]
-    blank_nodes: Mapping[BNode, tuple[Relation, ...]] = field(default_factory=dict)
-
-
-def entity_view(
-    description: Description,
-    participation: Sequence[Quote] = (),
-    extra_labels: Mapping[URIRef, str] | None = None,
-) -> EntityView:
-    """Arrange a description (and the quotes of what it takes part in) for a page."""
-    this = description.iri
-    labels = {**description.label_map(), **(extra_labels or {})}
-    own: dict[URIRef, list[Term]] = defaultdict(list)
-    blank: dict[BNode, dict[URIRef, list[Term]]] = defaultdict(lambda: defaultdict(list))
-    for s, p, o in description.triples:
-        if s == this:
-            own[p].append(o)
-        elif isinstance(s, BNode):
-            blank[s][p].append(o)
-    identifier_props = {SKOS.notation, *description.notations}
-
-    def relations(
-        props: Mapping[URIRef, list[Term]], skip: Iterable[URIRef] = ()
-    ) -> tuple[Relation, ...]:
-        skipped = set(skip)
-        return tuple(
-            Relation(p, tuple(sorted(set(values), key=lambda v: _sort_key(v, labels))))
-            for p, values in sorted(props.items(), key=lambda item: curie(item[0]))
-            if p not in skipped
-        )
-
-    incoming: dict[URIRef, list[Term]] = defaultdict(list)
-    for s, p, _ in description.incoming:
-        incoming[p].append(s)
-    quotes = sorted(
-        {(q.evidence, q.about): q for q in (*description.quotes(), *participation)}.values(),
-        key=lambda q: (q.about != this, str(q.document), q.start or 0, str(q.about)),
-    )
-    label = labels.get(this)
-    if label is None and CK.Evidence in own.get(RDF.type, []):
-        label = _evidence_title(this, quotes, labels)
-    return EntityView(
-        iri=this,
-        label=label,
-        alt_labels=tuple(sorted(str(v) for v in own.get(SKOS.altLabel, []))),
-        types=tuple(sorted((t for t in own.get(RDF.type, []) if isinstance(t, URIRef)), key=curie)),
-        descriptions=tuple(str(v) for v in own.get(DCTERMS.description, [])),
-        identifiers=relations({p: v for p, v in own.items() if p in identifier_props}),
-        same_as=tuple(sorted(v for p in _SAME_AS for v in own.get(p, []) if isinstance(v, URIRef))),
-        outgoing=relations(own, skip=(*_HEADER, *_SAME_AS, *identifier_props)),
-        incoming=relations(incoming),
-        quotes=tuple(quotes),
-        labels=labels,
-        blank_nodes={b: relations(props) for b, props in blank.items()},
-    )
-
-
-def _evidence_title(this: URIRef, quotes: Sequence[Quote], labels: Mapping[URIRef, str]) -> str:
-    for quote in quotes:
-        if quote.evidence == this:
-            where = labels.get(quote.document, "") if quote.document else ""
-            return f"Quote at characters {quote.start}-{quote.end}" + (
-                f" of {where}" if where else ""
-            )
-    return "Evidence"
-
-
-def _sort_key(term: Term, labels: Mapping[URIRef, str]) -> tuple[int, str]:
-    if isinstance(term, URIRef):
-        return (0, labels.get(term, str(term)).casefold())
-    if isinstance(term, Literal):
-        return (1, str(term))
-    return (2, str(term))
 
 
 # -- ontology and shapes documentation ------------------------------------------------------

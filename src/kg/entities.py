@@ -49,6 +49,7 @@ ENTITY_QUERY: Final = "entity"
 OUTGOING_QUERY: Final = "entity-outgoing"
 INCOMING_QUERY: Final = "entity-incoming"
 EVIDENCE_QUERY: Final = "entity-evidence"
+ELEMENTS_QUERY: Final = "entity-element-evidence"
 HIERARCHY_QUERY: Final = "place-hierarchy"
 #: Every query ``describe`` may run, in the order it runs them.
 DESCRIBE_QUERIES: Final = (
@@ -57,6 +58,7 @@ DESCRIBE_QUERIES: Final = (
     OUTGOING_QUERY,
     INCOMING_QUERY,
     EVIDENCE_QUERY,
+    ELEMENTS_QUERY,
     HIERARCHY_QUERY,
 )
 
@@ -140,6 +142,16 @@ class Evidence:
 
 
 @dataclass(frozen=True, slots=True)
+class ElementEvidence:
+    """The element of an imported data file a fact comes from (docs/iati.md): the file, the
+    element's XPath and the line it starts on."""
+
+    file: EntityRef
+    xpath: str
+    line: int | None
+
+
+@dataclass(frozen=True, slots=True)
 class Period:
     """Start and end as the source gives them (a year, year-month or date); None when open."""
 
@@ -186,6 +198,7 @@ class Relation:
     property: EntityRef
     value: EntityRef | LiteralValue | NodeValue
     evidence: tuple[Evidence, ...]
+    element_evidence: tuple[ElementEvidence, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,6 +229,7 @@ class EntityDetail:
     incoming: tuple[Relation, ...]
     ancestors: tuple[EntityRef, ...] | None = None
     children: tuple[EntityRef, ...] | None = None
+    element_evidence: tuple[ElementEvidence, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -427,8 +441,9 @@ def describe(
     evidence is therefore repeated on each of its outgoing relations: the data does not say which
     of its quotes supports which statement.
 
-    Places also get ``ancestors`` (transitively containing places) and ``children`` (places
-    directly inside). ``kind``, when given, must be one of the entity's kinds, or this raises
+    Imported facts cite elements of data files instead of quotes (``element_evidence``, on the
+    entity and on each relation, found the same way). Places also get ``ancestors``
+    (transitively containing places) and ``children`` (places directly inside). ``kind``, when given, must be one of the entity's kinds, or this raises
     ``NotFoundError`` as for an IRI that names nothing.
     """
     subject = URIRef(iri)
@@ -463,6 +478,7 @@ def describe(
         shown = f"of kind {' and '.join(kinds)}" if kinds else "in no collection"
         raise NotFoundError(f"{iri} is {shown}, not {kind}")
     evidence = _evidence_by_node(select(store, EVIDENCE_QUERY, {"entity": subject}))
+    elements = _elements_by_node(select(store, ELEMENTS_QUERY, {"entity": subject}))
     own = evidence.get(iri, ())
     ancestors = children = None
     if "region" in kinds:
@@ -479,10 +495,13 @@ def describe(
         identifiers=tuple(sorted(identifiers, key=lambda i: (i.property.id, i.value))),
         same_as=tuple(sorted(same_as)),
         evidence=own,
-        outgoing=_outgoing(select(store, OUTGOING_QUERY, {"entity": subject}), own),
-        incoming=_incoming(select(store, INCOMING_QUERY, {"entity": subject}), evidence),
+        outgoing=_outgoing(
+            select(store, OUTGOING_QUERY, {"entity": subject}), own, elements.get(iri, ())
+        ),
+        incoming=_incoming(select(store, INCOMING_QUERY, {"entity": subject}), evidence, elements),
         ancestors=ancestors,
         children=children,
+        element_evidence=elements.get(iri, ()),
     )
 
 
@@ -515,6 +534,22 @@ def _evidence_by_node(result: SelectResult) -> dict[str, tuple[Evidence, ...]]:
     return {node: sort_evidence(items) for node, items in found.items()}
 
 
+def _elements_by_node(result: SelectResult) -> dict[str, tuple[ElementEvidence, ...]]:
+    found: dict[str, dict[tuple[str, str], ElementEvidence]] = {}
+    for row in result.dicts():
+        line = row.get("line")
+        element = ElementEvidence(
+            EntityRef.of(row["file"], row.get("fileLabel")),
+            str(row["xpath"]),
+            int(str(line)) if line is not None else None,
+        )
+        found.setdefault(str(row["node"]), {})[(element.file.id, element.xpath)] = element
+    return {
+        node: tuple(sorted(items.values(), key=lambda e: (e.file.id, e.line or 0, e.xpath)))
+        for node, items in found.items()
+    }
+
+
 def value_of(term: Term, label: Term | None = None) -> EntityRef | LiteralValue:
     """A relation value: a reference for an IRI, a ``LiteralValue`` for a literal."""
     if isinstance(term, Literal):
@@ -535,7 +570,11 @@ def _relation_key(relation: Relation) -> tuple[str, str, str]:
     return (relation.property.label.casefold(), text.casefold(), getattr(value, "id", ""))
 
 
-def _outgoing(result: SelectResult, evidence: tuple[Evidence, ...]) -> tuple[Relation, ...]:
+def _outgoing(
+    result: SelectResult,
+    evidence: tuple[Evidence, ...],
+    elements: tuple[ElementEvidence, ...] = (),
+) -> tuple[Relation, ...]:
     plain: dict[tuple[str, str], Relation] = {}
     nodes: dict[tuple[str, str], tuple[EntityRef, dict[tuple[str, str], Statement]]] = {}
     for row in result.dicts():
@@ -551,22 +590,31 @@ def _outgoing(result: SelectResult, evidence: tuple[Evidence, ...]) -> tuple[Rel
                 )
                 statements[(str(row["subProperty"]), row["subValue"].n3())] = sub
         else:
-            plain[key] = Relation(prop, value_of(value, row.get("valueLabel")), evidence)
+            plain[key] = Relation(prop, value_of(value, row.get("valueLabel")), evidence, elements)
     structured = [
-        Relation(prop, NodeValue(tuple(sorted(st.values(), key=lambda s: s.property.id))), evidence)
+        Relation(
+            prop,
+            NodeValue(tuple(sorted(st.values(), key=lambda s: s.property.id))),
+            evidence,
+            elements,
+        )
         for prop, st in nodes.values()
     ]
     return tuple(sorted([*plain.values(), *structured], key=_relation_key))
 
 
 def _incoming(
-    result: SelectResult, evidence: Mapping[str, tuple[Evidence, ...]]
+    result: SelectResult,
+    evidence: Mapping[str, tuple[Evidence, ...]],
+    elements: Mapping[str, tuple[ElementEvidence, ...]] | None = None,
 ) -> tuple[Relation, ...]:
+    elements = elements or {}
     relations = {
         (str(row["subject"]), str(row["property"])): Relation(
             EntityRef.of(row["property"], row.get("propertyLabel")),
             EntityRef.of(row["subject"], row.get("subjectLabel")),
             evidence.get(str(row["subject"]), ()),
+            elements.get(str(row["subject"]), ()),
         )
         for row in result.dicts()
         if not isinstance(row["subject"], BNode)

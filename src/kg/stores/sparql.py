@@ -388,10 +388,13 @@ class SparqlStore:
 
 
 def _with_prefixes(sparql: str) -> str:
-    """``sparql`` with our prefixes declared, as the embedded stores accept them undeclared."""
+    """``sparql`` with our prefixes declared, as the embedded stores accept them undeclared.
+
+    The declarations go on the query's first line, so that the line numbers of the server's
+    syntax errors are the lines the user wrote (the SPARQL editor shows the line)."""
     declared = {(m.group(1) or "") for m in _DECLARED.finditer(sparql)}
     missing = [f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items() if p not in declared]
-    return "\n".join([*missing, sparql]) if missing else sparql
+    return " ".join([*missing, sparql]) if missing else sparql
 
 
 def _server_message(response: httpx.Response) -> str:
