@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any, Final
 from kg.errors import SourceError
 
 if TYPE_CHECKING:
-    from lxml.html import HtmlElement  # type: ignore[import-untyped]
+    from lxml.html import HtmlElement
     from markdown_it.token import Token
 
 #: Larger originals are refused before they are read: policy documents are kilobytes to a few
@@ -297,7 +297,7 @@ _SPACE: Final = re.compile(r"[ \t\n\r\f]+")
 
 
 def _html(data: bytes) -> tuple[str, list[str]]:
-    import lxml.html  # type: ignore[import-untyped]
+    import lxml.html
     from lxml import etree
 
     parser = lxml.html.HTMLParser(
@@ -361,10 +361,14 @@ def _remote_references(root: HtmlElement) -> int:
 
 
 def _main_element(root: HtmlElement) -> HtmlElement:
-    for path in ("//main", "//*[@role='main']", "//article"):
-        found = root.xpath(path)
+    for tag in ("main", "article"):
+        found = list(root.iter(tag))
         if len(found) == 1:
             return found[0]
+        if tag == "main":
+            marked = [e for e in root.iter() if e.get("role") == "main"]
+            if len(marked) == 1:
+                return marked[0]
     body = root.find("body")
     return body if body is not None else root
 
