@@ -361,14 +361,11 @@ def _remote_references(root: HtmlElement) -> int:
 
 
 def _main_element(root: HtmlElement) -> HtmlElement:
-    for tag in ("main", "article"):
-        found = list(root.iter(tag))
-        if len(found) == 1:
-            return found[0]
-        if tag == "main":
-            marked = [e for e in root.iter() if e.get("role") == "main"]
-            if len(marked) == 1:
-                return marked[0]
+    for path in ("//main", "//*[@role='main']", "//article"):
+        found = root.xpath(path)
+        if isinstance(found, list) and len(found) == 1:
+            element: HtmlElement = found[0]  # an element path selects elements only
+            return element
     body = root.find("body")
     return body if body is not None else root
 
