@@ -198,10 +198,10 @@ def test_a_region_page_lists_its_priorities(api_client: TestClient) -> None:
 
 
 def test_an_evidence_page_shows_the_quote_in_its_sentence(api_client: TestClient) -> None:
-    text = page(api_client, "/id/evidence/japan-gender-equality-cooperation/9436-9483")
+    text = page(api_client, "/id/evidence/japan-gender-equality-cooperation/9345-9392")
     assert "What this quote supports" in text and 'href="/id/jica"' in text
     assert "<mark>JICA has been promoting “gender mainstreaming,”</mark>" in text
-    assert 'href="/documents/japan-gender-equality-cooperation#q-9436-9483"' in text
+    assert 'href="/documents/japan-gender-equality-cooperation#q-9345-9392"' in text
 
 
 # -- who funds what where --------------------------------------------------------------------
