@@ -20,6 +20,7 @@ from urllib.parse import quote
 import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
+from markupsafe import escape
 
 from api.routes.pages import EXAMPLES, STATIC
 from kg import browse
@@ -198,10 +199,13 @@ def test_a_region_page_lists_its_priorities(api_client: TestClient) -> None:
 
 
 def test_an_evidence_page_shows_the_quote_in_its_sentence(api_client: TestClient) -> None:
-    text = page(api_client, "/id/evidence/japan-gender-equality-cooperation/9436-9483")
+    evidence = api_client.get("/api/actors/jica").json()["evidence"]
+    quote = next(e for e in evidence if e["quote"].startswith("JICA has been promoting"))
+    where = f"{quote['start']}-{quote['end']}"
+    text = page(api_client, f"/id/evidence/japan-gender-equality-cooperation/{where}")
     assert "What this quote supports" in text and 'href="/id/jica"' in text
-    assert "<mark>JICA has been promoting “gender mainstreaming,”</mark>" in text
-    assert 'href="/documents/japan-gender-equality-cooperation#q-9436-9483"' in text
+    assert f"<mark>{escape(quote['quote'])}</mark>" in text
+    assert f'href="/documents/japan-gender-equality-cooperation#q-{where}"' in text
 
 
 # -- who funds what where --------------------------------------------------------------------
