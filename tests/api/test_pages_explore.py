@@ -361,3 +361,9 @@ def test_blank_form_fields_are_dropped_from_the_address(money_client: TestClient
     assert response.status_code == 303
     assert response.headers["location"] == "/fundings?funder=japan&by=region&q=%E6%97%A5"
     assert money_client.get("/fundings?by=year", follow_redirects=False).status_code == 200
+
+
+def test_the_document_view_says_where_its_text_comes_from(api_client: TestClient) -> None:
+    text = page(api_client, "/documents/japan-unodc-2024-2026")
+    assert 'Extracted from <a href="/id/japan-unodc-2024-2026-original">' in text
+    assert "by the markdown extractor" in text
