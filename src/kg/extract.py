@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any, Final
 from kg.errors import SourceError
 
 if TYPE_CHECKING:
-    from lxml.html import HtmlElement  # type: ignore[import-untyped]
+    from lxml.html import HtmlElement
     from markdown_it.token import Token
 
 #: Larger originals are refused before they are read: policy documents are kilobytes to a few
@@ -297,7 +297,7 @@ _SPACE: Final = re.compile(r"[ \t\n\r\f]+")
 
 
 def _html(data: bytes) -> tuple[str, list[str]]:
-    import lxml.html  # type: ignore[import-untyped]
+    import lxml.html
     from lxml import etree
 
     parser = lxml.html.HTMLParser(
@@ -363,8 +363,9 @@ def _remote_references(root: HtmlElement) -> int:
 def _main_element(root: HtmlElement) -> HtmlElement:
     for path in ("//main", "//*[@role='main']", "//article"):
         found = root.xpath(path)
-        if len(found) == 1:
-            return found[0]
+        if isinstance(found, list) and len(found) == 1:
+            element: HtmlElement = found[0]  # an element path selects elements only
+            return element
     body = root.find("body")
     return body if body is not None else root
 
