@@ -367,3 +367,13 @@ def test_the_document_view_says_where_its_text_comes_from(api_client: TestClient
     text = page(api_client, "/documents/japan-unodc-2024-2026")
     assert 'Extracted from <a href="/id/japan-unodc-2024-2026-original">' in text
     assert "by the markdown extractor" in text
+
+
+@ENGINES
+@pytest.mark.parametrize("path", PAGES)
+def test_pages_are_well_formed(api_client: TestClient, path: str) -> None:
+    text = page(api_client, path)
+    assert text.startswith("<!doctype html>") and text.rstrip().endswith("</html>")
+    for tag in ("section", "table", "dl", "figure", "ul", "ol", "details", "form", "div", "pre"):
+        assert len(re.findall(rf"<{tag}[\s>]", text)) == text.count(f"</{tag}>"), (path, tag)
+    assert text.count('id="') == len(set(re.findall(r'id="([^"]+)"', text))), "ids are unique"
