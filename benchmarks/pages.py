@@ -48,7 +48,7 @@ PAGES = [
     "/id/southeast-asia",
     "/id/gender-equality",
     "/id/funding-japan-un-women-2013",
-    "/id/evidence/japan-gender-equality-cooperation/9436-9483",
+    "/id/evidence/japan-gender-equality-cooperation/9345-9392",
     "/fundings",
     "/fundings?recipient=un-women&by=year",
     "/fundings?theme=gender-equality&by=theme",

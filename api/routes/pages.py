@@ -376,7 +376,13 @@ def document_page(
         for number, p in enumerate(quoted, start=1)
     ]
     marked = views.mark_passages(text, passages)
-    return render("document.html", detail=detail, marked=marked, length=len(text))
+    return render(
+        "document.html",
+        detail=detail,
+        marked=marked,
+        length=len(text),
+        origins=browse.origins(store, iri),
+    )
 
 
 ELEMENTS_PAGE: Final = 200

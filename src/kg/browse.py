@@ -28,6 +28,7 @@ PLACE_TREE_QUERY: Final = "place-tree"
 THEME_TREE_QUERY: Final = "theme-tree"
 TEXT_QUERY: Final = "document-text"
 PASSAGES_QUERY: Final = "document-passages"
+ORIGIN_QUERY: Final = "document-origin"
 CHOICES_QUERY: Final = "funding-choices"
 DATA_FILE_QUERY: Final = "data-file"
 FILE_ELEMENTS_QUERY: Final = "file-elements"
@@ -149,6 +150,42 @@ def texts(store: Store, documents: Iterable[str]) -> dict[str, str]:
         return {}
     result = select(store, TEXT_QUERY, rows=("document", [URIRef(d) for d in wanted]))
     return {str(row["document"]): str(row["text"]) for row in result.dicts()}
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """The file a source document's text was extracted from, and how (issue 10)."""
+
+    original: EntityRef
+    format: str | None
+    size: int | None
+    sha256: str | None
+    extractor: str | None
+    software: str | None
+    version: str | None
+
+
+def origins(store: Store, document: str) -> tuple[Origin, ...]:
+    """The originals ``document``'s stored text comes from (none for older records)."""
+    found = []
+    for row in select(store, ORIGIN_QUERY, {"document": URIRef(document)}).dicts():
+
+        def text(name: str, row: Mapping[str, Term] = row) -> str | None:
+            return str(row[name]) if name in row else None
+
+        size = text("size")
+        found.append(
+            Origin(
+                EntityRef.of(row["original"], row.get("label")),
+                text("format"),
+                int(size) if size and size.isdigit() else None,
+                text("sha256"),
+                text("extractor"),
+                text("software"),
+                text("version"),
+            )
+        )
+    return tuple(found)
 
 
 @dataclass(frozen=True, slots=True)

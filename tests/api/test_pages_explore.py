@@ -20,6 +20,7 @@ from urllib.parse import quote
 import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
+from markupsafe import escape
 
 from api.routes.pages import EXAMPLES, STATIC
 from kg import browse
@@ -198,10 +199,13 @@ def test_a_region_page_lists_its_priorities(api_client: TestClient) -> None:
 
 
 def test_an_evidence_page_shows_the_quote_in_its_sentence(api_client: TestClient) -> None:
-    text = page(api_client, "/id/evidence/japan-gender-equality-cooperation/9345-9392")
+    evidence = api_client.get("/api/actors/jica").json()["evidence"]
+    quote = next(e for e in evidence if e["quote"].startswith("JICA has been promoting"))
+    where = f"{quote['start']}-{quote['end']}"
+    text = page(api_client, f"/id/evidence/japan-gender-equality-cooperation/{where}")
     assert "What this quote supports" in text and 'href="/id/jica"' in text
-    assert "<mark>JICA has been promoting “gender mainstreaming,”</mark>" in text
-    assert 'href="/documents/japan-gender-equality-cooperation#q-9345-9392"' in text
+    assert f"<mark>{escape(quote['quote'])}</mark>" in text
+    assert f'href="/documents/japan-gender-equality-cooperation#q-{where}"' in text
 
 
 # -- who funds what where --------------------------------------------------------------------
@@ -357,3 +361,19 @@ def test_blank_form_fields_are_dropped_from_the_address(money_client: TestClient
     assert response.status_code == 303
     assert response.headers["location"] == "/fundings?funder=japan&by=region&q=%E6%97%A5"
     assert money_client.get("/fundings?by=year", follow_redirects=False).status_code == 200
+
+
+def test_the_document_view_says_where_its_text_comes_from(api_client: TestClient) -> None:
+    text = page(api_client, "/documents/japan-unodc-2024-2026")
+    assert 'Extracted from <a href="/id/japan-unodc-2024-2026-original">' in text
+    assert "by the markdown extractor" in text
+
+
+@ENGINES
+@pytest.mark.parametrize("path", PAGES)
+def test_pages_are_well_formed(api_client: TestClient, path: str) -> None:
+    text = page(api_client, path)
+    assert text.startswith("<!doctype html>") and text.rstrip().endswith("</html>")
+    for tag in ("section", "table", "dl", "figure", "ul", "ol", "details", "form", "div", "pre"):
+        assert len(re.findall(rf"<{tag}[\s>]", text)) == text.count(f"</{tag}>"), (path, tag)
+    assert text.count('id="') == len(set(re.findall(r'id="([^"]+)"', text))), "ids are unique"

@@ -76,7 +76,8 @@ def test_query_page(money_client: TestClient, query: str, example: str | None) -
 
 
 @FUZZ
-@given(slug=text, line=text)
+# "", ".", ".." and "/" lead out of /documents/{slug}, to no route at all.
+@given(slug=text.filter(lambda s: s.strip(".") and "/" not in s), line=text)
 def test_documents(money_client: TestClient, slug: str, line: str) -> None:
     path = "/documents/" + quote(slug, safe="")
     check(money_client.get(path, params={"line": line}, headers=BROWSER), path)
