@@ -362,7 +362,7 @@ def main() -> None:
     args = parser.parse_args()
     activities_urls = args.activities_url or [
         "/api/activities?region={region}",
-        "/api/activities?organisation={actor}&role=funding",
+        "/api/activities?org={actor}&role=funding",
     ]
     sizes = [int(s) for s in args.sizes.split(",")]
     args.work.mkdir(parents=True, exist_ok=True)
