@@ -23,10 +23,11 @@ from fastapi.responses import HTMLResponse, Response
 
 from api.problems import Problem
 from api.routes.pages import mark_page, render, url_with
-from api.routes.rest import FundingSelection, FundingSelectionDep
-from kg import browse, fundings
+from api.routes.rest import Convert, FundingSelection, FundingSelectionDep
+from kg import browse, currency, fundings
+from kg.activities import ROLES
 from kg.browse import TreeNode
-from kg.entities import EntityRef, Page
+from kg.entities import EntityRef, Page, sorted_refs
 from kg.stores.base import Store
 
 router = APIRouter(tags=["Pages"], dependencies=[Depends(mark_page)])
@@ -43,18 +44,43 @@ GROUP_NAMES: Final = {
     "year": "year",
 }
 GROUPINGS: Final = tuple(GROUP_NAMES)
-#: The filters the form shows, in its order (the API's names).
+#: The parameters the form shows, in its order (the API's names).
 FIELDS: Final = (
     "funder",
     "recipient",
     "initiative",
     "region",
+    "applies_to",
     "theme",
     "year",
+    "type",
+    "org",
+    "role",
     "currency",
     "min_amount",
+    "convert",
+    "split",
 )
+#: How the form names the kinds of funding (fundings.FUNDING_TYPES, docs/iati.md).
+TYPE_NAMES: Final = {
+    "pledge": "pledge",
+    "contribution": "contribution",
+    "commitment": "commitment (IATI transaction types 2, 11)",
+    "disbursement": "disbursement (IATI type 3)",
+    "expenditure": "expenditure (IATI type 4)",
+    "incoming": "incoming funds (IATI type 1)",
+    "budget": "budget",
+}
+#: How the form names the roles of an organisation in an activity (activities.ROLES).
+ROLE_NAMES: Final = {
+    "funding": "funding",
+    "accountable": "accountable",
+    "extending": "extending",
+    "implementing": "implementing",
+    "reporting": "reporting (publisher)",
+}
 By = Annotated[Literal["recipient", "funder", "region", "theme", "year"], Query()]
+SplitParam = Annotated[Literal["percentage"] | None, Query()]
 OffsetParam = Annotated[int, Query(ge=0, le=1_000_000)]
 LimitParam = Annotated[int, Query(ge=1, le=1000)]
 
@@ -77,6 +103,10 @@ class Form:
     regions: tuple[Option, ...]
     themes: tuple[Option, ...]
     currencies: tuple[Option, ...]
+    types: tuple[Option, ...]
+    roles: tuple[Option, ...]
+    organisations: tuple[Option, ...]
+    conversions: tuple[Option, ...]
 
 
 def _flatten(
@@ -109,6 +139,10 @@ def form_of(request: Request, store: Store, by: str) -> Form:
         regions=tuple(_flatten(browse.place_tree(store))),
         themes=tuple(_flatten(browse.theme_tree(store))),
         currencies=tuple(Option(c, c) for c in choices.currencies),
+        types=tuple(Option(k, v) for k, v in TYPE_NAMES.items() if k in fundings.FUNDING_TYPES),
+        roles=tuple(Option(k, v) for k, v in ROLE_NAMES.items() if k in ROLES),
+        organisations=_options(sorted_refs({*choices.funders, *choices.recipients})),
+        conversions=tuple(Option(c, c) for c in sorted(currency.currencies())),
     )
 
 
@@ -199,9 +233,11 @@ class Selected:
     complete: bool
 
 
-def select_fundings(selection: FundingSelection, *, limit: int, offset: int) -> Selected:
+def select_fundings(
+    selection: FundingSelection, *, limit: int, offset: int, convert: str | None = None
+) -> Selected:
     """Every selected funding (up to ``MOST``: the map needs them all) and the page of them."""
-    everything = fundings.fundings(selection.store, selection.filters, limit=MOST)
+    everything = fundings.fundings(selection.store, selection.filters, limit=MOST, convert=convert)
     items = everything.items[offset : offset + limit]
     return Selected(
         Page(items, everything.total, limit, offset),
@@ -215,11 +251,20 @@ def fundings_page(
     request: Request,
     selection: FundingSelectionDep,
     by: By = "recipient",
+    convert: Convert = None,
+    split: SplitParam = None,
     offset: OffsetParam = 0,
     limit: LimitParam = PAGE_SIZE,
 ) -> HTMLResponse:
-    selected = select_fundings(selection, limit=limit, offset=offset)
-    summary = fundings.summarize(selection.store, [by], selection.filters, limit=1000)
+    selected = select_fundings(selection, limit=limit, offset=offset, convert=convert)
+    summary = fundings.summarize(
+        selection.store,
+        [by],
+        selection.filters,
+        limit=1000,
+        split=split == "percentage",
+        convert=convert,
+    )
     served = countries_served(selection.store, selected.everything)
     pager: dict[str, str] = {}
     if offset > 0:
@@ -247,9 +292,9 @@ def fundings_page(
         ],
         pager=pager,
         downloads={
-            "csv": _link(request, path="/fundings.csv", by=None),
-            "json": _link(request, path="/fundings.json", by=None),
-            "api": _link(request, path="/api/fundings", by=None, limit=limit),
+            "csv": _link(request, path="/fundings.csv", by=None, split=None),
+            "json": _link(request, path="/fundings.json", by=None, split=None),
+            "api": _link(request, path="/api/fundings", by=None, split=None, limit=limit),
             "summary": _link(request, path="/api/fundings/summary", offset=None, limit=None, by=by),
         },
         error=None,
@@ -299,6 +344,10 @@ COLUMNS: Final = (
     "places",
     "themes",
     "evidence",
+    "converted",
+    "converted_currency",
+    "rate",
+    "rate_date",
     "funding_iri",
     "funder_iri",
     "recipient_iri",
@@ -328,7 +377,14 @@ def rows(items: Iterable[fundings.Funding]) -> list[dict[str, str]]:
                 "end": f.period.end or "",
                 "places": labels(f.regions),
                 "themes": labels(f.themes),
-                "evidence": " | ".join(e.quote for e in f.evidence),
+                "evidence": " | ".join(
+                    [e.quote for e in f.evidence]
+                    + [f"{e.file.label} line {e.line}: {e.xpath}" for e in f.element_evidence]
+                ),
+                "converted": _text(f.conversion.value if f.conversion else None),
+                "converted_currency": f.conversion.currency if f.conversion else "",
+                "rate": _text(f.conversion.rate if f.conversion else None),
+                "rate_date": _text(f.conversion.rate_date if f.conversion else None),
                 "funding_iri": f.id,
                 "funder_iri": f.funder.id if f.funder else "",
                 "recipient_iri": f.recipient.id if f.recipient else "",
@@ -338,11 +394,20 @@ def rows(items: Iterable[fundings.Funding]) -> list[dict[str, str]]:
     return out
 
 
+def _text(value: object) -> str:
+    return "" if value is None else str(value)
+
+
 @router.get("/fundings.csv", include_in_schema=False)
 def fundings_csv(
-    selection: FundingSelectionDep, offset: OffsetParam = 0, limit: LimitParam = PAGE_SIZE
+    selection: FundingSelectionDep,
+    convert: Convert = None,
+    offset: OffsetParam = 0,
+    limit: LimitParam = PAGE_SIZE,
 ) -> Response:
-    page = fundings.fundings(selection.store, selection.filters, limit=limit, offset=offset)
+    page = fundings.fundings(
+        selection.store, selection.filters, limit=limit, offset=offset, convert=convert
+    )
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n")
     writer.writeheader()
@@ -358,10 +423,13 @@ def fundings_csv(
 def fundings_json(
     request: Request,
     selection: FundingSelectionDep,
+    convert: Convert = None,
     offset: OffsetParam = 0,
     limit: LimitParam = PAGE_SIZE,
 ) -> Response:
-    page = fundings.fundings(selection.store, selection.filters, limit=limit, offset=offset)
+    page = fundings.fundings(
+        selection.store, selection.filters, limit=limit, offset=offset, convert=convert
+    )
     body = {
         "filters": {k: v for k, v in request.query_params.items() if k in FIELDS and v},
         "total": page.total,

@@ -377,3 +377,23 @@ def test_pages_are_well_formed(api_client: TestClient, path: str) -> None:
     for tag in ("section", "table", "dl", "figure", "ul", "ol", "details", "form", "div", "pre"):
         assert len(re.findall(rf"<{tag}[\s>]", text)) == text.count(f"</{tag}>"), (path, tag)
     assert text.count('id="') == len(set(re.findall(r'id="([^"]+)"', text))), "ids are unique"
+
+
+def test_the_form_has_every_filter_of_the_api(money_client: TestClient) -> None:
+    text = page(money_client, "/fundings?type=pledge")
+    rows = table_rows(text, "fundings")
+    assert len(rows) == 1 and rows[0][0].startswith("Japan for the Mekong project")
+    for name in ("type", "applies_to", "org", "role", "convert", "split"):
+        assert f'name="{name}"' in text, name
+    assert '<option value="pledge" selected>' in text
+    refused = page(money_client, "/fundings?role=funding", status=400)  # a role needs an org
+    assert 'role="alert"' in refused and '<form class="filters"' in refused
+
+
+def test_converted_amounts_show_their_rates(money_client: TestClient) -> None:
+    text = page(money_client, "/fundings?convert=EUR&by=funder")
+    assert "Converted into EUR:" in text and '<table class="rates">' in text
+    download = money_client.get("/fundings.csv?convert=EUR")
+    rows = list(csv.DictReader(io.StringIO(download.text)))
+    assert {"converted", "converted_currency", "rate", "rate_date"} <= set(rows[0])
+    assert {r["converted_currency"] for r in rows if r["amount"]} == {"EUR"}
