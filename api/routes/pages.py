@@ -33,7 +33,7 @@ from api import views
 from api.deps import SettingsDep, StoreDep
 from api.problems import Problem
 from api.routes.rest import KindMapDep
-from kg import browse, entities, fundings, priorities
+from kg import activities, browse, deliveries, entities, fundings, priorities
 from kg._namespaces import CK, ID, OA, PROV, SCHEMA
 from kg.describe import DISPLAY_PREFIXES, curie
 from kg.entities import COLLECTIONS, EntityRef, KindMap, LiteralValue
@@ -465,6 +465,13 @@ class FundingBlock:
 
 
 @dataclass(frozen=True, slots=True)
+class ActivityBlock:
+    title: str
+    page: entities.Page[activities.Activity]
+    href: str
+
+
+@dataclass(frozen=True, slots=True)
 class EntityView:
     """An entity page: the entity model of the JSON answer (``kg.entities.describe``), arranged
     for reading, with what a person looks for next (its fundings, its priorities)."""
@@ -478,6 +485,8 @@ class EntityView:
     evidence_of: tuple[EntityRef, ...] = ()
     fundings: tuple[FundingBlock, ...] = ()
     priorities: entities.Page[priorities.Priority] | None = None
+    activities: ActivityBlock | None = None
+    delivery: deliveries.PledgeDelivery | None = None
     text: str | None = None
     api: str | None = None
 
@@ -495,6 +504,12 @@ _FUNDING_BLOCKS: Final[dict[str, tuple[tuple[str, str, str | None], ...]]] = {
     "theme": (("theme", "Fundings on this theme", None),),
 }
 ENTITY_FUNDINGS: Final = 20
+#: Activities an entity page lists, by kind: (filter of kg.activities, title).
+_ACTIVITY_BLOCKS: Final = {
+    "region": ("region", "Activities in this place"),
+    "actor": ("org", "Activities it takes part in"),
+    "theme": ("theme", "Activities on this theme"),
+}
 
 
 #: Elements of data files an entity page shows the lines of (the rest it lists).
@@ -571,6 +586,26 @@ def entity_view(
         )
         if not found_priorities.total:
             found_priorities = None
+    activity_block = None
+    for kind in detail.kinds:
+        if kind in _ACTIVITY_BLOCKS:
+            parameter, title = _ACTIVITY_BLOCKS[kind]
+            found = activities.activities(
+                store,
+                activities.ActivityFilters(
+                    org=iri if parameter == "org" else None,
+                    region=iri if parameter == "region" else None,
+                    theme=iri if parameter == "theme" else None,
+                ),
+                limit=ENTITY_FUNDINGS,
+            )
+            if found.total:
+                link = url_with("/api/activities", {parameter: detail.slug or iri})
+                activity_block = ActivityBlock(title, found, link)
+            break
+    delivery = None
+    if str(CK.pledge) in pointing:  # a curator linked what delivers this pledge
+        delivery = deliveries.pledge_delivery(store, iri)
     text = None
     if "document" in detail.kinds:
         text = browse.texts(store, [iri]).get(iri)
@@ -589,6 +624,8 @@ def entity_view(
         evidence_of=evidence_of,
         fundings=tuple(blocks),
         priorities=found_priorities,
+        activities=activity_block,
+        delivery=delivery,
         text=text,
         api=f"/api/{collection}/{detail.slug}" if collection and detail.slug else None,
     )

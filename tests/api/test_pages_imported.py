@@ -160,3 +160,34 @@ def test_an_element_is_read_from_the_imports_folder_only(imported: Any) -> None:
     assert browse.xml_element(folder, "ab/missing.xml", element, 1) is None
     whole = browse.xml_element(folder, STORED_AT, "/iati-activities/iati-activity[1]", 3)
     assert whole is not None and whole.lines[-1] == "</iati-activity>"
+
+
+@pytest.fixture(scope="module")
+def fixture_client(iati_store: Any, make_app: Any) -> Iterator[TestClient]:
+    """The shipped data with the hand-written IATI import fixture (tests/api/conftest.py)."""
+    with TestClient(make_app(iati_store)) as client:
+        yield client
+
+
+@pytest.mark.parametrize("iati_store", ["oxigraph"], indirect=True)
+def test_a_pledge_page_shows_what_delivers_it(fixture_client: TestClient) -> None:
+    text = page(fixture_client, "/id/pledge-fixture-japan-border-management")
+    assert "What delivers this pledge" in text
+    assert 'href="/id/iati-xm-fixture-a-transaction-1"' in text
+    assert '<table class="delivery">' in text
+    delivery = fixture_client.get("/api/pledges/pledge-fixture-japan-border-management/delivery")
+    for flow in delivery.json()["totals"]:
+        assert f'<th scope="row">{flow["currency"]}</th>' in text
+
+
+@pytest.mark.parametrize("iati_store", ["oxigraph"], indirect=True)
+def test_places_and_organisations_list_their_activities(fixture_client: TestClient) -> None:
+    activities = fixture_client.get("/api/activities", params={"limit": 1}).json()["items"]
+    activity = fixture_client.get(f"/api/initiatives/{activities[0]['slug']}").json()
+    place = next(
+        r["value"]
+        for r in activity["outgoing"]
+        if r["property"]["id"] == "https://schema.org/areaServed"
+    )
+    text = page(fixture_client, f"/id/{place['slug']}")
+    assert "Activities in this place" in text and f'href="/id/{activities[0]["slug"]}"' in text
