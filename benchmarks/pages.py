@@ -53,6 +53,7 @@ PAGES = [
     "/fundings?recipient=un-women&by=year",
     "/fundings?theme=gender-equality&by=theme",
     "/fundings?region=southeast-asia&by=region",
+    "/fundings?convert=EUR&by=funder",
     "/fundings.csv",
     "/query",
     "/query?example=maritime-priorities",
