@@ -39,8 +39,24 @@
     form.submit();
   }
   form.addEventListener("submit", function () { textarea.value = yasqe.getValue(); });
-  // A server-side error with a position: mark that line in the editor.
+  // The server declares our prefixes for every query; YASQE checks the text alone and would
+  // mark each use of an undeclared one as an error. Declare the ones the query uses (folded
+  // away), unless the server reported an error at a line, which must keep its number.
   var error = document.getElementById("query-error");
+  var known = JSON.parse(form.dataset.prefixes || "{}");
+  if (!(error && error.dataset.line)) {
+    var declared = yasqe.getPrefixesFromQuery();
+    var text = yasqe.getValue();
+    var missing = {};
+    Object.keys(known).forEach(function (prefix) {
+      var used = new RegExp("(^|[\\s(/^|,;])" + prefix + ":", "m").test(text);
+      if (used && !(prefix in declared)) missing[prefix] = known[prefix];
+    });
+    if (Object.keys(missing).length) {
+      yasqe.addPrefixes(missing);
+      yasqe.collapsePrefixes(true);
+    }
+  }
   if (error && error.dataset.line) {
     var line = parseInt(error.dataset.line, 10) - 1;
     var column = error.dataset.column ? parseInt(error.dataset.column, 10) - 1 : 0;
