@@ -252,3 +252,22 @@ def test_other_pages_pass_axe(visit: Visit, path: str) -> None:
     visit.open(path)
     visit.screenshot(path.strip("/").replace("/", "-").replace(".", "") or "home")
     no_violations(visit, path.strip("/").replace("/", "-") or "home")
+
+
+@pytest.mark.parametrize(
+    ("path", "selector"),
+    [
+        ("/fundings", "table.fundings tbody tr"),
+        ("/id/un-women", "table.relations tbody tr"),
+        ("/documents/japan-unodc-2024-2026", ".document-text mark"),
+        ("/regions", "ul.tree li"),
+        ("/query?example=maritime-priorities", "table.results tbody tr"),
+    ],
+)
+def test_pages_read_without_javascript(browser: Any, site: str, path: str, selector: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site + path, wait_until="load")
+    count = page.locator(selector).count()
+    context.close()
+    assert count > 0, path
