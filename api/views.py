@@ -9,6 +9,7 @@ passages of a document marked up where they are quoted.
 
 from __future__ import annotations
 
+import calendar
 import itertools
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -37,20 +38,8 @@ _NUMBERS: Final = frozenset(
     XSD + name
     for name in ("decimal", "integer", "int", "long", "nonNegativeInteger", "positiveInteger")
 )
-_MONTHS: Final = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
+#: "January" ... "December": the stdlib's English month names (index 0 is "").
+_MONTHS: Final = tuple(calendar.month_name)[1:]
 #: How far a quote's sentence may reach on either side, in characters.
 SENTENCE_REACH: Final = 320
 # A sentence ends at . ! or ? (perhaps inside a closing quote or bracket) before a space, and

@@ -19,6 +19,7 @@ Named graphs (N-Quads): ``graph/synth-reference`` and ``graph/synth-{k}`` per do
 
 from __future__ import annotations
 
+import calendar
 import hashlib
 import random
 import time
@@ -610,20 +611,8 @@ _ASPECTS: Final = (
     "Monitoring and evaluation of",
 )
 
-_MONTHS: Final = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
+#: "January" ... "December": the stdlib's English month names (index 0 is "").
+_MONTHS: Final = tuple(calendar.month_name)[1:]
 _ORDINALS: Final = (
     "First",
     "Second",
