@@ -82,7 +82,7 @@ def start(folder: Path, http_port: int, isql_port: int) -> None:
     url = f"http://127.0.0.1:{http_port}/sparql"
     wait_for(url, 60)
     isql(isql_port, 'GRANT SPARQL_UPDATE TO "SPARQL";')
-    isql(isql_port, "GRANT EXECUTE ON DB.DBA.SPARQL_INSERT_DICT_CONTENT TO \"SPARQL\";")
+    isql(isql_port, 'GRANT EXECUTE ON DB.DBA.SPARQL_INSERT_DICT_CONTENT TO "SPARQL";')
     print(url)
 
 
