@@ -24,6 +24,7 @@ from urllib.parse import quote
 
 from rdflib import BNode, Literal, URIRef
 
+from kg import search_index
 from kg._namespaces import ID, PREFIXES, slug_of
 from kg.errors import AmbiguousNameError, ConfigurationError, NotFoundError, UnknownNameError
 from kg.queries import select
@@ -335,6 +336,32 @@ def search(
     it, one contains it, the description contains it; ties by label."""
     if not q.strip():
         raise ConfigurationError("the search text is empty; give q= some letters")
+    index = search_index.index_for(store)
+    if index is not None:
+        # The text index answers what search.rq answers (tests/test_search_index.py), in
+        # milliseconds instead of a scan of every name.
+        kind_info = kind_info or kind_map(store)
+        found = []
+        for match in index.search(q.strip()):
+            entity_kinds = kind_info.kinds_of(match.types)
+            if any(k in kinds for k in entity_kinds):
+                label = EntityRef.of(match.entity, match.label).label
+                found.append(
+                    (match.rank, label.casefold(), match.entity, label, match, entity_kinds)
+                )
+        found.sort(key=lambda row: row[:3])
+        page = Page.of(found, limit=limit, offset=offset)
+        shown = tuple(
+            EntityItem(
+                match.entity,
+                slug_of(match.entity),
+                label,
+                entity_kinds[0],
+                tuple(kind_info.type_ref(t) for t in sorted(match.types)),
+            )
+            for _, _, _, label, match, entity_kinds in page.items
+        )
+        return Page(shown, page.total, page.limit, page.offset)
     result = select(store, SEARCH_QUERY, {"q": Literal(q.strip())})
     rank: dict[str, int] = {}
     for row in result.dicts():

@@ -42,6 +42,7 @@ import pyoxigraph as ox
 import rdflib
 from rdflib import URIRef
 
+from kg import search_index
 from kg._namespaces import ONTOLOGY_GRAPH, PREFIXES, SHAPES_GRAPH
 from kg.backup import Backups
 from kg.derive import DERIVED_GRAPH, materialise
@@ -265,6 +266,10 @@ class Writer:
         path = self.settings.store_path()
         if path is not None:
             work.path, work.read_only = path, True
+            if self.settings.serve_from_memory:
+                # The server will answer from this snapshot: its search index is the served
+                # one's with the changed graphs re-read, not a full build on the next search.
+                search_index.carry(served, work, changed)
         return WriteResult(
             operation, tuple(changed), created, counts, warnings, kept, seconds, work
         )

@@ -1,0 +1,248 @@
+"""The search index (``kg.search_index``) answers exactly what ``queries/search.rq`` answers:
+the same entities in the same order, with the same labels, kinds and types, on the shipped data,
+on a small graph made of the hard cases, after a curator's write and after an import.
+
+The reference is ``entities.search`` on the very same pyoxigraph store, wrapped as a store that
+can change in place, which gets no index and runs ``search.rq``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from fastapi.testclient import TestClient
+
+from api.main import create_app
+from kg import entities, search_index
+from kg.build import BuildResult
+from kg.importer import import_rdf
+from kg.settings import Settings
+from kg.stores.oxigraph import OxigraphStore
+
+Answer = tuple[int, list[tuple[str, str, str, tuple[str, ...]]]]
+
+#: Queries every check runs besides those drawn from the data: acronyms inside words, one and
+#: two letters (the scan path), case, spaces and quotes (FTS5 syntax must not leak through).
+FIXED = ["unodc", "nodc", "UN", "a", "as", "j", "asia", "Japan", "health", "south", 'a"b', "e e"]
+
+
+def served(native: ox.Store) -> OxigraphStore:
+    """``native`` as the server holds it: read-only, so it gets an index."""
+    store = OxigraphStore.wrapping(native)
+    store.read_only = True
+    return store
+
+
+def answer(store: OxigraphStore, q: str, kinds: tuple[str, ...] = entities.KINDS) -> Answer:
+    page = entities.search(store, q, kinds=kinds, limit=1_000_000)
+    return page.total, [(i.id, i.label, i.kind, tuple(t.id for t in i.types)) for i in page.items]
+
+
+def assert_parity(native: ox.Store, queries: Iterable[str]) -> int:
+    """Compare index and search.rq on every query (and an actor-only filter); the number of
+    queries that found something, so a test can prove it compared real answers."""
+    indexed, reference = served(native), OxigraphStore.wrapping(native)
+    assert search_index.index_for(indexed) is not None
+    assert search_index.index_for(reference) is None
+    found = 0
+    for q in dict.fromkeys(queries):
+        for kinds in (entities.KINDS, ("actor",)):
+            expected = answer(reference, q, kinds)
+            assert answer(indexed, q, kinds) == expected, (q, kinds)
+            found += expected[0] > 0
+    return found
+
+
+def queries_from(native: ox.Store, every: int) -> list[str]:
+    """Pieces of every ``every``-th name: whole, first letters, a middle run, a last word."""
+    names = sorted(
+        q.object.value
+        for p in ("rdfs#label", "skos/core#altLabel")
+        for q in native.quads_for_pattern(None, ox.NamedNode(_PREDICATES[p]), None, None)
+    )
+    picked: list[str] = []
+    for name in names[::every]:
+        words = re.findall(r"\w+", name)
+        picked += [
+            name,
+            name[:1],
+            name[:2],
+            name[:4].upper(),
+            name[2:7],
+            words[-1] if words else "",
+        ]
+    return [q for q in picked if q.strip()]
+
+
+_PREDICATES = {
+    "rdfs#label": "http://www.w3.org/2000/01/rdf-schema#label",
+    "skos/core#altLabel": "http://www.w3.org/2004/02/skos/core#altLabel",
+}
+
+
+@pytest.fixture(scope="module")
+def shipped(built: BuildResult) -> ox.Store:
+    assert built.store is not None
+    source = OxigraphStore(built.store, read_only=True)
+    copy = ox.Store()
+    copy.bulk_extend(source.native)
+    source.close()
+    return copy
+
+
+def test_parity_on_the_shipped_data(shipped: ox.Store) -> None:
+    assert assert_parity(shipped, FIXED + queries_from(shipped, 7)) > 100
+
+
+HARD_CASES = """
+@prefix id: <https://w3id.org/coop-kg/id/> .
+@prefix ck: <https://w3id.org/coop-kg/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix schema: <https://schema.org/> .
+GRAPH <https://w3id.org/coop-kg/graph/t1> {
+  id:unodc a ck:Organization ; rdfs:label "United Nations Office on Drugs and Crime"@en ;
+    skos:altLabel "UNODC" .
+  id:nodc a ck:Organization ; rdfs:label "NODC" .
+  id:nodc-fan a ck:Organization ; rdfs:label "nodc fans" ; skos:altLabel "NODC" .
+  id:describer a ck:Organization ; rdfs:label "Someone" ; dcterms:description "works on nodc" .
+  id:istanbul a schema:City ; rdfs:label "İstanbul"@tr ; skos:altLabel "STRASSE Straße" .
+  id:untyped rdfs:label "nodc untyped" .
+  id:split rdfs:label "Split entity nodc" .
+  id:tie-b a ck:Organization ; rdfs:label "Tie nodc" .
+  id:tie-a a ck:Organization ; rdfs:label "tie NODC" .
+  id:no-label a ck:Organization ; skos:altLabel "xnodcx" .
+  id:quote a ck:Organization ; rdfs:label "say \\"nodc\\" twice" .
+}
+GRAPH <https://w3id.org/coop-kg/graph/t2> {
+  id:split a ck:Organization .
+  id:unodc a schema:GovernmentOrganization .
+}
+"""
+
+
+@pytest.fixture
+def hard_cases(shipped: ox.Store) -> ox.Store:
+    """The shipped data (for its ontology and kinds) plus graphs made of the hard cases: labels
+    and types in different graphs, an entity without a label, one without a kind, ties that
+    only the case differs in, Unicode whose lower case is longer, quotes."""
+    store = ox.Store()
+    store.bulk_extend(shipped)
+    store.load(HARD_CASES.encode(), format=ox.RdfFormat.TRIG)
+    return store
+
+
+def test_parity_on_the_hard_cases(hard_cases: ox.Store) -> None:
+    queries = [
+        "nodc",
+        "NODC",
+        "no",
+        "unodc",
+        "i̇stanbul",
+        "İST",
+        "straße",
+        "STRASSE",
+        "tie",
+        '"nodc"',
+    ]
+    assert assert_parity(hard_cases, FIXED + queries) > 10
+    total, items = answer(served(hard_cases), "nodc")
+    ids = [i[0].rsplit("/", 1)[1] for i in items]
+    # rank 0, 1, 2 (label starts), 3 (label or altLabel contains: ties by label), 4
+    assert total == len(ids) and ids[:2] == ["nodc", "nodc-fan"]  # rank 0, then 1
+    assert ids.index("tie-a") + 1 == ids.index("tie-b")  # same label but for case: by IRI
+    # rank 4 (found in its description alone) after rank 3 ("xnodcx", an altLabel)
+    assert ids.index("describer") > max(ids.index("no-label"), ids.index("tie-b"))
+    assert "untyped" not in ids and "split" in ids and "no-label" in ids
+
+
+def test_a_refreshed_graph_answers_like_a_fresh_build(hard_cases: ox.Store) -> None:
+    before = served(hard_cases)
+    assert search_index.index_for(before) is not None
+    after_native = ox.Store()
+    after_native.bulk_extend(hard_cases)
+    t1 = ox.NamedNode("https://w3id.org/coop-kg/graph/t1")
+    after_native.remove_graph(t1)
+    after_native.add(
+        ox.Quad(
+            ox.NamedNode("https://w3id.org/coop-kg/id/split"),
+            ox.NamedNode(_PREDICATES["rdfs#label"]),
+            ox.Literal("Renamed zqxj"),
+            t1,
+        )
+    )
+    after = served(after_native)
+    search_index.carry(before, after, [t1.value])
+    carried = search_index.index_for(after)
+    assert carried is not None and carried is not search_index.index_for(before)
+    for q in ("nodc", "zqxj", "tie"):
+        assert answer(after, q) == answer(OxigraphStore.wrapping(after_native), q)
+    assert [i[0] for i in answer(after, "zqxj")[1]] == ["https://w3id.org/coop-kg/id/split"]
+    assert "https://w3id.org/coop-kg/id/nodc" not in [i[0] for i in answer(after, "nodc")[1]]
+    # The state the write replaced still answers from its own index, unchanged.
+    assert answer(before, "nodc") == answer(OxigraphStore.wrapping(hard_cases), "nodc")
+
+
+CURATED = """\
+@prefix id: <https://w3id.org/coop-kg/id/> .
+@prefix ck: <https://w3id.org/coop-kg/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix schema: <https://schema.org/> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+id:atlantis a schema:Country ; rdfs:label "Atlantis"@en ; skos:altLabel "ATL"@en ;
+    ck:iso3166Alpha2 "XA" ; schema:containedInPlace id:world .
+"""
+GRAPH = "https://w3id.org/coop-kg/graph/curated-search-test"
+TOKEN = "curator-token-" + "x" * 24
+
+
+def test_parity_after_a_write(built: BuildResult, tmp_path: Path) -> None:
+    """A PUT through the API, on an on-disk store served from memory (as ``kg serve`` does):
+    the served snapshot carries the index forward, and it answers like search.rq."""
+    assert built.store is not None
+    path = tmp_path / "store"
+    source = OxigraphStore(built.store, read_only=True)
+    source.native.backup(str(path))
+    source.close()
+    settings = Settings(store=str(path), write_token=TOKEN, backup_dir=tmp_path / "backups")
+    with TestClient(create_app(settings)) as client:
+        assert client.get("/api/search", params={"q": "atlantis"}).json()["total"] == 0
+        old = client.app.state.store  # type: ignore[attr-defined]
+        response = client.put(
+            "/graphs",
+            params={"graph": GRAPH},
+            content=CURATED,
+            headers={"Authorization": f"Bearer {TOKEN}", "Content-Type": "text/turtle"},
+        )
+        assert response.status_code == 201, response.text
+        new = client.app.state.store  # type: ignore[attr-defined]
+        assert new is not old and search_index._INDEXES.get(new) is not None  # carried
+        found = client.get("/api/search", params={"q": "atl"}).json()["items"]
+        assert found[0]["slug"] == "atlantis"
+        assert assert_parity(new.native, [*FIXED, "atl", "atlantis", "ATL"]) > 5
+
+
+def test_parity_after_an_import(built: BuildResult, tmp_path: Path) -> None:
+    """``kg import rdf`` writes the store on disk; the server opens it again, read-only, and
+    that new store object's index is built from what the import left."""
+    assert built.store is not None
+    path = tmp_path / "store"
+    source = OxigraphStore(built.store, read_only=True)
+    source.native.backup(str(path))
+    source.close()
+    data = tmp_path / "atlantis.ttl"
+    data.write_text(CURATED, encoding="utf-8")
+    writable = OxigraphStore(path)
+    import_rdf(writable, data, graph=GRAPH, contract=None)
+    writable.close()
+    reopened = OxigraphStore(path, read_only=True)
+    try:
+        assert answer(reopened, "atlantis")[0] == 1
+        assert assert_parity(reopened.native, [*FIXED, "atl", "atlantis"]) > 5
+    finally:
+        reopened.close()
