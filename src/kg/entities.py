@@ -341,25 +341,26 @@ def search(
         # The text index answers what search.rq answers (tests/test_search_index.py), in
         # milliseconds instead of a scan of every name.
         kind_info = kind_info or kind_map(store)
+        kinds_of: dict[tuple[str, ...], tuple[str, ...]] = {}  # few distinct sets of types
         found = []
-        for match in index.search(q.strip()):
-            entity_kinds = kind_info.kinds_of(match.types)
+        for entity, best, (named, types) in index.search(q.strip()):
+            entity_kinds = kinds_of.get(types)
+            if entity_kinds is None:
+                entity_kinds = kinds_of[types] = kind_info.kinds_of(types)
             if any(k in kinds for k in entity_kinds):
-                label = EntityRef.of(match.entity, match.label).label
-                found.append(
-                    (match.rank, label.casefold(), match.entity, label, match, entity_kinds)
-                )
+                label = named if named is not None else EntityRef.of(entity).label
+                found.append((best, label.casefold(), entity, label, types, entity_kinds))
         found.sort(key=lambda row: row[:3])
         page = Page.of(found, limit=limit, offset=offset)
         shown = tuple(
             EntityItem(
-                match.entity,
-                slug_of(match.entity),
+                entity,
+                slug_of(entity),
                 label,
                 entity_kinds[0],
-                tuple(kind_info.type_ref(t) for t in sorted(match.types)),
+                tuple(kind_info.type_ref(t) for t in sorted(types)),
             )
-            for _, _, _, label, match, entity_kinds in page.items
+            for _, _, entity, label, types, entity_kinds in page.items
         )
         return Page(shown, page.total, page.limit, page.offset)
     result = select(store, SEARCH_QUERY, {"q": Literal(q.strip())})
