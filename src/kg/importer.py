@@ -27,7 +27,7 @@ import rdflib
 
 from kg import _reach
 from kg._namespaces import GRAPH, ONTOLOGY_GRAPH, SHAPES_GRAPH
-from kg._rdf_files import import_format, quads, syntax_error
+from kg._rdf_files import counting, import_format, quads, syntax_error
 from kg.derive import DERIVED_GRAPH, materialise
 from kg.entities import compact
 from kg.errors import ConfigurationError, DataNotConformingError, SourceError
@@ -264,15 +264,24 @@ def _parse(path: Path, graph: str | None, progress: Progress) -> tuple[ox.Store,
     scratch = ox.Store()
     target = None if graph is None else ox.NamedNode(graph)
     try:
-        if target is not None:
+        if target is not None and fmt.supports_datasets:
             scratch.extend(
                 ox.Quad(q.subject, q.predicate, q.object, target)
                 for q in quads(path, fmt, lambda done: progress("parse", done, size))
             )
-            return scratch, [target.value]
-        scratch.extend(quads(path, fmt, lambda done: progress("parse", done, size)))
+        else:
+            # Parsed and inserted natively, with no Python object per quad.
+            with path.open("rb") as raw:
+                scratch.load(
+                    counting(raw, lambda done: progress("parse", done, size)),
+                    format=fmt.rdf_format,
+                    base_iri=path.resolve().as_uri(),
+                    to_graph=target,
+                )
     except SyntaxError as exc:
         raise syntax_error(path, exc) from exc
+    if target is not None:
+        return scratch, [target.value]
     names: list[str] = []
     for name in scratch.named_graphs():
         if not isinstance(name, ox.NamedNode):
