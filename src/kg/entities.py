@@ -50,17 +50,27 @@ OUTGOING_QUERY: Final = "entity-outgoing"
 INCOMING_QUERY: Final = "entity-incoming"
 EVIDENCE_QUERY: Final = "entity-evidence"
 ELEMENTS_QUERY: Final = "entity-element-evidence"
+RELATIONS_QUERY: Final = "entity-relations"
+LABELS_QUERY: Final = "entity-labels"
 HIERARCHY_QUERY: Final = "place-hierarchy"
 #: Every query ``describe`` may run, in the order it runs them.
 DESCRIBE_QUERIES: Final = (
     ENTITY_QUERY,
     KINDS_QUERY,
+    RELATIONS_QUERY,
     OUTGOING_QUERY,
     INCOMING_QUERY,
+    LABELS_QUERY,
     EVIDENCE_QUERY,
     ELEMENTS_QUERY,
     HIERARCHY_QUERY,
 )
+#: Directions of a relation group: statements made by the entity, or pointing at it.
+DIRECTIONS: Final = ("outgoing", "incoming")
+#: Relations listed per group unless the caller asks for another page size.
+GROUP_LIMIT: Final = 50
+#: The largest page of one group: evidence is fetched for every relation on the page.
+MAX_GROUP_LIMIT: Final = 1000
 
 
 def collection_query(collection: str) -> str:
@@ -230,6 +240,42 @@ class EntityDetail:
     ancestors: tuple[EntityRef, ...] | None = None
     children: tuple[EntityRef, ...] | None = None
     element_evidence: tuple[ElementEvidence, ...] = ()
+    groups: tuple[RelationGroup, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RelationGroup:
+    """The relations of one property in one direction: how many there are (``total``) and
+    which page of them ``EntityDetail.outgoing``/``incoming`` list (``offset``, ``limit``,
+    ``shown``). A continent has thousands of fundings serving within it; the answer counts
+    them and lists a page, so its cost does not grow with them."""
+
+    direction: str
+    property: EntityRef
+    total: int
+    limit: int
+    offset: int
+    shown: int
+    #: The offset of the next page, or None on the last one.
+    next_offset: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class GroupPage:
+    """Which page of which group ``describe`` should list: ``property`` (an IRI) in
+    ``direction``, from ``offset``. Only that group is then listed."""
+
+    direction: str
+    property: str
+    offset: int = 0
+
+    def __post_init__(self) -> None:
+        if self.direction not in DIRECTIONS:
+            raise ConfigurationError(
+                f"direction must be {' or '.join(DIRECTIONS)}, not {self.direction!r}"
+            )
+        if self.offset < 0:
+            raise ConfigurationError(f"offset must be at least 0, not {self.offset}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -430,9 +476,25 @@ def _candidate(iri: str, label: str, kinds: tuple[str, ...]) -> dict[str, str | 
 
 
 def describe(
-    store: Store, iri: str, *, kind: str | None = None, kind_info: KindMap | None = None
+    store: Store,
+    iri: str,
+    *,
+    kind: str | None = None,
+    kind_info: KindMap | None = None,
+    limit: int = GROUP_LIMIT,
+    page: GroupPage | None = None,
 ) -> EntityDetail:
-    """The entity with its fields, relations in both directions and their evidence.
+    """The entity with its fields, its relations in both directions, grouped by property and
+    paged, and the evidence of the relations listed.
+
+    Relations come in groups (``EntityDetail.groups``: direction, property, total): every group
+    is counted, and the first ``limit`` relations of each are listed; ``page`` lists one group
+    only, from its offset. The work therefore grows with ``limit`` and the number of groups,
+    not with the relations: counting is one aggregate, an incoming page is read with LIMIT and
+    OFFSET in the store's own order (sorting thousands by label costs more than the answer
+    may; a page is sorted by label for display), and evidence is fetched for the nodes on the
+    page only. Outgoing relations are stated on the entity itself, so they are few: they are
+    read at once, sorted by label and paged here.
 
     Evidence of a relation is the evidence of the node the statement is made on, because that
     is where curators attach quotes: for an outgoing relation, the entity's own evidence; for an
@@ -443,9 +505,12 @@ def describe(
 
     Imported facts cite elements of data files instead of quotes (``element_evidence``, on the
     entity and on each relation, found the same way). Places also get ``ancestors``
-    (transitively containing places) and ``children`` (places directly inside). ``kind``, when given, must be one of the entity's kinds, or this raises
-    ``NotFoundError`` as for an IRI that names nothing.
+    (transitively containing places) and ``children`` (places directly inside). ``kind``, when
+    given, must be one of the entity's kinds, or this raises ``NotFoundError`` as for an IRI
+    that names nothing.
     """
+    if not 1 <= limit <= MAX_GROUP_LIMIT:
+        raise ConfigurationError(f"limit must be between 1 and {MAX_GROUP_LIMIT}, not {limit}")
     subject = URIRef(iri)
     fields = select(store, ENTITY_QUERY, {"entity": subject})
     if not fields.rows:
@@ -477,9 +542,69 @@ def describe(
     if kind is not None and kind not in kinds:
         shown = f"of kind {' and '.join(kinds)}" if kinds else "in no collection"
         raise NotFoundError(f"{iri} is {shown}, not {kind}")
-    evidence = _evidence_by_node(select(store, EVIDENCE_QUERY, {"entity": subject}))
-    elements = _elements_by_node(select(store, ELEMENTS_QUERY, {"entity": subject}))
+    counts = _counts(select(store, RELATIONS_QUERY, {"entity": subject}))
+    wanted = (
+        [(page.direction, page.property)]
+        if page is not None
+        else sorted(counts, key=lambda g: (DIRECTIONS.index(g[0]), g[1]))
+    )
+    offset = page.offset if page is not None else 0
+    # Incoming pages first: their subjects are the nodes whose evidence the page needs.
+    subjects: dict[str, list[str]] = {}
+    for direction, prop in wanted:
+        if direction == "incoming" and counts.get((direction, prop), 0) > offset:
+            result = select(
+                store,
+                INCOMING_QUERY,
+                {"entity": subject, "property": URIRef(prop)},
+                page=(limit, offset),
+            )
+            subjects[prop] = [str(row["subject"]) for row in result.dicts()]
+    terms = {t for found in subjects.values() for t in found} | {p for _, p in wanted}
+    labels = _labels(store, sorted(terms))
+    nodes = [iri, *sorted({t for found in subjects.values() for t in found})]
+    evidence = _evidence_by_node(select(store, EVIDENCE_QUERY, rows=("node", _iris(nodes))))
+    elements = _elements_by_node(select(store, ELEMENTS_QUERY, rows=("node", _iris(nodes))))
     own = evidence.get(iri, ())
+    outgoing_all: tuple[Relation, ...] = ()
+    if any(direction == "outgoing" for direction, _ in wanted):
+        outgoing_all = _outgoing(
+            select(store, OUTGOING_QUERY, {"entity": subject}), own, elements.get(iri, ())
+        )
+    outgoing: list[Relation] = []
+    incoming: list[Relation] = []
+    groups: list[RelationGroup] = []
+    for direction, prop in wanted:
+        prop_ref = EntityRef.of(prop, labels.get(prop))
+        if direction == "outgoing":
+            members = [r for r in outgoing_all if r.property.id == prop]
+            listed = members[offset : offset + limit]
+            outgoing.extend(listed)
+        else:
+            listed = [
+                Relation(
+                    prop_ref,
+                    EntityRef.of(node, labels.get(node)),
+                    evidence.get(node, ()),
+                    elements.get(node, ()),
+                )
+                for node in subjects.get(prop, ())
+            ]
+            incoming.extend(listed)
+        total = counts.get((direction, prop), 0)
+        after = offset + limit
+        groups.append(
+            RelationGroup(
+                direction,
+                prop_ref,
+                total,
+                limit,
+                offset,
+                len(listed),
+                after if after < total else None,
+            )
+        )
+    groups.sort(key=lambda g: (DIRECTIONS.index(g.direction), g.property.label.casefold()))
     ancestors = children = None
     if "region" in kinds:
         ancestors, children = _hierarchy(select(store, HIERARCHY_QUERY, {"entity": subject}))
@@ -495,14 +620,36 @@ def describe(
         identifiers=tuple(sorted(identifiers, key=lambda i: (i.property.id, i.value))),
         same_as=tuple(sorted(same_as)),
         evidence=own,
-        outgoing=_outgoing(
-            select(store, OUTGOING_QUERY, {"entity": subject}), own, elements.get(iri, ())
-        ),
-        incoming=_incoming(select(store, INCOMING_QUERY, {"entity": subject}), evidence, elements),
+        outgoing=tuple(sorted(outgoing, key=_relation_key)),
+        incoming=tuple(sorted(incoming, key=_relation_key)),
         ancestors=ancestors,
         children=children,
         element_evidence=elements.get(iri, ()),
+        groups=tuple(groups),
     )
+
+
+def _counts(result: SelectResult) -> dict[tuple[str, str], int]:
+    """(direction, property IRI) -> number of relations, from ``entity-relations.rq``."""
+    counts: dict[tuple[str, str], int] = {}
+    for row in result.dicts():
+        key = (str(row["direction"]), str(row["property"]))
+        counts[key] = counts.get(key, 0) + int(str(row["count"]))
+    return counts
+
+
+def _iris(iris: Iterable[str]) -> list[Term]:
+    return [URIRef(i) for i in iris]
+
+
+def _labels(store: Store, terms: list[str]) -> dict[str, str]:
+    """The rdfs:label of each IRI in ``terms`` that has one (``entity-labels.rq``)."""
+    if not terms:
+        return {}
+    found: dict[str, str] = {}
+    for row in select(store, LABELS_QUERY, rows=("term", _iris(terms))).dicts():
+        found.setdefault(str(row["term"]), str(row["label"]))
+    return found
 
 
 def evidence_of(row: Mapping[str, Term], *, document: str = "document") -> Evidence:
@@ -601,25 +748,6 @@ def _outgoing(
         for prop, st in nodes.values()
     ]
     return tuple(sorted([*plain.values(), *structured], key=_relation_key))
-
-
-def _incoming(
-    result: SelectResult,
-    evidence: Mapping[str, tuple[Evidence, ...]],
-    elements: Mapping[str, tuple[ElementEvidence, ...]] | None = None,
-) -> tuple[Relation, ...]:
-    elements = elements or {}
-    relations = {
-        (str(row["subject"]), str(row["property"])): Relation(
-            EntityRef.of(row["property"], row.get("propertyLabel")),
-            EntityRef.of(row["subject"], row.get("subjectLabel")),
-            evidence.get(str(row["subject"]), ()),
-            elements.get(str(row["subject"]), ()),
-        )
-        for row in result.dicts()
-        if not isinstance(row["subject"], BNode)
-    }
-    return tuple(sorted(relations.values(), key=_relation_key))
 
 
 def _hierarchy(result: SelectResult) -> tuple[tuple[EntityRef, ...], tuple[EntityRef, ...]]:

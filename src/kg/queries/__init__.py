@@ -32,14 +32,21 @@ def select(
     bindings: Mapping[str, Term | None] | None = None,
     *,
     rows: tuple[str, Sequence[Term]] | None = None,
+    page: tuple[int, int] | None = None,
 ) -> SelectResult:
     """Run the SELECT ``queries/{name}.rq`` with parameters; a ``None`` parameter stays unbound,
     which the named queries read as "no such filter". ``rows`` (variable, terms) binds one
-    variable to several values (see ``with_rows``)."""
+    variable to several values (see ``with_rows``); ``page`` (limit, offset) appends LIMIT and
+    OFFSET, for the queries whose comment says the server does."""
     given = {k: v for k, v in (bindings or {}).items() if v is not None}
     text = load_query(name)
     if rows is not None:
         text = with_rows(text, *rows)
+    if page is not None:
+        limit, offset = page
+        if limit < 1 or offset < 0:
+            raise QueryError(f"a page needs limit >= 1 and offset >= 0, not {limit}, {offset}")
+        text = f"{text.rstrip()}\nLIMIT {int(limit)} OFFSET {int(offset)}\n"
     result = store.query(text, bindings=given or None)
     if not isinstance(result, SelectResult):
         raise QueryError(f"queries/{name}.rq is not a SELECT query")
