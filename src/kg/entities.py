@@ -51,7 +51,7 @@ INCOMING_QUERY: Final = "entity-incoming"
 EVIDENCE_QUERY: Final = "entity-evidence"
 ELEMENTS_QUERY: Final = "entity-element-evidence"
 RELATIONS_QUERY: Final = "entity-relations"
-LABELS_QUERY: Final = "entity-labels"
+INCOMING_EVIDENCE_QUERY: Final = "entity-incoming-evidence"
 HIERARCHY_QUERY: Final = "place-hierarchy"
 #: Every query ``describe`` may run, in the order it runs them.
 DESCRIBE_QUERIES: Final = (
@@ -60,7 +60,7 @@ DESCRIBE_QUERIES: Final = (
     RELATIONS_QUERY,
     OUTGOING_QUERY,
     INCOMING_QUERY,
-    LABELS_QUERY,
+    INCOMING_EVIDENCE_QUERY,
     EVIDENCE_QUERY,
     ELEMENTS_QUERY,
     HIERARCHY_QUERY,
@@ -542,55 +542,34 @@ def describe(
     if kind is not None and kind not in kinds:
         shown = f"of kind {' and '.join(kinds)}" if kinds else "in no collection"
         raise NotFoundError(f"{iri} is {shown}, not {kind}")
-    counts = _counts(select(store, RELATIONS_QUERY, {"entity": subject}))
+    counts, property_refs = _counts(select(store, RELATIONS_QUERY, constants={"entity": subject}))
     wanted = (
         [(page.direction, page.property)]
         if page is not None
         else sorted(counts, key=lambda g: (DIRECTIONS.index(g[0]), g[1]))
     )
     offset = page.offset if page is not None else 0
-    # Incoming pages first: their subjects are the nodes whose evidence the page needs.
-    subjects: dict[str, list[str]] = {}
-    for direction, prop in wanted:
-        if direction == "incoming" and counts.get((direction, prop), 0) > offset:
-            result = select(
-                store,
-                INCOMING_QUERY,
-                {"entity": subject, "property": URIRef(prop)},
-                page=(limit, offset),
-            )
-            subjects[prop] = [str(row["subject"]) for row in result.dicts()]
-    terms = {t for found in subjects.values() for t in found} | {p for _, p in wanted}
-    labels = _labels(store, sorted(terms))
-    nodes = [iri, *sorted({t for found in subjects.values() for t in found})]
-    evidence = _evidence_by_node(select(store, EVIDENCE_QUERY, rows=("node", _iris(nodes))))
-    elements = _elements_by_node(select(store, ELEMENTS_QUERY, rows=("node", _iris(nodes))))
-    own = evidence.get(iri, ())
+    own = _evidence(select(store, EVIDENCE_QUERY, {"entity": subject}))
+    own_elements = _elements(select(store, ELEMENTS_QUERY, {"entity": subject}))
     outgoing_all: tuple[Relation, ...] = ()
     if any(direction == "outgoing" for direction, _ in wanted):
         outgoing_all = _outgoing(
-            select(store, OUTGOING_QUERY, {"entity": subject}), own, elements.get(iri, ())
+            select(store, OUTGOING_QUERY, {"entity": subject}), own, own_elements
         )
     outgoing: list[Relation] = []
     incoming: list[Relation] = []
     groups: list[RelationGroup] = []
     for direction, prop in wanted:
-        prop_ref = EntityRef.of(prop, labels.get(prop))
+        prop_ref = property_refs.get(prop) or EntityRef.of(prop)
         if direction == "outgoing":
             members = [r for r in outgoing_all if r.property.id == prop]
             listed = members[offset : offset + limit]
             outgoing.extend(listed)
-        else:
-            listed = [
-                Relation(
-                    prop_ref,
-                    EntityRef.of(node, labels.get(node)),
-                    evidence.get(node, ()),
-                    elements.get(node, ()),
-                )
-                for node in subjects.get(prop, ())
-            ]
+        elif counts.get((direction, prop), 0) > offset:
+            listed = _incoming_page(store, subject, prop_ref, limit, offset)
             incoming.extend(listed)
+        else:
+            listed = []
         total = counts.get((direction, prop), 0)
         after = offset + limit
         groups.append(
@@ -624,32 +603,53 @@ def describe(
         incoming=tuple(sorted(incoming, key=_relation_key)),
         ancestors=ancestors,
         children=children,
-        element_evidence=elements.get(iri, ()),
+        element_evidence=own_elements,
         groups=tuple(groups),
     )
 
 
-def _counts(result: SelectResult) -> dict[tuple[str, str], int]:
-    """(direction, property IRI) -> number of relations, from ``entity-relations.rq``."""
+def _counts(result: SelectResult) -> tuple[dict[tuple[str, str], int], dict[str, EntityRef]]:
+    """(direction, property IRI) -> number of relations, and a reference to each property,
+    from ``entity-relations.rq`` (a property with several labels comes once per label)."""
     counts: dict[tuple[str, str], int] = {}
+    refs: dict[str, EntityRef] = {}
     for row in result.dicts():
-        key = (str(row["direction"]), str(row["property"]))
-        counts[key] = counts.get(key, 0) + int(str(row["count"]))
-    return counts
+        prop = str(row["property"])
+        counts[(str(row["direction"]), prop)] = int(str(row["count"]))
+        if prop not in refs or "propertyLabel" in row:
+            refs[prop] = EntityRef.of(prop, row.get("propertyLabel"))
+    return counts, refs
 
 
-def _iris(iris: Iterable[str]) -> list[Term]:
-    return [URIRef(i) for i in iris]
-
-
-def _labels(store: Store, terms: list[str]) -> dict[str, str]:
-    """The rdfs:label of each IRI in ``terms`` that has one (``entity-labels.rq``)."""
-    if not terms:
-        return {}
-    found: dict[str, str] = {}
-    for row in select(store, LABELS_QUERY, rows=("term", _iris(terms))).dicts():
-        found.setdefault(str(row["term"]), str(row["label"]))
-    return found
+def _incoming_page(
+    store: Store, entity: URIRef, prop: EntityRef, limit: int, offset: int
+) -> list[Relation]:
+    """One page of the incoming relations of ``prop``, each with its subject's evidence."""
+    given: dict[str, Term] = {"entity": entity, "property": URIRef(prop.id)}
+    labels: dict[str, str | None] = {}
+    for row in select(store, INCOMING_QUERY, constants=given, page=(limit, offset)).dicts():
+        node = str(row["subject"])
+        if labels.get(node) is None:
+            labels[node] = str(row["subjectLabel"]) if "subjectLabel" in row else None
+    quotes: dict[str, list[Evidence]] = {}
+    elements: dict[str, dict[tuple[str, str], ElementEvidence]] = {}
+    evidence_rows = select(store, INCOMING_EVIDENCE_QUERY, constants=given, page=(limit, offset))
+    for row in evidence_rows.dicts():
+        node = str(row["subject"])
+        if "quote" in row:
+            quotes.setdefault(node, []).append(evidence_of(row))
+        elif "xpath" in row:
+            element = _element_of(row)
+            elements.setdefault(node, {})[(element.file.id, element.xpath)] = element
+    return [
+        Relation(
+            prop,
+            EntityRef.of(node, label),
+            sort_evidence(quotes.get(node, ())),
+            _sort_elements(elements.get(node, {}).values()),
+        )
+        for node, label in labels.items()
+    ]
 
 
 def evidence_of(row: Mapping[str, Term], *, document: str = "document") -> Evidence:
@@ -674,27 +674,27 @@ def sorted_refs(refs: Iterable[EntityRef]) -> tuple[EntityRef, ...]:
     return tuple(sorted(refs, key=lambda r: (r.label.casefold(), r.id)))
 
 
-def _evidence_by_node(result: SelectResult) -> dict[str, tuple[Evidence, ...]]:
-    found: dict[str, list[Evidence]] = {}
-    for row in result.dicts():
-        found.setdefault(str(row["node"]), []).append(evidence_of(row))
-    return {node: sort_evidence(items) for node, items in found.items()}
+def _evidence(result: SelectResult) -> tuple[Evidence, ...]:
+    return sort_evidence(evidence_of(row) for row in result.dicts())
 
 
-def _elements_by_node(result: SelectResult) -> dict[str, tuple[ElementEvidence, ...]]:
-    found: dict[str, dict[tuple[str, str], ElementEvidence]] = {}
-    for row in result.dicts():
-        line = row.get("line")
-        element = ElementEvidence(
-            EntityRef.of(row["file"], row.get("fileLabel")),
-            str(row["xpath"]),
-            int(str(line)) if line is not None else None,
-        )
-        found.setdefault(str(row["node"]), {})[(element.file.id, element.xpath)] = element
-    return {
-        node: tuple(sorted(items.values(), key=lambda e: (e.file.id, e.line or 0, e.xpath)))
-        for node, items in found.items()
-    }
+def _element_of(row: Mapping[str, Term]) -> ElementEvidence:
+    line = row.get("line")
+    return ElementEvidence(
+        EntityRef.of(row["file"], row.get("fileLabel")),
+        str(row["xpath"]),
+        int(str(line)) if line is not None else None,
+    )
+
+
+def _sort_elements(elements: Iterable[ElementEvidence]) -> tuple[ElementEvidence, ...]:
+    """Elements without repeats, by file, line and XPath."""
+    unique = {(e.file.id, e.xpath): e for e in elements}
+    return tuple(sorted(unique.values(), key=lambda e: (e.file.id, e.line or 0, e.xpath)))
+
+
+def _elements(result: SelectResult) -> tuple[ElementEvidence, ...]:
+    return _sort_elements(_element_of(row) for row in result.dicts())
 
 
 def value_of(term: Term, label: Term | None = None) -> EntityRef | LiteralValue:
