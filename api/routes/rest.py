@@ -35,9 +35,9 @@ from api.deps import StoreDep
 from api.problems import Problem, problem_responses
 from kg import activities, deliveries, entities, fundings, priorities
 from kg import currency as rates
-from kg._namespaces import ID, PREFIXES
+from kg._namespaces import ID
 from kg.entities import COLLECTIONS, KindMap
-from kg.errors import ConfigurationError, NotFoundError
+from kg.errors import NotFoundError
 from kg.queries import load_query, query_names
 from kg.stores.base import Store
 
@@ -616,38 +616,6 @@ PROPERTY_HELP: Final = (
 )
 
 
-def group_page(
-    direction: Literal["outgoing", "incoming"] | None, prop: str | None, offset: int
-) -> entities.GroupPage | None:
-    """The group a request pages, or None for the first page of every group; a direction
-    without a property (or the reverse), or an offset without either, is a 400."""
-    if direction is None and prop is None:
-        if offset:
-            raise ConfigurationError(
-                "offset pages one group: give direction= and property= too (see groups)"
-            )
-        return None
-    if direction is None or prop is None:
-        raise ConfigurationError(
-            "direction= and property= go together: they name the group to page (see groups)"
-        )
-    return entities.GroupPage(direction, expand_property(prop), offset)
-
-
-def expand_property(name: str) -> str:
-    """The IRI a ``property=`` value names: an IRI as it is, ``prefix:local`` expanded."""
-    text = name.strip()
-    prefix, colon, local = text.partition(":")
-    if colon and prefix in PREFIXES:
-        return PREFIXES[prefix] + local
-    if colon and local.startswith("//"):
-        return text
-    raise ConfigurationError(
-        f"property={name!r} is neither an IRI nor a prefixed name; use one of the prefixes "
-        f"{', '.join(sorted(PREFIXES))} (ck:servesWithin) or a full IRI"
-    )
-
-
 @router.get(
     "/{collection}/{slug}",
     summary="One entity with its relations, grouped and paged, and their evidence",
@@ -692,7 +660,7 @@ def get_entity(
         raise NotFoundError(
             f"{slug!r} is not a slug: slugs are lowercase letters, digits and hyphens"
         )
-    page = group_page(direction, property, offset)
+    page = entities.GroupPage.parse(direction, property, offset)
     detail = entities.describe(
         store, str(ID) + slug, kind=kind, kind_info=kinds_of, limit=limit, page=page
     )

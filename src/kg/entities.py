@@ -269,6 +269,24 @@ class GroupPage:
     property: str
     offset: int = 0
 
+    @classmethod
+    def parse(cls, direction: str | None, prop: str | None, offset: int = 0) -> GroupPage | None:
+        """The group a request pages (``direction=``, ``property=``, ``offset=``), or None for
+        the first page of every group. ``prop`` is an IRI or a prefixed name
+        (``ck:servesWithin``); a direction without a property or the reverse, or an offset
+        without them, raises ``ConfigurationError`` saying what to give."""
+        if direction is None and prop is None:
+            if offset:
+                raise ConfigurationError(
+                    "offset pages one group: give direction= and property= too (see groups)"
+                )
+            return None
+        if direction is None or prop is None:
+            raise ConfigurationError(
+                "direction= and property= go together: they name the group to page (see groups)"
+            )
+        return cls(direction, expand(prop), offset)
+
     def __post_init__(self) -> None:
         if self.direction not in DIRECTIONS:
             raise ConfigurationError(
@@ -299,6 +317,21 @@ def compact(iri: str) -> str:
         if iri.startswith(namespace) and len(iri) > len(namespace):
             return f"{prefix}:{iri[len(namespace) :]}"
     return iri
+
+
+def expand(name: str) -> str:
+    """The IRI a prefixed name such as ``ck:servesWithin`` stands for (``compact`` in
+    reverse); an absolute IRI as it is. Anything else raises ``ConfigurationError``."""
+    text = name.strip()
+    prefix, colon, local = text.partition(":")
+    if colon and prefix in PREFIXES and not local.startswith("//"):
+        return PREFIXES[prefix] + local
+    if _ABSOLUTE_IRI.fullmatch(text) and local.startswith("//"):
+        return text
+    raise ConfigurationError(
+        f"{name!r} is neither an IRI nor a prefixed name; use a full IRI or one of the "
+        f"prefixes {', '.join(sorted(PREFIXES))}, as in ck:servesWithin"
+    )
 
 
 def kind_map(store: Store) -> KindMap:
