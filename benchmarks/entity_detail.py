@@ -11,7 +11,9 @@ from memory, as ``kg serve`` does, response cache off) with this checkout's code
 ``--baseline`` names another checkout, with that one's, each in its own child process one
 after the other, so that both figures come from the same run on the same machine state
 (the cores are shared: compare the two, not figures from different runs). Prints one line
-per figure and writes ``results/entity_detail.json``.
+per figure and writes ``results/entity_detail.json``. Besides wall time it records the process's
+CPU time per request (``time.process_time``, every thread): on a shared machine a request
+waiting for a core shows in the first, not in the second.
 """
 
 from __future__ import annotations
@@ -89,15 +91,17 @@ async def _measure(store_dir: str, urls: dict[str, str], runs: int) -> dict[str,
         async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
             for name, url in urls.items():
                 (await client.get(url, timeout=600)).raise_for_status()  # warm-up
-                samples = []
+                samples, cpu = [], []
                 for _ in range(runs):
-                    started = time.perf_counter()
+                    started, started_cpu = time.perf_counter(), time.process_time()
                     response = await client.get(url, timeout=600)
                     samples.append((time.perf_counter() - started) * 1000)
+                    cpu.append((time.process_time() - started_cpu) * 1000)
                     response.raise_for_status()
                 out[name] = {
                     "url": url,
                     "p50_ms": statistics.median(samples),
+                    "cpu_p50_ms": statistics.median(cpu),
                     "runs": runs,
                     "bytes": len(response.content),
                 }
@@ -144,6 +148,7 @@ def main() -> None:
             for name, f in figures.items():
                 print(
                     f"  {label:6} {name:15} p50 {f['p50_ms']:8.1f} ms  "
+                    f"(CPU {f['cpu_p50_ms']:8.1f} ms)  "
                     f"{f['bytes']:>9} bytes  ({f['runs']} runs)",
                     flush=True,
                 )

@@ -52,6 +52,7 @@ EVIDENCE_QUERY: Final = "entity-evidence"
 ELEMENTS_QUERY: Final = "entity-element-evidence"
 RELATIONS_QUERY: Final = "entity-relations"
 INCOMING_EVIDENCE_QUERY: Final = "entity-incoming-evidence"
+INCOMING_ELEMENTS_QUERY: Final = "entity-incoming-elements"
 HIERARCHY_QUERY: Final = "place-hierarchy"
 #: Every query ``describe`` may run, in the order it runs them.
 DESCRIBE_QUERIES: Final = (
@@ -61,6 +62,7 @@ DESCRIBE_QUERIES: Final = (
     OUTGOING_QUERY,
     INCOMING_QUERY,
     INCOMING_EVIDENCE_QUERY,
+    INCOMING_ELEMENTS_QUERY,
     EVIDENCE_QUERY,
     ELEMENTS_QUERY,
     HIERARCHY_QUERY,
@@ -667,7 +669,7 @@ def _incoming_pages(
     store: Store, entity: URIRef, props: Sequence[EntityRef], limit: int, offset: int
 ) -> dict[str, list[Relation]]:
     """The page at ``offset`` of the incoming relations of each of ``props`` (property IRI ->
-    relations), each with its subject's evidence: two queries whatever the number of groups
+    relations), each with its subject's evidence: three queries whatever the number of groups
     (``select_each``)."""
     if not props:
         return {}
@@ -685,11 +687,13 @@ def _incoming_pages(
         store, INCOMING_EVIDENCE_QUERY, branches, tag="property", page=(limit, offset)
     ).dicts():
         key = (str(row["property"]), str(row["subject"]))
-        if "quote" in row:
-            quotes.setdefault(key, []).append(evidence_of(row))
-        elif "xpath" in row:
-            element = _element_of(row)
-            elements.setdefault(key, {})[(element.file.id, element.xpath)] = element
+        quotes.setdefault(key, []).append(evidence_of(row))
+    for row in select_each(
+        store, INCOMING_ELEMENTS_QUERY, branches, tag="property", page=(limit, offset)
+    ).dicts():
+        key = (str(row["property"]), str(row["subject"]))
+        element = _element_of(row)
+        elements.setdefault(key, {})[(element.file.id, element.xpath)] = element
     refs = {p.id: p for p in props}
     pages: dict[str, list[Relation]] = {}
     for (prop, node), label in labels.items():
