@@ -9,10 +9,13 @@ import shutil
 import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from _servers import Server
 
 from kg.build import Assembled, BuildResult, assemble, build
 from kg.settings import Settings
@@ -20,7 +23,6 @@ from kg.sources import Inputs, discover
 from kg.stores.base import Store
 from kg.stores.memory import MemoryStore
 from kg.stores.oxigraph import OxigraphStore
-from kg.stores.sparql import SparqlStore
 
 ROOT = Path(__file__).resolve().parents[1]
 VIRTUOSO_INI = Path("/etc/virtuoso-opensource-7/virtuoso.ini")
@@ -48,6 +50,10 @@ def built(settings: Settings) -> BuildResult:
 
 #: Every store backend the shared suite runs against; see ``store``.
 BACKENDS = ["oxigraph", "memory", "virtuoso"]
+#: Besides these, ``store`` serves "oxigraph-server", a second SPARQL server vendor
+#: (Oxigraph's own HTTP server), to the tests in test_store_backends.py that prove the sparql:
+#: store on any SPARQL 1.1 server; not to the whole shared suite, which would repeat on the
+#: same engine what the embedded pyoxigraph backend already shows, and take longer.
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
@@ -61,7 +67,9 @@ def store(built: BuildResult, backend: str, request: pytest.FixtureRequest) -> I
 
     Every test that uses this fixture (directly or through ``api_client``) runs
     once per backend: the built pyoxigraph store itself; rdflib (``MemoryStore``) loaded from
-    its N-Quads; and a Virtuoso server loaded with its graphs through ``replace_graph``.
+    its N-Quads; and a Virtuoso server loaded with its graphs through ``replace_graph``
+    (SPARQL Update), or Oxigraph's server (Graph Store Protocol), for the tests marked
+    ``ON_EVERY_SERVER``.
     """
     assert built.store is not None
     opened: Store
@@ -70,8 +78,8 @@ def store(built: BuildResult, backend: str, request: pytest.FixtureRequest) -> I
     elif backend == "memory":
         opened = MemoryStore.copy_of(built.store)
     else:
-        base = request.getfixturevalue("virtuoso")
-        opened = SparqlStore(base + "/sparql", base + "/sparql")
+        server: Server = request.getfixturevalue("sparql_server")
+        opened = server.store(gsp=backend == "oxigraph-server")
         source = OxigraphStore(built.store, read_only=True)
         try:
             for graph in source.graphs():
@@ -86,6 +94,72 @@ def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def sparql_server(backend: str, request: pytest.FixtureRequest) -> Server:
+    """The endpoints of the backend's SPARQL server (``virtuoso`` or ``oxigraph-server``)."""
+    if backend == "virtuoso":
+        base = request.getfixturevalue("virtuoso")
+        return Server(base + "/sparql", base + "/sparql", base + "/sparql-graph-crud")
+    if backend == "oxigraph-server":
+        base = request.getfixturevalue("oxigraph_server")
+        return Server(base + "/query", base + "/update", base + "/store")
+    raise ValueError(f"{backend} is not a SPARQL server backend")
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Oxigraph's own SPARQL server (``oxigraph serve``, PyPI package ``oxigraph``, a dev
+    dependency), in memory on 127.0.0.1, for the whole session: its base URL (``/query``,
+    ``/update``, ``/store`` for the Graph Store Protocol). Starts in well under a second.
+
+    Without the ``oxigraph`` command this skips, except in CI (``CI`` set), where it fails.
+    """
+    binary = Path(sys.executable).with_name("oxigraph")
+    command = str(binary) if binary.is_file() else shutil.which("oxigraph")
+    if command is None:
+        reason = "Oxigraph's server is not installed (pip install oxigraph: a dev dependency)"
+        if os.environ.get("CI"):
+            pytest.fail(f"{reason}; CI must test the sparql backend on a second vendor")
+        pytest.skip(reason)
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    log = tmp_path_factory.mktemp("oxigraph-server") / "server.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [command, "serve", "--bind", f"127.0.0.1:{port}"],
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        _wait_for(base + "/query?query=ASK%7B%7D", process, log, seconds=30)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _wait_for(url: str, process: subprocess.Popen[bytes], log: Path, *, seconds: float) -> None:
+    """Until ``url`` answers 200; fails the test if the server exits or stays silent."""
+    deadline = time.monotonic() + seconds
+    while True:
+        if process.poll() is not None:
+            output = log.read_text(errors="replace")
+            pytest.fail(f"the server exited ({process.returncode}) before answering:\n{output}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            pytest.fail(f"the server did not answer at {url} within {seconds:.0f} s")
+        time.sleep(0.05)
 
 
 @pytest.fixture(scope="session")

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from _servers import Server
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import XSD
@@ -35,6 +36,14 @@ from kg.stores.oxigraph import OxigraphStore
 from kg.stores.sparql import SparqlStore, _chunks, _term
 
 EX = "https://example.org/"
+
+#: The shared suite's backends (tests/conftest.py ``BACKENDS``) and a second SPARQL server
+#: vendor, Oxigraph's own HTTP server, so that "any SPARQL 1.1 server" is shown on two engines.
+ON_EVERY_SERVER = pytest.mark.parametrize(
+    "backend", ["oxigraph", "memory", "virtuoso", "oxigraph-server"], indirect=True
+)
+#: The SPARQL servers the sparql: store is tested on.
+SERVERS = pytest.mark.parametrize("backend", ["virtuoso", "oxigraph-server"], indirect=True)
 
 
 # --- every named query answers as on the default backend ----------------------------------
@@ -85,6 +94,7 @@ def _answers(result: QueryResult) -> object:
 
 
 @pytest.mark.parametrize("name", query_names())
+@ON_EVERY_SERVER
 def test_named_query_answers_as_on_pyoxigraph(
     store: Store, reference: OxigraphStore, name: str
 ) -> None:
@@ -95,6 +105,7 @@ def test_named_query_answers_as_on_pyoxigraph(
         assert got == expected
 
 
+@ON_EVERY_SERVER
 def test_the_union_is_our_graphs_only(store: Store, reference: OxigraphStore) -> None:
     """Virtuoso's own default graph holds thousands of system triples; none may show."""
     total = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
@@ -103,6 +114,29 @@ def test_the_union_is_our_graphs_only(store: Store, reference: OxigraphStore) ->
     assert store.count() == reference.count()
 
 
+@SERVERS
+def test_listing_ours_and_excluding_the_others_agree(
+    store: Store, sparql_server: Server, backend: str, reference: OxigraphStore
+) -> None:
+    """Two ways of keeping a server to our graphs: naming ours (any server) or naming its
+    others in Virtuoso's exclusion pragmas (many times faster there with many graphs), which
+    ``union="auto"`` picks on Virtuoso only."""
+    assert isinstance(store, SparqlStore)
+    store.graphs()
+    store.query("ASK {}")
+    assert store.union == ("exclude" if backend == "virtuoso" else "list")
+    per_graph = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+    union = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    for mode in ["list", "exclude"] if backend == "virtuoso" else ["list"]:
+        other = SparqlStore(sparql_server.query, union=mode)
+        try:
+            for text in (per_graph, union):
+                assert _answers(other.query(text)) == _answers(reference.query(text)), mode
+        finally:
+            other.close()
+
+
+@ON_EVERY_SERVER
 def test_named_graphs_and_default_graphs_can_be_chosen(
     store: Store, reference: OxigraphStore
 ) -> None:
@@ -116,6 +150,7 @@ def test_named_graphs_and_default_graphs_can_be_chosen(
     )
 
 
+@ON_EVERY_SERVER
 def test_syntax_errors_are_query_errors(store: Store) -> None:
     with pytest.raises(QueryError):
         store.query("SELECT * WHERE { ?s ?p }")
@@ -135,8 +170,8 @@ def writable(backend: str, request: pytest.FixtureRequest) -> Iterator[tuple[Sto
     elif backend == "memory":
         opened = MemoryStore()
     else:
-        base = request.getfixturevalue("virtuoso")
-        opened = SparqlStore(base + "/sparql", base + "/sparql", graph_prefix=prefix)
+        server: Server = request.getfixturevalue("sparql_server")
+        opened = server.store(graph_prefix=prefix, gsp=backend == "oxigraph-server")
     yield opened, prefix + "g"
     opened.close()
 
@@ -147,6 +182,7 @@ _:b <https://example.org/v> "2000000"^^<http://www.w3.org/2001/XMLSchema#decimal
 """
 
 
+@ON_EVERY_SERVER
 def test_replace_graph_swaps_the_whole_graph(writable: tuple[Store, str]) -> None:
     store, graph = writable
     store.replace_graph(graph, NT)
@@ -159,6 +195,7 @@ def test_replace_graph_swaps_the_whole_graph(writable: tuple[Store, str]) -> Non
     assert store.graphs() == [] and store.count() == 0
 
 
+@ON_EVERY_SERVER
 def test_a_load_that_fails_leaves_the_graph_as_it_was(writable: tuple[Store, str]) -> None:
     store, graph = writable
     store.replace_graph(graph, NT)
@@ -167,6 +204,7 @@ def test_a_load_that_fails_leaves_the_graph_as_it_was(writable: tuple[Store, str
     assert store.count(graph) == 3
 
 
+@ON_EVERY_SERVER
 def test_values_keep_their_type_and_blank_nodes_their_links(writable: tuple[Store, str]) -> None:
     store, graph = writable
     store.replace_graph(graph, NT)
@@ -179,14 +217,12 @@ def test_values_keep_their_type_and_blank_nodes_their_links(writable: tuple[Stor
     assert isomorphic(again, Graph().parse(data=NT, format="nt"))
 
 
-def test_large_graphs_load_in_chunks_through_the_graph_store_protocol(virtuoso: str) -> None:
+@SERVERS
+def test_large_graphs_load_in_chunks_through_the_graph_store_protocol(
+    sparql_server: Server,
+) -> None:
     prefix = f"{EX}test-{uuid.uuid4().hex[:8]}/"
-    store = SparqlStore(
-        virtuoso + "/sparql",
-        virtuoso + "/sparql",
-        gsp_endpoint=virtuoso + "/sparql-graph-crud",
-        graph_prefix=prefix,
-    )
+    store = sparql_server.store(graph_prefix=prefix, gsp=True)
     lines = [f'<{EX}s{i}> <{EX}p> _:b{i} .\n_:b{i} <{EX}v> "{i}" .\n' for i in range(3000)]
     data = "".join(lines).encode()
     try:
@@ -194,7 +230,7 @@ def test_large_graphs_load_in_chunks_through_the_graph_store_protocol(virtuoso: 
             if path == "update":
                 store.gsp_endpoint = None  # the same store, through SPARQL Update
             else:
-                store.gsp_endpoint = virtuoso + "/sparql-graph-crud"
+                store.gsp_endpoint = sparql_server.gsp
             store.replace_graph(prefix + path, data)
             assert store.count(prefix + path) == 6000
             # Every blank node kept its one value: a chunk never splits a node's triples.

@@ -15,6 +15,10 @@ byte-identical file.
 
 Named graphs (N-Quads): ``graph/synth-reference`` and ``graph/synth-{k}`` per document
 ``id:synth-{k}``. N-Triples output holds the same triples without graphs.
+
+Slugs: everything the generator makes up starts with ``synth-`` (``OWN``), so the output
+conforms beside the shipped data as well as alone; countries, M49 regions, ``id:themes`` and
+``id:united-nations`` are shared with it and written as the shipped data has them.
 """
 
 from __future__ import annotations
@@ -40,6 +44,14 @@ MIN_TRIPLES: Final = 5_000
 FORMATS: Final[dict[str, bool]] = {".nq": True, ".nt": False}
 
 REFERENCE_GRAPH: Final = f"{GRAPH}synth-reference"
+
+#: Every slug of what the generator makes up (actors, themes, groupings, documents and their
+#: facts) starts with this, so generated data can sit beside the shipped data without claiming
+#: its IRIs: the shipped graph has its own id:cybercrime and id:un-women, with other labels, and
+#: two labels on one IRI break the shapes. Countries and M49 regions keep the shared slugs: they
+#: are the same reference data (``kg._countries``) the shipped places come from, and region
+#: queries over generated data must reach them.
+OWN: Final = "synth-"
 
 
 def _iri(prefix: str, local: str) -> str:
@@ -115,8 +127,14 @@ OA_START: Final = _iri("oa", "start")
 OA_END: Final = _iri("oa", "end")
 ENGLISH: Final = "<http://id.loc.gov/vocabulary/iso639-1/en>"
 WORLD: Final = f"<{ID}world>"
+#: Named by the shapes (a UN entity is a sub-organisation of id:united-nations), so shared with
+#: the shipped data; written with the type and labels data/reference/actors.ttl gives it.
 UNITED_NATIONS: Final = f"<{ID}united-nations>"
+#: The one theme scheme of the contract (the shapes require it of every theme), shared with the
+#: shipped data like the places. Its type and label are written as data/reference/themes.ttl
+#: has them (the same triples, so the two never disagree); its description is left to that file.
 THEMES: Final = f"<{ID}themes>"
+THEMES_LABEL: Final = "coop-kg themes"
 
 _XSD: Final = PREFIXES["xsd"]
 DASH: Final = "\u2013"  # en dash, as sources write "2024\u20132026"
@@ -143,6 +161,15 @@ def typed(lexical: str, datatype: str) -> str:
 
 def entity(slug: str) -> str:
     return f"<{ID}{slug}>"
+
+
+_GROUPINGS: Final = frozenset(region.slug for region in REGIONS if region.m49 is None)
+
+
+def place_slug(slug: str) -> str:
+    """A place's slug here: M49 regions and countries as shipped, groupings in our own space
+    (the shipped data names e.g. id:asean-countries otherwise)."""
+    return f"{OWN}{slug}" if slug in _GROUPINGS else slug
 
 
 class Named(NamedTuple):
@@ -817,7 +844,7 @@ class _Generator:
 
     def _places(self, lines: _Lines) -> None:
         for region in REGIONS:
-            iri = entity(self._slug(region.slug))
+            iri = entity(self._slug(place_slug(region.slug)))
             lines.add(iri, A, ck("Region"))
             lines.add(iri, LABEL, en(region.name))
             for alt in region.alt:
@@ -825,7 +852,7 @@ class _Generator:
             if region.m49:
                 lines.add(iri, M49, plain(region.m49))
             for parent in region.parents:
-                lines.add(iri, CONTAINED, entity(parent))
+                lines.add(iri, CONTAINED, entity(place_slug(parent)))
             if region.slug not in _NOT_AID_REGIONS:
                 self.regions.append(Named(iri, region.name, _in_text(region.name)))
         not_aided = {a2 for a2, _, _ in _DONORS} | _HIGH_INCOME
@@ -852,15 +879,14 @@ class _Generator:
         lines.add(iri, M49, plain(country.m49))
         lines.add(iri, CONTAINED, entity(country.region))
         for grouping in GROUPING_MEMBERS.get(country.alpha2, ()):
-            lines.add(iri, CONTAINED, entity(grouping))
+            lines.add(iri, CONTAINED, entity(place_slug(grouping)))
         return Named(iri, country.name, _in_text(country.name))
 
     def _themes(self, lines: _Lines) -> None:
         """id:themes: 12 top themes, 48 below them, and 1-5 leaves under each (more when larger)."""
         leaves = 1 + sum(self.target >= size for size in (50_000, 500_000, 5_000_000, 20_000_000))
         lines.add(THEMES, A, SCHEME)
-        lines.add(THEMES, LABEL, en("coop-kg themes (synthetic)"))
-        lines.add(THEMES, DESCRIPTION, en("Themes of the generated benchmark graph."))
+        lines.add(THEMES, LABEL, en(THEMES_LABEL))
         for top, top_dac, definition, mids in _THEMES:
             top_iri = self._concept(lines, top, top_dac, None, definition)
             lines.add(THEMES, HAS_TOP, top_iri)
@@ -877,7 +903,7 @@ class _Generator:
     def _concept(
         self, lines: _Lines, label: str, dac: str, broader: str | None, definition: str | None
     ) -> str:
-        iri = entity(self._slug(slugify(label)))
+        iri = entity(self._slug(OWN + slugify(label)))
         lines.add(iri, A, CONCEPT)
         lines.add(iri, LABEL, en(label))
         lines.add(iri, PREF, en(label))
@@ -895,7 +921,7 @@ class _Generator:
     def _organization(
         self, lines: _Lines, cls: str, label: str, acronym: str, parent: str | None
     ) -> Named:
-        iri = entity(self._slug(slugify(acronym or label)))
+        iri = entity(self._slug(OWN + slugify(acronym or label)))
         lines.add(iri, A, ck(cls))
         lines.add(iri, LABEL, en(label))
         if acronym and acronym != label:
@@ -968,7 +994,7 @@ class _Generator:
             label = f"{country.label} {rng.choice(_NGO_NOUNS)} {kind}"
         else:
             label = f"{rng.choice(_NGO_WORDS)} {rng.choice(_NGO_NOUNS)} {kind}"
-        iri = entity(self._slug(slugify(label)))
+        iri = entity(self._slug(OWN + slugify(label)))
         lines.add(iri, A, ck("NonGovernmentalOrganization"))
         lines.add(iri, LABEL, en(label))
         name = label
@@ -1073,7 +1099,7 @@ class _Doc:
 
     def _new(self, kind: str) -> str:
         self.counter += 1
-        return entity(f"{kind}-{self.slug.removeprefix('synth-')}-{self.counter}")
+        return entity(f"{self.slug}-{kind}-{self.counter}")
 
     def say(self, sentence: str, *facts: str) -> None:
         """Write the sentence and an evidence node for it, derived from by every fact."""

@@ -1,26 +1,46 @@
-"""Check the built graph against the SHACL shapes in `shapes/*.ttl`.
+"""Check data against the SHACL shapes in `shapes/*.ttl`.
 
 The shapes state the modelling contract of `docs/modelling.md`; this module only runs them and
-turns pySHACL's report graph into plain Python values, so the build, the CLI and the API never
+turns the SHACL report graph into plain Python values, so the build, the CLI and the API never
 touch SHACL report vocabulary. It returns a report and never raises for data that does not
 conform: deciding what non-conforming data means (exit code 1, an HTTP error) is the caller's.
+
+Two engines run the same shapes with the same `validate()` signature:
+
+- ``"turbo"`` (the default): pyshacl-turbo, a SHACL engine in Rust. On the shipped data it is
+  about 20 times faster than pySHACL, and it is what makes validated imports of a million
+  triples possible at all (pySHACL had not finished 200k triples after 15 minutes).
+- ``"pyshacl"``: pySHACL, the reference implementation. `tests/test_validate_parity.py` runs
+  both on every shape fixture and on the shipped data and requires the same results (focus,
+  path, message, severity, shape, value); `docs/validation.md` lists what differed and how the
+  shapes were written so that both agree.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
+from typing import Literal as Choice
 
-import pyshacl
 import rdflib
 from rdflib.namespace import RDFS, SH
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Processor, Result
 from rdflib.term import BNode, Identifier, Literal, Node, URIRef
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
+
+#: Which SHACL engine runs the shapes; see the module docstring.
+Engine = Choice["turbo", "pyshacl"]
+
+#: Where `validate_store` puts the ontology's class tree inside the caller's scratch store.
+CLASS_TREE_GRAPH: Final = "urn:coop-kg:validation:class-tree"
 
 _SEVERITIES: Final[dict[Node, str]] = {
     SH.Violation: "Violation",
@@ -89,31 +109,144 @@ def load_shapes(shapes_dir: Path) -> rdflib.Graph:
 
 
 def validate(
-    data: rdflib.Graph, *, shapes: rdflib.Graph, ontology: rdflib.Graph
+    data: rdflib.Graph,
+    *,
+    shapes: rdflib.Graph,
+    ontology: rdflib.Graph,
+    engine: Engine = "turbo",
 ) -> ValidationReport:
     """Validate `data` (the union of all data graphs) against `shapes`.
 
     sh:targetClass and sh:class follow rdfs:subClassOf in the data graph only, and the data is
     typed with ck: subclasses (a ck:State must count as a schema:Place and a ck:Actor). So the
     ontology's rdfs:subClassOf triples, and nothing else of it, are copied into a private copy
-    of the data. Not pySHACL's `inference="rdfs"`: measured on the first real data (4.5k
-    triples) it was 3.5 times slower, and it is wrong for these shapes, because rdfs:range
-    makes every value of ck:recipient a ck:Actor (the range checks can never fail) and
-    rdf:type rdfs:Resource on every node breaks the selector-type check. Not the whole
-    ontology either: shapes that target e.g. subjects of dcterms:description would pick up
-    the ontology's own header.
+    of the data. Not RDFS inference: it is wrong for these shapes, because rdfs:range makes
+    every value of ck:recipient a ck:Actor (the range checks can never fail) and rdf:type
+    rdfs:Resource on every node breaks the selector-type check (and with pySHACL it was 3.5
+    times slower). Not the whole ontology either: shapes that target e.g. subjects of
+    dcterms:description would pick up the ontology's own header.
 
-    Raises ValueError when pySHACL cannot run the shapes (a broken shapes file is a setup
-    error, not non-conforming data). `data`, `shapes` and `ontology` are not modified; the
-    shapes are copied because one shapes graph shared by concurrent validations fails in
-    pySHACL (issue 314).
+    Raises ValueError when the engine cannot run the shapes (a broken shapes file is a setup
+    error, not non-conforming data). `data`, `shapes` and `ontology` are not modified.
     """
+    if engine == "pyshacl":
+        return _read_report(_run_pyshacl(data, shapes, ontology))
+    if engine != "turbo":
+        raise ValueError(f"unknown SHACL engine {engine!r}; use 'turbo' or 'pyshacl'")
+    target = rdflib.Graph()
+    target += data
+    target += ontology.triples((None, RDFS.subClassOf, None))
+    return _read_report(_run_turbo(target, shapes))
+
+
+def validate_store(
+    store: ox.Store, *, shapes: rdflib.Graph, ontology: rdflib.Graph
+) -> ValidationReport:
+    """Validate the union of the named graphs of a pyoxigraph `store` with pyshacl-turbo.
+
+    For data that is already in pyoxigraph (imports, writes): no rdflib graph is made of it,
+    which at a million triples costs more than the validation. The store must be the caller's
+    scratch copy: the ontology's class tree (see `validate`) is added to it, in the graph
+    `CLASS_TREE_GRAPH`. pyoxigraph keeps values, not lexical forms, so a result's value may be
+    spelt otherwise (``540054.6`` where the file said ``540054.60``).
+
+    The store goes to pyshacl-turbo as N-Quads text, not as the store itself: given a store,
+    pyshacl-turbo 0.6.5 reads every plain literal as typed xsd:string and then no longer finds
+    it in an ``sh:in`` list of plain literals (docs/validation.md); read as N-Quads, a plain
+    literal stays plain, as in rdflib.
+    """
+    import pyoxigraph as ox
+    from pyshacl_turbo.rdf import Input
+
+    tree = ox.NamedNode(CLASS_TREE_GRAPH)
+    store.extend(
+        ox.Quad(
+            ox.NamedNode(str(sub)), ox.NamedNode(str(RDFS.subClassOf)), ox.NamedNode(str(sup)), tree
+        )
+        for sub, sup in ontology.subject_objects(RDFS.subClassOf)
+        if isinstance(sub, URIRef) and isinstance(sup, URIRef)
+    )
+    text = (store.dump(format=ox.RdfFormat.N_QUADS) or b"").decode("utf-8")
+    return _read_report(_run_turbo(Input(text, "nquads", None, {}, preserve_ids=True), shapes))
+
+
+# --- pyshacl-turbo ------------------------------------------------------------------------------
+
+_compiled_lock = threading.Lock()
+_compiled: dict[frozenset[tuple[Node, Node, Node]], Any] = {}
+_COMPILED_KEEP: Final = 4
+
+
+def _program(shapes: rdflib.Graph) -> Any:
+    """The shapes compiled by pyshacl-turbo, once per distinct shapes graph in this process.
+
+    Compiling reads the whole shapes graph (tens of milliseconds), which would dominate the
+    small validations of writes and tests. The key is the graph's content, not its identity, so
+    an edited shapes graph is compiled again. A compiled program is immutable and may be shared
+    by concurrent validations (unlike pySHACL's shapes graph, issue 314).
+    """
+    import pyshacl_turbo
+
+    key = frozenset(shapes)
+    with _compiled_lock:
+        program = _compiled.get(key)
+        if program is None:
+            try:
+                program = pyshacl_turbo.compile_shapes(shapes)  # type: ignore[no-untyped-call]  # untyped package
+            except (RuntimeError, ValueError) as exc:
+                raise ValueError(f"pyshacl-turbo could not compile the shapes: {exc}") from exc
+            if len(_compiled) >= _COMPILED_KEEP:
+                _compiled.pop(next(iter(_compiled)))
+            _compiled[key] = program
+    return program
+
+
+def _run_turbo(data: object, shapes: rdflib.Graph) -> rdflib.Graph:
+    """Run pyshacl-turbo on `data` (an rdflib graph or its N-Quads `Input`) and return its
+    report graph; the only call into it."""
+    try:
+        _conforms, report, _text = _program(shapes).validate(data, allow_warnings=True)
+    except (RuntimeError, ValueError) as exc:
+        raise ValueError(f"pyshacl-turbo could not run the shapes: {exc}") from exc
+    if not isinstance(report, rdflib.Graph):
+        raise ValueError(f"pyshacl-turbo returned no report graph: {report!r}")
+    return report
+
+
+# --- pySHACL, the reference ---------------------------------------------------------------------
+
+
+def _run_pyshacl(data: rdflib.Graph, shapes: rdflib.Graph, ontology: rdflib.Graph) -> rdflib.Graph:
+    """Run pySHACL on private copies and return its report graph.
+
+    The shapes are copied because one shapes graph shared by concurrent validations fails in
+    pySHACL (issue 314). `inplace=True` because the data is already a private copy;
+    `inference="none"` because the class tree is already in it (see `validate`). pySHACL's
+    return value is untyped, so it is checked here once.
+    """
+    import pyshacl
+
     target = _PreparedQueryGraph()
     target += data
     target += ontology.triples((None, RDFS.subClassOf, None))
     shapes_copy = rdflib.Graph()
     shapes_copy += shapes
-    return _read_report(_run_pyshacl(target, shapes_copy))
+    _conforms, report, text = pyshacl.validate(
+        target,
+        shacl_graph=shapes_copy,
+        ont_graph=None,
+        inference="none",
+        inplace=True,
+        advanced=False,
+        abort_on_first=False,
+        allow_warnings=True,
+        meta_shacl=False,
+    )
+    if not isinstance(report, rdflib.Graph):
+        # pySHACL reports a shapes graph it cannot run (e.g. a SPARQL constraint using VALUES)
+        # by returning the exception instead of a report.
+        raise ValueError(f"pySHACL could not run the shapes: {text}")
+    return report
 
 
 class _PreparedQueryGraph(rdflib.Graph):
@@ -152,29 +285,7 @@ def _prepare(text: str) -> Query:
     return prepareQuery(text)
 
 
-def _run_pyshacl(data: rdflib.Graph, shapes: rdflib.Graph) -> rdflib.Graph:
-    """Run pySHACL on graphs this module owns and return its report graph.
-
-    The only call into pySHACL; its return value is untyped, so it is checked here once.
-    `inplace=True` because `data` is already a private copy; `inference="none"` because the
-    class tree is already in it (see `validate`).
-    """
-    _conforms, report, text = pyshacl.validate(
-        data,
-        shacl_graph=shapes,
-        ont_graph=None,
-        inference="none",
-        inplace=True,
-        advanced=False,
-        abort_on_first=False,
-        allow_warnings=True,
-        meta_shacl=False,
-    )
-    if not isinstance(report, rdflib.Graph):
-        # pySHACL reports a shapes graph it cannot run (e.g. a SPARQL constraint using VALUES)
-        # by returning the exception instead of a report.
-        raise ValueError(f"pySHACL could not run the shapes: {text}")
-    return report
+# --- reports ------------------------------------------------------------------------------------
 
 
 def _read_report(report: rdflib.Graph) -> ValidationReport:
@@ -190,8 +301,8 @@ def _sort_key(v: Violation) -> tuple[int, str, str, str, str, str]:
 def _read_result(report: rdflib.Graph, result: Node) -> Violation:
     path = report.value(result, SH.resultPath)
     value = report.value(result, SH.value)
-    # pySHACL adds one sh:resultMessage per message of the shape; ours have exactly one, but a
-    # shape without sh:message gets generated ones, and all of them are worth showing.
+    # One sh:resultMessage per message of the shape; ours have exactly one, but a shape
+    # without sh:message gets generated ones, and all of them are worth showing.
     messages = sorted(str(m) for m in report.objects(result, SH.resultMessage))
     return Violation(
         focus=_node_text(report.value(result, SH.focusNode)),
@@ -214,4 +325,12 @@ def _node_text(node: Node | None) -> str:
     return node.n3()
 
 
-__all__ = ["ValidationReport", "Violation", "load_shapes", "validate"]
+__all__ = [
+    "CLASS_TREE_GRAPH",
+    "Engine",
+    "ValidationReport",
+    "Violation",
+    "load_shapes",
+    "validate",
+    "validate_store",
+]

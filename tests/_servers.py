@@ -1,0 +1,23 @@
+"""The SPARQL servers the tests start (tests/conftest.py), as the sparql: store sees them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kg.stores.sparql import SparqlStore
+
+
+@dataclass(frozen=True)
+class Server:
+    """A SPARQL server's endpoints as the sparql: store is configured with them. Test
+    instances take anonymous updates (never so in production: docs/virtuoso.md)."""
+
+    query: str
+    update: str
+    gsp: str
+
+    def store(self, *, graph_prefix: str | None = None, gsp: bool = False) -> SparqlStore:
+        """A writable sparql: store on this server (through the Graph Store Protocol if
+        ``gsp``, else SPARQL Update), seeing the graphs under ``graph_prefix`` (default: ours)."""
+        extra = {} if graph_prefix is None else {"graph_prefix": graph_prefix}
+        return SparqlStore(self.query, self.update, gsp_endpoint=self.gsp if gsp else None, **extra)
