@@ -73,7 +73,10 @@ def _run(store: Store, name: str) -> QueryResult:
     if name == "ld-graph":
         return store.query(text, default_graphs=[str(REFERENCE_GRAPH)])
     if "$this" in text:
-        return store.query(bind_this(text, str(ID["japan"])))
+        # A funding: its description reaches a blank node (schema:amount), which Virtuoso's
+        # term tests got wrong once (isIRI is true for its blank nodes).
+        this = ID["funding-japan-un-women-2013"] if name.startswith("ld-") else ID["japan"]
+        return store.query(bind_this(text, str(this)))
     return store.query(text)
 
 
@@ -173,6 +176,10 @@ def writable(backend: str, request: pytest.FixtureRequest) -> Iterator[tuple[Sto
         server: Server = request.getfixturevalue("sparql_server")
         opened = server.store(graph_prefix=prefix, gsp=backend == "oxigraph-server")
     yield opened, prefix + "g"
+    # Dropped, not left on the shared server: on Virtuoso the session store excludes the
+    # graphs it did not list, and one created since its listing would show for a few seconds.
+    for graph in opened.graphs():
+        opened.replace_graph(graph, b"")
     opened.close()
 
 
@@ -238,6 +245,8 @@ def test_large_graphs_load_in_chunks_through_the_graph_store_protocol(
             assert isinstance(linked, SelectResult)
             assert int(linked.rows[0][0]) >= 3000  # type: ignore[arg-type]
     finally:
+        for graph in store.graphs():  # not left on the shared server (see ``writable``)
+            store.replace_graph(graph, b"")
         store.close()
 
 

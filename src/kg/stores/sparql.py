@@ -74,6 +74,7 @@ UNION_MODES: Final = ("auto", "list", "exclude")
 #: Every graph the server has, each once: GROUP BY, not DISTINCT, which Virtuoso 7.2 evaluates
 #: over every quad (11 s at 1M triples against 0.06 s).
 _LIST_GRAPHS: Final = "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+_COUNT_GRAPHS: Final = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 #: Triples and bytes per staging request: SPARQL Update (Virtuoso's SQL text limit) and GSP.
 UPDATE_CHUNK: Final = (500, 512 * 1024)
 GSP_CHUNK: Final = (100_000, 16 * 1024 * 1024)
@@ -277,17 +278,19 @@ class SparqlStore:
         return self._our_graphs()
 
     def count(self, graph: str | None = None) -> int:
-        """Quads in ``graph``, or in all of ours: counted over the named graphs of the query's
-        dataset (ours, see ``query``), not with a filter on the graph name, which Virtuoso
-        7.2 evaluates per quad (3.9 s at 1M triples)."""
-        if graph is None:
-            result = self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
-            assert isinstance(result, SelectResult)
-        else:
+        """Quads in ``graph``, or in all of ours: counted per graph on the server and summed
+        here for the graphs under our prefix, which is exact whatever the union mode. Not with
+        a filter on the graph name in the query: Virtuoso 7.2 evaluates that per quad (3.9 s
+        at 1M triples against 0.04 s)."""
+        if graph is not None:
             where = f"GRAPH {sparql_term(URIRef(graph))} {{ ?s ?p ?o }}"
             result = self._select(f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}")
-        value = result.rows[0][0] if result.rows else None
-        return int(value) if value is not None else 0
+            value = result.rows[0][0] if result.rows else None
+            return int(value) if value is not None else 0
+        result = self._select(_COUNT_GRAPHS)
+        return sum(
+            int(n) for g, n in result.rows if n is not None and str(g).startswith(self.graph_prefix)
+        )
 
     def _select(self, sparql: str, params: Sequence[tuple[str, str]] = ()) -> SelectResult:
         response = self._request(
