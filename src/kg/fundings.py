@@ -48,6 +48,7 @@ from rdflib import Literal, URIRef
 
 from kg import currency
 from kg._namespaces import CK, slug_of
+from kg._unbound import prune, select_bound
 from kg.activities import ROLES, check_role
 from kg.currency import Conversion
 from kg.entities import (
@@ -61,8 +62,8 @@ from kg.entities import (
     sorted_refs,
 )
 from kg.errors import ConfigurationError
-from kg.queries import select
-from kg.stores.base import Store, Term
+from kg.queries import load_query, select
+from kg.stores.base import SelectResult, Store, Term, with_values
 
 FUNDINGS_QUERY: Final = "fundings"
 #: fundings.rq driven by the region index, for requests with a region.
@@ -75,6 +76,22 @@ ELEMENTS_QUERY: Final = "funding-element-evidence"
 _IMPORTED: Final = frozenset({str(CK.Transaction), str(CK.Budget)})
 #: The places and themes of fundings with their allocation percentages (split=percentage).
 SHARES_QUERY: Final = "funding-shares"
+#: Totals per group and currency computed by the engine (summaries but by year and split).
+TOTALS_QUERY: Final = "funding-totals"
+#: Labels of a summary's groups.
+LABELS_QUERY: Final = "funding-group-labels"
+#: Each selected funding's amount and dates, for a summary's conversion report.
+AMOUNTS_QUERY: Final = "funding-amounts"
+#: The line of funding-totals.rq and funding-amounts.rq that stands for "every funding", where
+#: the selection goes when filters are given.
+_EVERY_FUNDING: Final = "?funding ck:fundingOrder ?order ."
+#: The dimensions funding-totals.rq groups by, with the parameter that asks for each.
+_TOTALS_BY: Final = {
+    "funder": "byFunderParam",
+    "recipient": "byRecipientParam",
+    "region": "byRegionParam",
+    "theme": "byThemeParam",
+}
 #: Fundings whose details one query fetches (a VALUES block of IRIs; summaries need them all).
 DETAILS_CHUNK: Final = 1000
 #: How a qualifier IRI reads in JSON.
@@ -363,10 +380,12 @@ def summarize(
             f"out of {', '.join(DIMENSIONS)}, comma-separated (for example by=funder,year)"
         )
     into = None if convert is None else currency.target(convert)
+    split_by = [d for d in by if d in SPLIT_DIMENSIONS] if split else []
+    if not split_by and all(d in _TOTALS_BY for d in by):
+        return _summary_of_totals(store, by, filters, limit=limit, offset=offset, into=into)
     # The evidence only matters to a summary by year (an open period ends where its source
     # document's period ends); skipping it halves the queries for the other dimensions.
     selected = _select(store, filters, evidence="year" in by, convert=into)
-    split_by = [d for d in by if d in SPLIT_DIMENSIONS] if split else []
     shares = _shares(store, [f.id for f, _ in selected], split_by) if split_by else {}
     buckets: dict[tuple[object, ...], _Bucket] = {}
     for funding, years in selected:
@@ -391,10 +410,167 @@ def summarize(
     )
 
 
+def _summary_of_totals(
+    store: Store,
+    by: Sequence[str],
+    filters: FundingFilters,
+    *,
+    limit: int,
+    offset: int,
+    into: str | None,
+) -> Summary:
+    """``summarize`` from the engine's totals (funding-totals.rq): groups by funder,
+    recipient, region and theme, unsplit. The answer is the one every funding's details would
+    give; a converted total converts each (currency, value date, start) sum at once."""
+    groups: dict[tuple[object, ...], _Sums] = {}
+    for key, row in _totals(store, filters, by, into):
+        identity = tuple(_sort_key(k) for k in key)
+        groups.setdefault(identity, _Sums(dict(zip(by, key, strict=True)))).add(row, into)
+    overall = _Sums({})
+    for _, row in _totals(store, filters, (), into):
+        overall.add(row, into)
+    items = [groups[identity].group(into) for identity in sorted(groups)]
+    page = Page.of(items, limit=limit, offset=offset)
+    return Summary(
+        tuple(by),
+        page.items,
+        page.total,
+        limit,
+        offset,
+        Tally(overall.count, overall.without, overall.totals(into)),
+        conversion=None if into is None else _amounts_report(store, filters, into),
+    )
+
+
+@dataclass(slots=True)
+class _Sums:
+    """One group of a summary (or the overall tally) added up from funding-totals.rq rows."""
+
+    key: dict[str, EntityRef | int | None]
+    count: int = 0
+    without: int = 0
+    #: currency -> (sum, fundings, qualifiers)
+    sums: dict[str, tuple[Decimal, int, set[str]]] = field(default_factory=dict)
+    #: what the converted total was converted from: currency -> (sum, fundings)
+    origins: dict[str, tuple[Decimal, int]] = field(default_factory=dict)
+
+    def add(self, row: Mapping[str, Term], into: str | None) -> None:
+        count = int(str(row["fundings"]))
+        self.count += count
+        if str(row.get("isPriced")) != "true" or "total" not in row:
+            self.without += count
+            return
+        code, value = str(row["currency"]), Decimal(str(row["total"]))
+        qualifier = QUALIFIERS.get(str(row.get("qualifier")), "exact")
+        if into is not None:
+            conversion = currency.convert(
+                value,
+                code,
+                into,
+                value_date=str(row["valueDate"]) if "valueDate" in row else None,
+                start_date=str(row["startDate"]) if "startDate" in row else None,
+            )
+            if conversion.value is not None:
+                origin, counted = self.origins.get(code, (Decimal(0), 0))
+                self.origins[code] = (origin + value, counted + count)
+                code, value = into, conversion.value
+        total, counted, qualifiers = self.sums.get(code, (Decimal(0), 0, set()))
+        qualifiers.add(qualifier)
+        self.sums[code] = (total + value, counted + count, qualifiers)
+
+    def totals(self, into: str | None) -> tuple[Total, ...]:
+        return tuple(
+            Total(
+                code,
+                value,
+                count,
+                tuple(sorted(qualifiers)),
+                tuple(Part(c, v, n) for c, (v, n) in sorted(self.origins.items()))
+                if code == into and self.origins
+                else None,
+            )
+            for code, (value, count, qualifiers) in sorted(self.sums.items())
+        )
+
+    def group(self, into: str | None) -> Group:
+        return Group(self.key, self.count, self.without, self.totals(into))
+
+
+def _totals(
+    store: Store, filters: FundingFilters, by: Sequence[str], into: str | None
+) -> list[tuple[tuple[EntityRef | None, ...], Mapping[str, Term]]]:
+    """The rows of funding-totals.rq grouped by ``by``, each with its group key (an entity,
+    labelled, or None per dimension)."""
+    asked = {_TOTALS_BY[d] for d in by} | ({"convertParam"} if into is not None else set())
+    result = store.query(_over_selection(prune(load_query(TOTALS_QUERY), asked), filters))
+    assert isinstance(result, SelectResult)
+    rows = list(result.dicts())
+    keys = {row[f"{d}Group"] for row in rows for d in by if f"{d}Group" in row}
+    labels = _labels(store, sorted(keys, key=str))
+    return [
+        (
+            tuple(
+                EntityRef.of(row[f"{d}Group"], labels.get(str(row[f"{d}Group"])))
+                if f"{d}Group" in row
+                else None
+                for d in by
+            ),
+            row,
+        )
+        for row in rows
+    ]
+
+
+def _labels(store: Store, items: Sequence[Term]) -> dict[str, Term]:
+    """A label of each of ``items`` that has one (group keys of a summary)."""
+    labels: dict[str, Term] = {}
+    for start in range(0, len(items), DETAILS_CHUNK):
+        chunk = items[start : start + DETAILS_CHUNK]
+        for row in select(store, LABELS_QUERY, rows=("item", chunk)).dicts():
+            labels.setdefault(str(row["item"]), row["label"])
+    return labels
+
+
+def _over_selection(sparql: str, filters: FundingFilters) -> str:
+    """``sparql`` (funding-totals.rq or funding-amounts.rq) over the fundings that pass
+    ``filters``: the selection query, filters bound, as a sub-select in the place of the line
+    that stands for every funding."""
+    given = {k: v for k, v in filters.bindings().items() if v is not None}
+    if not given:
+        return sparql
+    name = FUNDINGS_QUERY if filters.region is None else REGION_QUERY
+    selection = with_values(prune(load_query(name), given), given)
+    body = selection[selection.index("{", selection.index("SELECT")) + 1 : selection.rindex("}")]
+    return sparql.replace(_EVERY_FUNDING, body.strip(), 1)
+
+
+def _amounts_report(store: Store, filters: FundingFilters, into: str) -> ConversionReport:
+    """The conversion of every selected funding's amount, in the order of the list."""
+    result = store.query(_over_selection(load_query(AMOUNTS_QUERY), filters))
+    assert isinstance(result, SelectResult)
+    items: dict[str, FundingConversion] = {}
+    for row in result.dicts():
+        iri = str(row["funding"])
+        if iri in items:
+            continue
+        conversion = currency.convert(
+            Decimal(str(row["figure"])),
+            str(row["currency"]),
+            into,
+            value_date=str(row["valueDate"]) if "valueDate" in row else None,
+            start_date=str(row["startDate"]) if "startDate" in row else None,
+        )
+        items[iri] = FundingConversion(EntityRef(iri, slug_of(iri), str(row["label"])), conversion)
+    converted = sum(1 for i in items.values() if i.conversion.converted)
+    return ConversionReport(
+        into, currency.source(), converted, len(items) - converted, tuple(items.values())
+    )
+
+
 def _selected(store: Store, filters: FundingFilters) -> list[Term]:
     """The IRIs of the fundings that pass ``filters``, sorted by label (fundings.rq)."""
     name = FUNDINGS_QUERY if filters.region is None else REGION_QUERY
-    return [row[0] for row in select(store, name, filters.bindings()).rows if row[0]]
+    return [row[0] for row in select_bound(store, name, filters.bindings()).rows if row[0]]
 
 
 def _select(
