@@ -625,8 +625,8 @@ PROPERTY_HELP: Final = (
     "`incoming` list the first `limit` relations of every group, each with the evidence of "
     "the node it is stated on. Further pages of one group: the same URL with `direction`, "
     "`property` and `offset` (from the group's `next_offset`); only that group is then "
-    "listed. Incoming pages follow the store's own order (stable while the data does not "
-    "change) and are sorted by label within the page; outgoing ones are by label. 404 when "
+    "listed. Incoming pages are cut in IRI order (the same on every backend) and sorted by "
+    "label within the page; outgoing ones are by label. 404 when "
     "the slug names nothing in that collection; 400 for unusable paging parameters.",
     response_class=Response,
     responses=_docs(schemas.EntityDetail, 400, 404),

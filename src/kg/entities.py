@@ -554,8 +554,8 @@ def describe(
     is counted, and the first ``limit`` relations of each are listed; ``page`` lists one group
     only, from its offset. The work therefore grows with ``limit`` and the number of groups,
     not with the relations: counting is one aggregate, an incoming page is read with LIMIT and
-    OFFSET in the store's own order (sorting thousands by label costs more than the answer
-    may; a page is sorted by label for display), and evidence is fetched for the nodes on the
+    OFFSET in IRI order (the same page on every engine; sorting thousands by label costs more
+    than the answer may; a page is sorted by label for display), and evidence is fetched for the nodes on the
     page only. Outgoing relations are stated on the entity itself, so they are few: they are
     read at once, sorted by label and paged here.
 

@@ -457,7 +457,7 @@ class _Sums:
     def add(self, row: Mapping[str, Term], into: str | None) -> None:
         count = int(str(row["fundings"]))
         self.count += count
-        if str(row.get("isPriced")) != "true" or "total" not in row:
+        if str(row.get("isPriced")) != "1" or "total" not in row:
             self.without += count
             return
         code, value = str(row["currency"]), Decimal(str(row["total"]))
