@@ -148,11 +148,18 @@ def test_listing_ours_and_excluding_the_others_agree(
 ) -> None:
     """Two ways of keeping a server to our graphs: naming ours (any server) or naming its
     others in Virtuoso's exclusion pragmas (many times faster there with many graphs), which
-    ``union="auto"`` picks on Virtuoso only."""
+    ``union="auto"`` picks on Virtuoso only; the default lists, because the exclusion loses
+    the rows of property paths on Virtuoso 7.2."""
     assert isinstance(store, SparqlStore)
     store.graphs()
     store.query("ASK {}")
-    assert store.union == ("exclude" if backend == "virtuoso" else "list")
+    assert store.union == "list"
+    auto = SparqlStore(sparql_server.query, union="auto")
+    try:
+        auto.query("ASK {}")
+        assert auto.union == ("exclude" if backend == "virtuoso" else "list")
+    finally:
+        auto.close()
     per_graph = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
     union = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
     for mode in ["list", "exclude"] if backend == "virtuoso" else ["list"]:

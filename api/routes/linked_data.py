@@ -105,7 +105,7 @@ def _formats(format: str | None) -> list[str]:
     response_class=Response,
     responses={
         200: {"description": "The entity.", "content": _content(_ENTITY_TURTLE)},
-        **problem_responses(404, 406),
+        **problem_responses(400, 404, 406),
     },
 )
 def entity(

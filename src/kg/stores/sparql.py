@@ -13,7 +13,9 @@ gives (``kg.stores._terms``). Three things differ from an embedded store and are
   three orders of magnitude slower (the place tree: 13 s against 60 ms), so there the store
   names the server's *other* graphs instead, with Virtuoso's ``input:default-graph-exclude``
   and ``input:named-graph-exclude`` pragmas (``union="exclude"``; ``"auto"`` picks it when the
-  server says it is Virtuoso). The price: a graph another process creates shows within the
+  server says it is Virtuoso). Both are opt-in, the default is ``"list"``: under the exclusion
+  pragmas Virtuoso 7.2 drops the rows of property paths (``skos:broader*`` in competency
+  question 12 answered nothing), and a graph another process creates shows within the
   listing's lifetime (5 s) before it is known, such as the staging graph of a load.
 * Atomic replacement. Measured on Virtuoso 7.2: an update request with several operations is
   not atomic (``DROP; INSERT; <failing op>`` left the first two applied), nor is a Graph Store
@@ -115,7 +117,8 @@ class SparqlStore:
     Without ``update_endpoint`` the store is read-only (``kg serve`` in front of a server that
     someone else loads). ``union`` says how queries are kept to our graphs: ``"list"`` names
     them (any server), ``"exclude"`` names the others in Virtuoso's pragmas (much faster on
-    Virtuoso with many graphs), ``"auto"`` excludes on Virtuoso and lists elsewhere.
+    Virtuoso with many graphs, but property paths lose rows there), ``"auto"`` excludes on
+    Virtuoso and lists elsewhere. The default is the one that is right everywhere, ``"list"``.
     """
 
     def __init__(
@@ -127,7 +130,7 @@ class SparqlStore:
         auth: tuple[str, str] | None = None,
         timeout: float = 60.0,
         graph_prefix: str = str(GRAPH),
-        union: str = "auto",
+        union: str = "list",
     ) -> None:
         if union not in UNION_MODES:
             raise ConfigurationError(f"union={union!r} is not one of {', '.join(UNION_MODES)}")
