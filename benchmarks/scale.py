@@ -568,6 +568,7 @@ def in_child(
     spec_file.write_text(json.dumps(spec))
     out_file.unlink(missing_ok=True)
     command = [sys.executable, str(Path(__file__).resolve()), "--child", task, str(spec_file)]
+    limits.setdefault("timeout", args.child_timeout)
     step = guarded([*command, str(out_file)], args, stdout=log, **limits)
     print(log.read_text(encoding="utf-8", errors="replace"), end="", flush=True)
     if not finished(step):
@@ -630,7 +631,13 @@ def one_graph_put(store: Path, work: Path, graph: str, args: argparse.Namespace)
     shutil.rmtree(copy, ignore_errors=True)
     shutil.copytree(store, copy)
     body = put_body(store, graph, work / "put-body.nt")
-    spec = {"store": str(copy), "graph": graph, "body": str(body), "runs": args.put_runs}
+    spec = {
+        "store": str(copy),
+        "graph": graph,
+        "body": str(body),
+        "runs": args.put_runs,
+        "budget": args.budget,
+    }
     try:
         return in_child("put", spec, work, args)
     finally:
@@ -638,10 +645,13 @@ def one_graph_put(store: Path, work: Path, graph: str, args: argparse.Namespace)
         shutil.rmtree(copy.with_name(copy.name + ".backups"), ignore_errors=True)
 
 
-async def put_timings(store: Path, graph: str, body: Path, runs: int) -> dict[str, Any]:
+async def put_timings(
+    store: Path, graph: str, body: Path, runs: int, budget: float
+) -> dict[str, Any]:
     """Seconds per ``PUT /graphs?graph=...`` through the real app (served from memory, as
     ``kg serve`` does): the graph plus one ``rdfs:comment``, then the graph as it was, and so
-    on: each PUT changes the graph, so none is a no-op the writer could skip."""
+    on: each PUT changes the graph, so none is a no-op the writer could skip. ``runs`` PUTs, or
+    fewer once they took ``budget`` seconds in all (a whole-store validation takes minutes)."""
     from api.main import create_app
     from kg.settings import Settings
 
@@ -680,6 +690,8 @@ async def put_timings(store: Path, graph: str, body: Path, runs: int) -> dict[st
                 out["phases"] = answer.get("seconds")
                 out["changed"] = answer.get("changed")
                 print(f"    PUT {graph}: {seconds:.2f} s", flush=True)
+                if sum(samples) > budget:
+                    break
     if samples:
         out |= summary(samples)
     return out
@@ -694,7 +706,9 @@ async def _latency_task(spec: dict[str, Any]) -> dict[str, Any]:
 
 
 async def _put_task(spec: dict[str, Any]) -> dict[str, Any]:
-    return await put_timings(Path(spec["store"]), spec["graph"], Path(spec["body"]), spec["runs"])
+    return await put_timings(
+        Path(spec["store"]), spec["graph"], Path(spec["body"]), spec["runs"], spec["budget"]
+    )
 
 
 CHILD_TASKS: Final = {"latency": _latency_task, "put": _put_task}
@@ -1103,7 +1117,13 @@ def main() -> None:
         "--load-timeout",
         type=float,
         default=3600.0,
-        help="seconds before a load step or a child is stopped (recorded as stopped)",
+        help="seconds before a load step is stopped (recorded as stopped)",
+    )
+    parser.add_argument(
+        "--child-timeout",
+        type=float,
+        default=3600.0,
+        help="seconds before the latency or PUT child of one size is stopped",
     )
     parser.add_argument(
         "--max-rss-mb",
