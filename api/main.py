@@ -11,6 +11,7 @@ from fastapi import FastAPI
 import kg
 from api import problems
 from api.cache import CacheMiddleware, ResponseCache
+from api.deadline import DeadlineMiddleware
 from api.query_runner import QueryRunner
 from api.ratelimit import QueryBudget, trusted_networks
 from api.routes import (
@@ -154,6 +155,10 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     # Curators' writes (Graph Store Protocol, SPARQL Update), with a bearer token.
     app.include_router(graphs.router)
     app.add_middleware(DropBlankFields, paths=FORM_PATHS)
+    # Outside the response cache: a replayed answer needs no deadline (api/deadline.py).
+    app.add_middleware(
+        DeadlineMiddleware, seconds=settings.query_timeout, page=app.state.problem_page
+    )
     if cache is not None:
         app.add_middleware(CacheMiddleware, cache=cache)
     app.state.response_cache = cache

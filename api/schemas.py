@@ -114,6 +114,22 @@ class Relation(Schema):
     )
 
 
+class RelationGroup(Schema):
+    """The relations of one property in one direction: how many there are and which page of
+    them `outgoing`/`incoming` list. Further pages: the same URL with `direction`, `property`
+    and `offset` (see the route's parameters); `next_offset` is None on the last page."""
+
+    direction: Literal["outgoing", "incoming"]
+    property: EntityRef
+    total: int = Field(examples=[16702], description="Relations in this group.")
+    limit: int = Field(examples=[50], description="Page size.")
+    offset: int = Field(examples=[0], description="Relations skipped before this page.")
+    shown: int = Field(examples=[50], description="Relations of this group on this page.")
+    next_offset: int | None = Field(
+        examples=[50], description="The offset of the next page; null on the last page."
+    )
+
+
 class Identifier(Schema):
     property: EntityRef
     value: str = Field(examples=["JP"])
@@ -138,8 +154,17 @@ class EntityDetail(Schema):
         default_factory=list,
         description="Elements of imported data files on the entity itself (imported entities).",
     )
-    outgoing: list[Relation]
-    incoming: list[Relation]
+    outgoing: list[Relation] = Field(
+        description="Outgoing relations on this page of each group, by property and value label."
+    )
+    incoming: list[Relation] = Field(
+        description="Incoming relations on this page of each group, by property and subject label."
+    )
+    groups: list[RelationGroup] = Field(
+        default_factory=list,
+        description="Every property in each direction with its count and the page listed; "
+        "outgoing first, then by property label.",
+    )
     ancestors: list[EntityRef] | None = Field(
         default=None, description="Places that contain it, transitively (places only)."
     )

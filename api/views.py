@@ -12,7 +12,7 @@ from __future__ import annotations
 import calendar
 import itertools
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -30,6 +30,7 @@ from kg.entities import (
     NodeValue,
     Period,
     Relation,
+    RelationGroup,
     compact,
 )
 
@@ -158,11 +159,17 @@ _RDF_TYPE: Final = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 @dataclass(frozen=True, slots=True)
 class PropertyGroup:
-    """One property of an entity and its values (for incoming relations: the subjects)."""
+    """One property of an entity and its values (for incoming relations: the subjects), with
+    how many there are in all (``total``), where this page starts (``first``, from 1) and the
+    links to the pages before and after it (None at either end)."""
 
     property: EntityRef
     name: str
     values: tuple[EntityRef | LiteralValue | Structured, ...]
+    total: int = 0
+    first: int = 1
+    previous: str | None = None
+    next: str | None = None
 
 
 #: The closures ``kg build`` derives (kg.derive): right for queries, noise on a page, which
@@ -172,10 +179,18 @@ DERIVED: Final = frozenset(
     for name in ("withinPlace", "withinTheme", "withinClass", "withinProperty", "servesWithin")
 )
 
+#: ``link(group, offset)``: the URL of the page of ``group`` that starts at ``offset``.
+PageLink = Callable[[RelationGroup, int], str]
 
-def groups(relations: Iterable[Relation]) -> tuple[PropertyGroup, ...]:
+
+def groups(
+    relations: Iterable[Relation],
+    paging: Iterable[RelationGroup] = (),
+    link: PageLink | None = None,
+) -> tuple[PropertyGroup, ...]:
     """Relations grouped by property, properties by their name, values as the library sorted
-    them (by label); the derived closures left out."""
+    them (by label); the derived closures left out. ``paging`` (the detail's groups of one
+    direction) gives each its total and, with ``link``, the links to its other pages."""
     found: dict[str, tuple[EntityRef, list[EntityRef | LiteralValue | Structured]]] = {}
     for relation in relations:
         if relation.property.id in DERIVED:
@@ -184,9 +199,28 @@ def groups(relations: Iterable[Relation]) -> tuple[PropertyGroup, ...]:
         shown = structured(value) if isinstance(value, NodeValue) else value
         found.setdefault(relation.property.id, (relation.property, []))[1].append(shown)
     ordered = sorted(found.values(), key=lambda item: property_name(item[0]).casefold())
-    return tuple(
-        PropertyGroup(prop, property_name(prop), tuple(values)) for prop, values in ordered
-    )
+    info = {g.property.id: g for g in paging}
+    result = []
+    for prop, values in ordered:
+        group = info.get(prop.id)
+        if group is None:
+            result.append(PropertyGroup(prop, property_name(prop), tuple(values), len(values)))
+            continue
+        before = max(0, group.offset - group.limit) if group.offset else None
+        result.append(
+            PropertyGroup(
+                prop,
+                property_name(prop),
+                tuple(values),
+                group.total,
+                group.offset + 1,
+                link(group, before) if link is not None and before is not None else None,
+                link(group, group.next_offset)
+                if link is not None and group.next_offset is not None
+                else None,
+            )
+        )
+    return tuple(result)
 
 
 # -- quotes in their sentence ----------------------------------------------------------------

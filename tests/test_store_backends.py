@@ -24,7 +24,7 @@ from rdflib.namespace import XSD
 from kg._namespaces import GRAPH, ID, REFERENCE_GRAPH
 from kg.build import BuildResult, build
 from kg.describe import bind_this
-from kg.errors import QueryError, StoreError
+from kg.errors import ConfigurationError, QueryError, StoreError
 from kg.queries import load_query, query_names
 from kg.settings import Settings
 from kg.sparql_guard import has_dataset_clause
@@ -301,6 +301,11 @@ def test_chunks_keep_connected_blank_nodes_together() -> None:
 
 
 # --- opening stores, and loading a server with kg build ----------------------------------
+
+
+def test_an_unknown_union_mode_is_a_configuration_error() -> None:
+    with pytest.raises(ConfigurationError, match="auto, list, exclude"):
+        SparqlStore("http://127.0.0.1:9/sparql", union="everything")
 
 
 def test_open_store_specs(tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ entity model the JSON answer gives (``kg.entities.describe``, arranged by
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Final
+from typing import Annotated, Any, Final, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
@@ -25,6 +25,7 @@ from api.routes.rest import KindMapDep
 from api.routes.sparql import GRAPH_OFFERS
 from kg._namespaces import ID, ONTOLOGY_GRAPH, SHAPES_GRAPH
 from kg.describe import describe, named_graph, ontology_doc, shapes_doc
+from kg.entities import GroupPage
 from kg.errors import NotFoundError
 from kg.results import serialize_triples
 from kg.void import serialize_void, void_triples
@@ -95,7 +96,10 @@ def _formats(format: str | None) -> list[str]:
     "priorities, memberships, targets and commitments it takes part in). RDF otherwise "
     "(Turtle when `Accept` says nothing): the concise bounded description (its triples, those "
     "of its blank nodes such as `schema:amount`, its evidence and their selectors), every "
-    "triple pointing at it, and the `rdfs:label` of every IRI either links to. Queries: "
+    "triple pointing at it, and the `rdfs:label` of every IRI either links to; the RDF is "
+    "complete, never paged, so linked-data clients see every statement. The HTML page shows "
+    "each group of relations with its count and its first page, and links to the others "
+    "(`direction`, `property`, `offset`, as on `/api/{collection}/{slug}`). Queries: "
     "`ld-describe.rq`, `ld-context.rq`; HTML comes from the entity model of "
     "`/api/{collection}/{slug}` (`entity*.rq`).",
     response_class=Response,
@@ -111,10 +115,29 @@ def entity(
     settings: SettingsDep,
     kinds_of: KindMapDep,
     format: FormatParam = None,
+    direction: Annotated[
+        Literal["outgoing", "incoming"] | None,
+        Query(description="HTML only, with `property`: show one group of relations from `offset`."),
+    ] = None,
+    property: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            description="HTML only, with `direction`: the property of the group to page, an IRI "
+            "or a prefixed name such as `ck:servesWithin`.",
+        ),
+    ] = None,
+    offset: Annotated[
+        int, Query(ge=0, description="HTML only, with `direction` and `property`.")
+    ] = 0,
 ) -> Response:
     offer = negotiate(
         request.headers.get("accept"), PAGE_OFFERS, _formats(format), what=f"/id/{slug}"
     )
+    if offer is HTML:
+        request.state.page = True  # a bad paging parameter is shown as a page
+    # Checked for every format, so a bad value is a 400 whatever the client asked for.
+    group_page = GroupPage.parse(direction, property, offset)
     iri = str(ID) + slug
     valid = _SLUG.fullmatch(slug) is not None
     detail = (
@@ -130,6 +153,7 @@ def entity(
                     kinds_of,
                     iri,
                     imports=imports_folder(settings),
+                    group_page=group_page,
                     headers=VARY,
                     alternates=GRAPH_OFFERS,
                 )

@@ -36,7 +36,7 @@ from api.routes.rest import KindMapDep
 from kg import activities, browse, deliveries, entities, fundings, priorities
 from kg._namespaces import CK, ID, OA, PROV, SCHEMA
 from kg.describe import DISPLAY_PREFIXES, curie
-from kg.entities import COLLECTIONS, EntityRef, KindMap, LiteralValue
+from kg.entities import COLLECTIONS, EntityRef, KindMap, LiteralValue, compact
 from kg.errors import NotFoundError, QueryError
 from kg.export import FORMATS
 from kg.queries import load_query
@@ -489,6 +489,8 @@ class EntityView:
     delivery: deliveries.PledgeDelivery | None = None
     text: str | None = None
     api: str | None = None
+    #: Whether the page shows one group of relations from an offset (with a way back).
+    paged: bool = False
 
 
 _COLLECTION_OF: Final = {kind: collection for collection, kind in COLLECTIONS.items()}
@@ -547,11 +549,17 @@ def with_excerpts(
 
 
 def entity_view(
-    store: Store, kinds_of: KindMap, iri: str, *, imports: Path | None = None
+    store: Store,
+    kinds_of: KindMap,
+    iri: str,
+    *,
+    imports: Path | None = None,
+    group_page: entities.GroupPage | None = None,
 ) -> EntityView:
     """Everything an entity page shows (raises ``NotFoundError`` for an unknown IRI); the
-    lines of data-file elements behind imported facts come from ``imports``."""
-    detail = entities.describe(store, iri, kind_info=kinds_of)
+    lines of data-file elements behind imported facts come from ``imports``. ``group_page`` shows
+    one group of relations from an offset instead of the first page of every group."""
+    detail = entities.describe(store, iri, kind_info=kinds_of, page=group_page)
     is_evidence = any(t.id == str(CK.Evidence) for t in detail.types)
     texts = browse.texts(store, views.documents_quoted(detail))
     quotes = views.quotes_of(detail, texts)
@@ -612,12 +620,17 @@ def entity_view(
     collection = _COLLECTION_OF.get(detail.kind or "")
     return EntityView(
         detail=detail,
-        outgoing=views.groups(detail.outgoing),
+        outgoing=views.groups(detail.outgoing, _direction(detail, "outgoing"), _page_link(detail)),
         incoming=views.groups(
-            r
-            for r in detail.incoming
-            if not (is_evidence and r.property.id == str(PROV.wasDerivedFrom))
+            (
+                r
+                for r in detail.incoming
+                if not (is_evidence and r.property.id == str(PROV.wasDerivedFrom))
+            ),
+            _direction(detail, "incoming"),
+            _page_link(detail),
         ),
+        paged=group_page is not None,
         quotes=quotes,
         graph=views.neighbourhood(detail, href) if not is_evidence else {"nodes": [], "edges": []},
         elements=with_excerpts(store, imports, views.elements_of(detail)),
@@ -629,6 +642,25 @@ def entity_view(
         text=text,
         api=f"/api/{collection}/{detail.slug}" if collection and detail.slug else None,
     )
+
+
+def _direction(detail: entities.EntityDetail, direction: str) -> tuple[entities.RelationGroup, ...]:
+    return tuple(g for g in detail.groups if g.direction == direction)
+
+
+def _page_link(detail: entities.EntityDetail) -> views.PageLink:
+    """Links to the other pages of a group: this page, with the group and offset."""
+    path = href(detail.id)
+
+    def link(group: entities.RelationGroup, offset: int) -> str:
+        params = {
+            "direction": group.direction,
+            "property": compact(group.property.id),
+            "offset": offset or None,
+        }
+        return url_with(path, params) + f"#{group.direction}"
+
+    return link
 
 
 def _evidence_quote(
@@ -662,9 +694,16 @@ def _evidence_quote(
 
 
 def entity_page(
-    store: Store, kinds_of: KindMap, iri: str, *, imports: Path | None = None, **context: Any
+    store: Store,
+    kinds_of: KindMap,
+    iri: str,
+    *,
+    imports: Path | None = None,
+    group_page: entities.GroupPage | None = None,
+    **context: Any,
 ) -> HTMLResponse:
-    return render("entity.html", view=entity_view(store, kinds_of, iri, imports=imports), **context)
+    view = entity_view(store, kinds_of, iri, imports=imports, group_page=group_page)
+    return render("entity.html", view=view, **context)
 
 
 # -- the VoID description, for reading -------------------------------------------------------

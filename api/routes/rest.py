@@ -603,27 +603,67 @@ def list_collection(
     return respond(schemas.ListPage[schemas.EntityItem], page, used)
 
 
+GROUP_HELP: Final = (
+    "Relations listed per group (one property in one direction), 1 to "
+    f"{entities.MAX_GROUP_LIMIT}; every group is counted in `groups`."
+)
+DIRECTION_HELP: Final = (
+    "With `property`: list only this group, from `offset` (further pages of one group)."
+)
+PROPERTY_HELP: Final = (
+    "With `direction`: the property of the group to page, as a full IRI or a prefixed name "
+    "such as `ck:servesWithin` (the prefixes of /api/queries)."
+)
+
+
 @router.get(
     "/{collection}/{slug}",
-    summary="One entity with its relations and evidence",
-    description="Types, label, altLabels, description, identifiers, sameAs links, every "
-    "outgoing and incoming relation with the evidence of the node it is stated on, and for "
-    "places their ancestors and children. 404 when the slug names nothing in that collection.",
+    summary="One entity with its relations, grouped and paged, and their evidence",
+    description="Types, label, altLabels, description, identifiers, sameAs links, and for "
+    "places their ancestors and children. Relations come in groups, one per property and "
+    "direction: `groups` gives each group's `total` and the page listed; `outgoing` and "
+    "`incoming` list the first `limit` relations of every group, each with the evidence of "
+    "the node it is stated on. Further pages of one group: the same URL with `direction`, "
+    "`property` and `offset` (from the group's `next_offset`); only that group is then "
+    "listed. Incoming pages follow the store's own order (stable while the data does not "
+    "change) and are sorted by label within the page; outgoing ones are by label. 404 when "
+    "the slug names nothing in that collection; 400 for unusable paging parameters.",
     response_class=Response,
-    responses=_docs(schemas.EntityDetail, 404),
+    responses=_docs(schemas.EntityDetail, 400, 404),
 )
 def get_entity(
     store: StoreDep,
     kinds_of: KindMapDep,
     collection: CollectionParam,
     slug: Annotated[str, Path(examples=["thailand"])],
+    limit: Annotated[
+        int,
+        Query(ge=1, le=entities.MAX_GROUP_LIMIT, description=GROUP_HELP, examples=[50]),
+    ] = entities.GROUP_LIMIT,
+    direction: Annotated[
+        Literal["outgoing", "incoming"] | None, Query(description=DIRECTION_HELP)
+    ] = None,
+    property: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            description=PROPERTY_HELP,
+            openapi_examples={"servesWithin": {"value": "ck:servesWithin"}},
+        ),
+    ] = None,
+    offset: Annotated[
+        int, Query(ge=0, description="With `direction` and `property`: relations to skip.")
+    ] = 0,
 ) -> Response:
     kind = _collection(collection)
     if not _SLUG.fullmatch(slug):
         raise NotFoundError(
             f"{slug!r} is not a slug: slugs are lowercase letters, digits and hyphens"
         )
-    detail = entities.describe(store, str(ID) + slug, kind=kind, kind_info=kinds_of)
+    page = entities.GroupPage.parse(direction, property, offset)
+    detail = entities.describe(
+        store, str(ID) + slug, kind=kind, kind_info=kinds_of, limit=limit, page=page
+    )
     used = [
         q
         for q in entities.DESCRIBE_QUERIES

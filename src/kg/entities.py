@@ -17,7 +17,7 @@ or as relations of entities.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final, Generic, TypeVar
 from urllib.parse import quote
@@ -26,7 +26,7 @@ from rdflib import BNode, Literal, URIRef
 
 from kg._namespaces import ID, PREFIXES, slug_of
 from kg.errors import AmbiguousNameError, ConfigurationError, NotFoundError, UnknownNameError
-from kg.queries import select
+from kg.queries import select, select_each
 from kg.stores.base import SelectResult, Store, Term
 
 #: Kinds in order of precedence: an entity's ``kind`` is the first of its kinds in this order.
@@ -50,17 +50,29 @@ OUTGOING_QUERY: Final = "entity-outgoing"
 INCOMING_QUERY: Final = "entity-incoming"
 EVIDENCE_QUERY: Final = "entity-evidence"
 ELEMENTS_QUERY: Final = "entity-element-evidence"
+RELATIONS_QUERY: Final = "entity-relations"
+INCOMING_EVIDENCE_QUERY: Final = "entity-incoming-evidence"
+INCOMING_ELEMENTS_QUERY: Final = "entity-incoming-elements"
 HIERARCHY_QUERY: Final = "place-hierarchy"
 #: Every query ``describe`` may run, in the order it runs them.
 DESCRIBE_QUERIES: Final = (
     ENTITY_QUERY,
     KINDS_QUERY,
+    RELATIONS_QUERY,
     OUTGOING_QUERY,
     INCOMING_QUERY,
+    INCOMING_EVIDENCE_QUERY,
+    INCOMING_ELEMENTS_QUERY,
     EVIDENCE_QUERY,
     ELEMENTS_QUERY,
     HIERARCHY_QUERY,
 )
+#: Directions of a relation group: statements made by the entity, or pointing at it.
+DIRECTIONS: Final = ("outgoing", "incoming")
+#: Relations listed per group unless the caller asks for another page size.
+GROUP_LIMIT: Final = 20
+#: The largest page of one group: evidence is fetched for every relation on the page.
+MAX_GROUP_LIMIT: Final = 1000
 
 
 def collection_query(collection: str) -> str:
@@ -230,6 +242,60 @@ class EntityDetail:
     ancestors: tuple[EntityRef, ...] | None = None
     children: tuple[EntityRef, ...] | None = None
     element_evidence: tuple[ElementEvidence, ...] = ()
+    groups: tuple[RelationGroup, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RelationGroup:
+    """The relations of one property in one direction: how many there are (``total``) and
+    which page of them ``EntityDetail.outgoing``/``incoming`` list (``offset``, ``limit``,
+    ``shown``). A continent has thousands of fundings serving within it; the answer counts
+    them and lists a page, so its cost does not grow with them."""
+
+    direction: str
+    property: EntityRef
+    total: int
+    limit: int
+    offset: int
+    shown: int
+    #: The offset of the next page, or None on the last one.
+    next_offset: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class GroupPage:
+    """Which page of which group ``describe`` should list: ``property`` (an IRI) in
+    ``direction``, from ``offset``. Only that group is then listed."""
+
+    direction: str
+    property: str
+    offset: int = 0
+
+    @classmethod
+    def parse(cls, direction: str | None, prop: str | None, offset: int = 0) -> GroupPage | None:
+        """The group a request pages (``direction=``, ``property=``, ``offset=``), or None for
+        the first page of every group. ``prop`` is an IRI or a prefixed name
+        (``ck:servesWithin``); a direction without a property or the reverse, or an offset
+        without them, raises ``ConfigurationError`` saying what to give."""
+        if direction is None and prop is None:
+            if offset:
+                raise ConfigurationError(
+                    "offset pages one group: give direction= and property= too (see groups)"
+                )
+            return None
+        if direction is None or prop is None:
+            raise ConfigurationError(
+                "direction= and property= go together: they name the group to page (see groups)"
+            )
+        return cls(direction, expand(prop), offset)
+
+    def __post_init__(self) -> None:
+        if self.direction not in DIRECTIONS:
+            raise ConfigurationError(
+                f"direction must be {' or '.join(DIRECTIONS)}, not {self.direction!r}"
+            )
+        if self.offset < 0:
+            raise ConfigurationError(f"offset must be at least 0, not {self.offset}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,6 +319,21 @@ def compact(iri: str) -> str:
         if iri.startswith(namespace) and len(iri) > len(namespace):
             return f"{prefix}:{iri[len(namespace) :]}"
     return iri
+
+
+def expand(name: str) -> str:
+    """The IRI a prefixed name such as ``ck:servesWithin`` stands for (``compact`` in
+    reverse); an absolute IRI as it is. Anything else raises ``ConfigurationError``."""
+    text = name.strip()
+    prefix, colon, local = text.partition(":")
+    if colon and prefix in PREFIXES and not local.startswith("//"):
+        return PREFIXES[prefix] + local
+    if _ABSOLUTE_IRI.fullmatch(text) and local.startswith("//"):
+        return text
+    raise ConfigurationError(
+        f"{name!r} is neither an IRI nor a prefixed name; use a full IRI or one of the "
+        f"prefixes {', '.join(sorted(PREFIXES))}, as in ck:servesWithin"
+    )
 
 
 def kind_map(store: Store) -> KindMap:
@@ -430,9 +511,25 @@ def _candidate(iri: str, label: str, kinds: tuple[str, ...]) -> dict[str, str | 
 
 
 def describe(
-    store: Store, iri: str, *, kind: str | None = None, kind_info: KindMap | None = None
+    store: Store,
+    iri: str,
+    *,
+    kind: str | None = None,
+    kind_info: KindMap | None = None,
+    limit: int = GROUP_LIMIT,
+    page: GroupPage | None = None,
 ) -> EntityDetail:
-    """The entity with its fields, relations in both directions and their evidence.
+    """The entity with its fields, its relations in both directions, grouped by property and
+    paged, and the evidence of the relations listed.
+
+    Relations come in groups (``EntityDetail.groups``: direction, property, total): every group
+    is counted, and the first ``limit`` relations of each are listed; ``page`` lists one group
+    only, from its offset. The work therefore grows with ``limit`` and the number of groups,
+    not with the relations: counting is one aggregate, an incoming page is read with LIMIT and
+    OFFSET in the store's own order (sorting thousands by label costs more than the answer
+    may; a page is sorted by label for display), and evidence is fetched for the nodes on the
+    page only. Outgoing relations are stated on the entity itself, so they are few: they are
+    read at once, sorted by label and paged here.
 
     Evidence of a relation is the evidence of the node the statement is made on, because that
     is where curators attach quotes: for an outgoing relation, the entity's own evidence; for an
@@ -443,9 +540,12 @@ def describe(
 
     Imported facts cite elements of data files instead of quotes (``element_evidence``, on the
     entity and on each relation, found the same way). Places also get ``ancestors``
-    (transitively containing places) and ``children`` (places directly inside). ``kind``, when given, must be one of the entity's kinds, or this raises
-    ``NotFoundError`` as for an IRI that names nothing.
+    (transitively containing places) and ``children`` (places directly inside). ``kind``, when
+    given, must be one of the entity's kinds, or this raises ``NotFoundError`` as for an IRI
+    that names nothing.
     """
+    if not 1 <= limit <= MAX_GROUP_LIMIT:
+        raise ConfigurationError(f"limit must be between 1 and {MAX_GROUP_LIMIT}, not {limit}")
     subject = URIRef(iri)
     fields = select(store, ENTITY_QUERY, {"entity": subject})
     if not fields.rows:
@@ -477,9 +577,57 @@ def describe(
     if kind is not None and kind not in kinds:
         shown = f"of kind {' and '.join(kinds)}" if kinds else "in no collection"
         raise NotFoundError(f"{iri} is {shown}, not {kind}")
-    evidence = _evidence_by_node(select(store, EVIDENCE_QUERY, {"entity": subject}))
-    elements = _elements_by_node(select(store, ELEMENTS_QUERY, {"entity": subject}))
-    own = evidence.get(iri, ())
+    counts, property_refs = _counts(select(store, RELATIONS_QUERY, constants={"entity": subject}))
+    wanted = (
+        [(page.direction, page.property)]
+        if page is not None
+        else sorted(counts, key=lambda g: (DIRECTIONS.index(g[0]), g[1]))
+    )
+    offset = page.offset if page is not None else 0
+    own = _evidence(select(store, EVIDENCE_QUERY, {"entity": subject}))
+    own_elements = _elements(select(store, ELEMENTS_QUERY, {"entity": subject}))
+    outgoing_all: tuple[Relation, ...] = ()
+    if any(direction == "outgoing" for direction, _ in wanted):
+        outgoing_all = _outgoing(
+            select(store, OUTGOING_QUERY, {"entity": subject}), own, own_elements
+        )
+    incoming_pages = _incoming_pages(
+        store,
+        subject,
+        [
+            property_refs.get(prop) or EntityRef.of(prop)
+            for direction, prop in wanted
+            if direction == "incoming" and counts.get((direction, prop), 0) > offset
+        ],
+        limit,
+        offset,
+    )
+    outgoing: list[Relation] = []
+    incoming: list[Relation] = []
+    groups: list[RelationGroup] = []
+    for direction, prop in wanted:
+        prop_ref = property_refs.get(prop) or EntityRef.of(prop)
+        if direction == "outgoing":
+            members = [r for r in outgoing_all if r.property.id == prop]
+            listed = members[offset : offset + limit]
+            outgoing.extend(listed)
+        else:
+            listed = incoming_pages.get(prop, [])
+            incoming.extend(listed)
+        total = counts.get((direction, prop), 0)
+        after = offset + limit
+        groups.append(
+            RelationGroup(
+                direction,
+                prop_ref,
+                total,
+                limit,
+                offset,
+                len(listed),
+                after if after < total else None,
+            )
+        )
+    groups.sort(key=lambda g: (DIRECTIONS.index(g.direction), g.property.label.casefold()))
     ancestors = children = None
     if "region" in kinds:
         ancestors, children = _hierarchy(select(store, HIERARCHY_QUERY, {"entity": subject}))
@@ -495,14 +643,69 @@ def describe(
         identifiers=tuple(sorted(identifiers, key=lambda i: (i.property.id, i.value))),
         same_as=tuple(sorted(same_as)),
         evidence=own,
-        outgoing=_outgoing(
-            select(store, OUTGOING_QUERY, {"entity": subject}), own, elements.get(iri, ())
-        ),
-        incoming=_incoming(select(store, INCOMING_QUERY, {"entity": subject}), evidence, elements),
+        outgoing=tuple(sorted(outgoing, key=_relation_key)),
+        incoming=tuple(sorted(incoming, key=_relation_key)),
         ancestors=ancestors,
         children=children,
-        element_evidence=elements.get(iri, ()),
+        element_evidence=own_elements,
+        groups=tuple(groups),
     )
+
+
+def _counts(result: SelectResult) -> tuple[dict[tuple[str, str], int], dict[str, EntityRef]]:
+    """(direction, property IRI) -> number of relations, and a reference to each property,
+    from ``entity-relations.rq`` (a property with several labels comes once per label)."""
+    counts: dict[tuple[str, str], int] = {}
+    refs: dict[str, EntityRef] = {}
+    for row in result.dicts():
+        prop = str(row["property"])
+        counts[(str(row["direction"]), prop)] = int(str(row["count"]))
+        if prop not in refs or "propertyLabel" in row:
+            refs[prop] = EntityRef.of(prop, row.get("propertyLabel"))
+    return counts, refs
+
+
+def _incoming_pages(
+    store: Store, entity: URIRef, props: Sequence[EntityRef], limit: int, offset: int
+) -> dict[str, list[Relation]]:
+    """The page at ``offset`` of the incoming relations of each of ``props`` (property IRI ->
+    relations), each with its subject's evidence: three queries whatever the number of groups
+    (``select_each``)."""
+    if not props:
+        return {}
+    branches = [{"entity": entity, "property": URIRef(p.id)} for p in props]
+    labels: dict[tuple[str, str], str | None] = {}
+    for row in select_each(
+        store, INCOMING_QUERY, branches, tag="property", page=(limit, offset)
+    ).dicts():
+        key = (str(row["property"]), str(row["subject"]))
+        if labels.get(key) is None:
+            labels[key] = str(row["subjectLabel"]) if "subjectLabel" in row else None
+    quotes: dict[tuple[str, str], list[Evidence]] = {}
+    elements: dict[tuple[str, str], dict[tuple[str, str], ElementEvidence]] = {}
+    for row in select_each(
+        store, INCOMING_EVIDENCE_QUERY, branches, tag="property", page=(limit, offset)
+    ).dicts():
+        key = (str(row["property"]), str(row["subject"]))
+        quotes.setdefault(key, []).append(evidence_of(row))
+    for row in select_each(
+        store, INCOMING_ELEMENTS_QUERY, branches, tag="property", page=(limit, offset)
+    ).dicts():
+        key = (str(row["property"]), str(row["subject"]))
+        element = _element_of(row)
+        elements.setdefault(key, {})[(element.file.id, element.xpath)] = element
+    refs = {p.id: p for p in props}
+    pages: dict[str, list[Relation]] = {}
+    for (prop, node), label in labels.items():
+        pages.setdefault(prop, []).append(
+            Relation(
+                refs[prop],
+                EntityRef.of(node, label),
+                sort_evidence(quotes.get((prop, node), ())),
+                _sort_elements(elements.get((prop, node), {}).values()),
+            )
+        )
+    return pages
 
 
 def evidence_of(row: Mapping[str, Term], *, document: str = "document") -> Evidence:
@@ -527,27 +730,27 @@ def sorted_refs(refs: Iterable[EntityRef]) -> tuple[EntityRef, ...]:
     return tuple(sorted(refs, key=lambda r: (r.label.casefold(), r.id)))
 
 
-def _evidence_by_node(result: SelectResult) -> dict[str, tuple[Evidence, ...]]:
-    found: dict[str, list[Evidence]] = {}
-    for row in result.dicts():
-        found.setdefault(str(row["node"]), []).append(evidence_of(row))
-    return {node: sort_evidence(items) for node, items in found.items()}
+def _evidence(result: SelectResult) -> tuple[Evidence, ...]:
+    return sort_evidence(evidence_of(row) for row in result.dicts())
 
 
-def _elements_by_node(result: SelectResult) -> dict[str, tuple[ElementEvidence, ...]]:
-    found: dict[str, dict[tuple[str, str], ElementEvidence]] = {}
-    for row in result.dicts():
-        line = row.get("line")
-        element = ElementEvidence(
-            EntityRef.of(row["file"], row.get("fileLabel")),
-            str(row["xpath"]),
-            int(str(line)) if line is not None else None,
-        )
-        found.setdefault(str(row["node"]), {})[(element.file.id, element.xpath)] = element
-    return {
-        node: tuple(sorted(items.values(), key=lambda e: (e.file.id, e.line or 0, e.xpath)))
-        for node, items in found.items()
-    }
+def _element_of(row: Mapping[str, Term]) -> ElementEvidence:
+    line = row.get("line")
+    return ElementEvidence(
+        EntityRef.of(row["file"], row.get("fileLabel")),
+        str(row["xpath"]),
+        int(str(line)) if line is not None else None,
+    )
+
+
+def _sort_elements(elements: Iterable[ElementEvidence]) -> tuple[ElementEvidence, ...]:
+    """Elements without repeats, by file, line and XPath."""
+    unique = {(e.file.id, e.xpath): e for e in elements}
+    return tuple(sorted(unique.values(), key=lambda e: (e.file.id, e.line or 0, e.xpath)))
+
+
+def _elements(result: SelectResult) -> tuple[ElementEvidence, ...]:
+    return _sort_elements(_element_of(row) for row in result.dicts())
 
 
 def value_of(term: Term, label: Term | None = None) -> EntityRef | LiteralValue:
@@ -601,25 +804,6 @@ def _outgoing(
         for prop, st in nodes.values()
     ]
     return tuple(sorted([*plain.values(), *structured], key=_relation_key))
-
-
-def _incoming(
-    result: SelectResult,
-    evidence: Mapping[str, tuple[Evidence, ...]],
-    elements: Mapping[str, tuple[ElementEvidence, ...]] | None = None,
-) -> tuple[Relation, ...]:
-    elements = elements or {}
-    relations = {
-        (str(row["subject"]), str(row["property"])): Relation(
-            EntityRef.of(row["property"], row.get("propertyLabel")),
-            EntityRef.of(row["subject"], row.get("subjectLabel")),
-            evidence.get(str(row["subject"]), ()),
-            elements.get(str(row["subject"]), ()),
-        )
-        for row in result.dicts()
-        if not isinstance(row["subject"], BNode)
-    }
-    return tuple(sorted(relations.values(), key=_relation_key))
 
 
 def _hierarchy(result: SelectResult) -> tuple[tuple[EntityRef, ...], tuple[EntityRef, ...]]:

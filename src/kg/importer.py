@@ -1,9 +1,10 @@
 """Import an RDF file into named graphs of the store: ``kg import rdf FILE [--graph NAME]``.
 
 What changes is validated, and only that: the file is parsed with pyoxigraph into a scratch
-store in memory, its neighbours in the store are added, and pyshacl-turbo checks that against
-the shapes (``kg.validate.validate_store``; no rdflib graph is made). Results about nodes the file does not mention
-are dropped: they describe the rest of the store, which was validated when it was loaded.
+store in memory, its neighbours in the store are added (``kg._reach``), and pyshacl-turbo checks
+that against the shapes (``kg.validate.validate_store``; no rdflib graph is made). Results about
+nodes the file does not mention are dropped: they describe the rest of the store, which was
+validated when it was loaded.
 
 Loading starts at once, beside the check (``OxigraphStore.load_graph`` stages the new content in
 a copy of the store and only swaps it in when its ``before_swap`` returns). ``before_swap`` waits
@@ -23,10 +24,10 @@ from typing import TYPE_CHECKING, Final
 
 import pyoxigraph as ox
 import rdflib
-from rdflib.namespace import RDF
 
+from kg import _reach
 from kg._namespaces import GRAPH, ONTOLOGY_GRAPH, SHAPES_GRAPH
-from kg._rdf_files import import_format, quads, syntax_error
+from kg._rdf_files import counting, import_format, quads, syntax_error
 from kg.derive import DERIVED_GRAPH, materialise
 from kg.entities import compact
 from kg.errors import ConfigurationError, DataNotConformingError, SourceError
@@ -233,8 +234,8 @@ def _check(
             f"{path} fills {', '.join(protected)}, which kg build or kg.derive write; "
             "import it into another graph with --graph"
         )
-    mentioned = _mentioned(scratch)
-    _add_neighbours(scratch, store, mentioned, replaced)
+    mentioned = _reach.mentioned(scratch)
+    _reach.add_neighbours(scratch, store.native, mentioned, skip=replaced)
     seconds["parse"] = time.perf_counter() - started
     progress("validate", 0, None)
     started = time.perf_counter()
@@ -263,15 +264,24 @@ def _parse(path: Path, graph: str | None, progress: Progress) -> tuple[ox.Store,
     scratch = ox.Store()
     target = None if graph is None else ox.NamedNode(graph)
     try:
-        if target is not None:
+        if target is not None and fmt.supports_datasets:
             scratch.extend(
                 ox.Quad(q.subject, q.predicate, q.object, target)
                 for q in quads(path, fmt, lambda done: progress("parse", done, size))
             )
-            return scratch, [target.value]
-        scratch.extend(quads(path, fmt, lambda done: progress("parse", done, size)))
+        else:
+            # Parsed and inserted natively, with no Python object per quad.
+            with path.open("rb") as raw:
+                scratch.load(
+                    counting(raw, lambda done: progress("parse", done, size)),
+                    format=fmt.rdf_format,
+                    base_iri=path.resolve().as_uri(),
+                    to_graph=target,
+                )
     except SyntaxError as exc:
         raise syntax_error(path, exc) from exc
+    if target is not None:
+        return scratch, [target.value]
     names: list[str] = []
     for name in scratch.named_graphs():
         if not isinstance(name, ox.NamedNode):
@@ -285,60 +295,6 @@ def _parse(path: Path, graph: str | None, progress: Progress) -> tuple[ox.Store,
             f"{path} has triples in no named graph; name the graph to import them into with --graph"
         )
     return scratch, sorted(names)
-
-
-_MENTIONED: Final = """
-SELECT DISTINCT ?node WHERE {
-  { GRAPH ?g { ?node ?p ?o } } UNION { GRAPH ?g { ?s ?p ?node FILTER (!isLiteral(?node)) } }
-}"""
-
-
-def _mentioned(scratch: ox.Store) -> set[ox.NamedNode | ox.BlankNode]:
-    """Every subject and every IRI or blank-node object of the file: what its results may be
-    about. Asked of pyoxigraph in one query, so only the distinct nodes reach Python."""
-    found: set[ox.NamedNode | ox.BlankNode] = set()
-    solutions = scratch.query(_MENTIONED)
-    assert isinstance(solutions, ox.QuerySolutions)
-    for solution in solutions:
-        node = solution[0]
-        if isinstance(node, (ox.NamedNode, ox.BlankNode)):
-            found.add(node)
-    return found
-
-
-def _add_neighbours(
-    scratch: ox.Store,
-    store: OxigraphStore,
-    mentioned: set[ox.NamedNode | ox.BlankNode],
-    replaced: set[str],
-) -> None:
-    """Add what the rest of the store says about the IRIs the file mentions, and the types of
-    the nodes that says they point to.
-
-    That is what the shapes look at around a node: ``sh:class`` needs a value's type, a
-    document's quotes need its text, a country's code may sit in another graph. Graphs the file
-    replaces are left out (their old content is going), and so are the ontology and the shapes
-    (``validate_store`` adds the class tree itself) and the derived graph.
-    """
-    native = store.native
-    skip = {ox.NamedNode(g) for g in replaced}
-    pointed: set[ox.NamedNode | ox.BlankNode] = set()
-    found: list[ox.Quad] = []
-    for node in mentioned:
-        if not isinstance(node, ox.NamedNode):
-            continue  # a blank node of the file is the file's own
-        for quad in native.quads_for_pattern(node, None, None, None):
-            if quad.graph_name in skip:
-                continue
-            found.append(quad)
-            if isinstance(quad.object, (ox.NamedNode, ox.BlankNode)):
-                pointed.add(quad.object)
-    a = ox.NamedNode(str(RDF.type))
-    for target in pointed - mentioned:
-        for quad in native.quads_for_pattern(target, a, None, None):
-            if quad.graph_name not in skip:
-                found.append(quad)
-    scratch.extend(found)
 
 
 def _describe(path: Path, violation: Violation) -> str:

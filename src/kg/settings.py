@@ -57,7 +57,9 @@ class Settings(BaseSettings):
         default=10.0,
         gt=0,
         description="Deadline of one /sparql query (waiting for a worker included): the "
-        "query is stopped (its worker process killed and replaced) and the client gets 503.",
+        "query is stopped (its worker process killed and replaced) and the client gets 503. "
+        "REST routes and pages answer within it too (api/deadline.py): 503 at the deadline, "
+        "and the abandoned answer stops at its next query.",
     )
     query_workers: int = Field(
         default=1,

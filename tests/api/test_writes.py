@@ -163,6 +163,29 @@ def test_put_post_delete_read_back(writer: TestClient, copy_store: OxigraphStore
     assert writer.delete("/graphs", params={"graph": GRAPH}, headers=AUTH).status_code == 404
 
 
+def test_a_write_is_checked_for_what_it_breaks_in_other_graphs(writer: TestClient):
+    """Writes validate what the changed graph reaches, not the whole store (issue 12); that
+    includes nodes elsewhere that point into it: deleting the graph that makes id:atlantis a
+    place leaves another graph's organisation serving a place that no longer is one."""
+    other = "https://w3id.org/coop-kg/graph/curated-writes-test-2"
+    serving = PREFIXES + (
+        'id:atlantis-relief a ck:NonGovernmentalOrganization ; rdfs:label "Atlantis Relief"@en ;\n'
+        "    schema:areaServed id:atlantis .\n"
+    )
+    response = writer.put("/graphs", params={"graph": GRAPH}, content=ATLANTIS, headers=TURTLE)
+    assert response.status_code == 201, response.text
+    response = writer.put("/graphs", params={"graph": other}, content=serving, headers=TURTLE)
+    assert response.status_code == 201, response.text
+    response = writer.delete("/graphs", params={"graph": GRAPH}, headers=AUTH)
+    assert response.status_code == 422, response.text
+    focus = {r["focus"] for r in response.json()["results"]}
+    assert focus == {"https://w3id.org/coop-kg/id/atlantis-relief"}
+    assert ask(writer, "ASK { id:atlantis a schema:Country }")
+    # Once nothing points at it, the place may go.
+    assert writer.delete("/graphs", params={"graph": other}, headers=AUTH).status_code == 200
+    assert writer.delete("/graphs", params={"graph": GRAPH}, headers=AUTH).status_code == 200
+
+
 def test_sparql_update_applies_every_operation(writer: TestClient):
     update = (
         f"INSERT DATA {{ GRAPH <{GRAPH}> {{ id:atlantis a schema:Country ; "

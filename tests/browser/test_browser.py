@@ -242,6 +242,8 @@ def test_home_page_transfer_size(visit: Visit, capsys: pytest.CaptureFixture[str
         "/actors",
         "/id/japan",
         "/id/southeast-asia",
+        "/id/dac-sectors",
+        "/id/dac-sectors?direction=incoming&property=skos:broader&offset=20",
         "/ontology",
         "/shapes",
         "/.well-known/void",
@@ -250,8 +252,9 @@ def test_home_page_transfer_size(visit: Visit, capsys: pytest.CaptureFixture[str
 )
 def test_other_pages_pass_axe(visit: Visit, path: str) -> None:
     visit.open(path)
-    visit.screenshot(path.strip("/").replace("/", "-").replace(".", "") or "home")
-    no_violations(visit, path.strip("/").replace("/", "-") or "home")
+    name = re.sub(r"[^a-z0-9-]+", "-", path.strip("/").replace("/", "-").replace(".", ""))
+    visit.screenshot(name or "home")
+    no_violations(visit, name or "home")
 
 
 @pytest.mark.parametrize(
@@ -259,6 +262,7 @@ def test_other_pages_pass_axe(visit: Visit, path: str) -> None:
     [
         ("/fundings", "table.fundings tbody tr"),
         ("/id/un-women", "table.relations tbody tr"),
+        ("/id/dac-sectors", "p.pager a[rel=next]"),
         ("/documents/japan-unodc-2024-2026", ".document-text mark"),
         ("/regions", "ul.tree li"),
         ("/query?example=maritime-priorities", "table.results tbody tr"),

@@ -7,7 +7,7 @@ is the default.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -15,6 +15,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 
+from kg import deadline
 from kg._namespaces import PREFIXES
 from kg._no_fetch import check_query
 from kg.errors import ConfigurationError, QueryError, SourceError, StoreError
@@ -142,7 +143,7 @@ class OxigraphStore:
                 # A solution iterates its values in the order of ``variables``.
                 rows = tuple(
                     tuple(None if t is None else to_rdflib(t) for t in solution)
-                    for solution in result
+                    for solution in _checked(result)
                 )
                 return SelectResult(variables, rows)
             triples = tuple(
@@ -445,3 +446,13 @@ class OxigraphStore:
     def close(self) -> None:
         self.flush()
         del self._store
+
+
+def _checked(solutions: ox.QuerySolutions) -> Iterator[ox.QuerySolution]:
+    """The solutions, stopping with ``QueryTimeoutError`` once the request's deadline has
+    passed (``kg.deadline``): pyoxigraph computes rows as they are read, so an answer the API
+    gave up on stops here instead of reading (and converting) every row."""
+    for count, solution in enumerate(solutions):
+        if count % 512 == 0:
+            deadline.check()
+        yield solution

@@ -268,20 +268,24 @@ class SparqlStore:
         return every
 
     def graphs(self) -> list[str]:
-        prefix = sparql_term(make_literal(self.graph_prefix))
-        result = self._select(
-            "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
-            f"FILTER (STRSTARTS(STR(?g), {prefix})) }}"
-        )
-        return sorted(str(row[0]) for row in result.rows if row[0] is not None)
+        """Our graphs as the server has them now (the listing is refreshed, not reused).
+
+        Filtered here, not by a ``FILTER (STRSTARTS(STR(?g), ...))`` in the query: Virtuoso
+        7.2 evaluates that per quad (3.7 s at 1M triples against 0.06 s for the listing)."""
+        with self._graphs_lock:
+            self._graphs = None
+        return self._our_graphs()
 
     def count(self, graph: str | None = None) -> int:
+        """Quads in ``graph``, or in all of ours: counted over the named graphs of the query's
+        dataset (ours, see ``query``), not with a filter on the graph name, which Virtuoso
+        7.2 evaluates per quad (3.9 s at 1M triples)."""
         if graph is None:
-            prefix = sparql_term(make_literal(self.graph_prefix))
-            where = f"GRAPH ?g {{ ?s ?p ?o }} FILTER (STRSTARTS(STR(?g), {prefix}))"
+            result = self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+            assert isinstance(result, SelectResult)
         else:
             where = f"GRAPH {sparql_term(URIRef(graph))} {{ ?s ?p ?o }}"
-        result = self._select(f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}")
+            result = self._select(f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}")
         value = result.rows[0][0] if result.rows else None
         return int(value) if value is not None else 0
 
