@@ -47,6 +47,8 @@ def latency(url: str) -> Callable[[dict[str, Any]], tuple[float | None, str]]:
     def read(figures: dict[str, Any]) -> tuple[float | None, str]:
         for served in ("memory", "disk"):
             mode = dig(figures, "latency", served) or {}
+            if url in mode and "p50" not in mode[url]:
+                return None, f"HTTP {mode[url]['status']} after {mode[url]['ms'] / 1000:,.1f} s"
             if url in mode:
                 note = "" if served == "memory" else " (from disk: no memory free for a copy)"
                 return float(mode[url]["p50"]), note
@@ -183,8 +185,8 @@ def markdown(results: dict[str, Any]) -> str:
     lines.append(
         "| REST answers on Virtuoso within 3x of the embedded store | 1M | <= 3x | "
         + " | ".join("-" for _ in DATASETS)
-        + " | measured by `virtuoso_scale.py` (results/virtuoso_scale.json): see the Virtuoso "
-        "section |"
+        + " | measured by another run, `virtuoso_scale.py` (embedded and Virtuoso in one run; "
+        "results/virtuoso_scale.json): figures, ratios and misses in docs/virtuoso.md |"
     )
     runs = []
     for dataset in DATASETS:
