@@ -77,7 +77,10 @@ def put_seconds(figures: dict[str, Any]) -> tuple[float | None, str]:
     if put is None:
         return None, "not measured"
     if "p50" in put:
-        return float(put["p50"]), f" ({put['graph_triples']:,}-triple graph, {put['runs']} PUTs)"
+        return float(put["p50"]), (
+            f" ({put['graph_triples']:,}-triple graph, {put['runs']} PUT"
+            f"{'s' if put['runs'] != 1 else ''})"
+        )
     refused = put.get("refused")
     if refused:
         return None, f"refused: HTTP {refused['status']}"
