@@ -135,9 +135,14 @@ STYLES = {"synth": ("-", ""), "iati": ("--", " (IATI)")}
 def main() -> None:
     results = json.loads(RESULTS.read_text())
     for name, (title, unit, series) in FIGURES.items():
-        figure, axes = plt.subplots(figsize=(7, 4.5))
+        figure, axes = plt.subplots(figsize=(9, 5.5))
         reference = None
-        for dataset, by_size in datasets(results).items():
+        order = list(STYLES)
+        ordered = sorted(
+            datasets(results).items(),
+            key=lambda kv: (order.index(kv[0]) if kv[0] in order else len(order), kv[0]),
+        )
+        for dataset, by_size in ordered:
             sizes = sorted(by_size.items(), key=lambda item: int(item[0]))
             linestyle, suffix = STYLES.get(dataset, (":", f" ({dataset})"))
             for colour, (label, get) in enumerate(series.items()):
@@ -175,7 +180,7 @@ def main() -> None:
         axes.set_ylabel(unit)
         axes.set_title(title)
         axes.grid(True, which="both", alpha=0.3)
-        axes.legend(fontsize=7)
+        axes.legend(fontsize=6, ncol=2)
         figure.tight_layout()
         target = RESULTS.with_name(f"scale-{name}.png")
         figure.savefig(target, dpi=110)
