@@ -201,6 +201,8 @@ def markdown(results: dict[str, Any]) -> str:
             busy = (
                 f", load average {load['before'][0]:.1f} -> {load['after'][0]:.1f}" if load else ""
             )
+            kept = dig(figures, "load", "from_run")
+            busy += f" (loading from the run of {kept})" if kept else ""
             runs.append(
                 f"{dataset} {int(size):,}: {figures.get('when', 'date not recorded')}{busy}"
             )
