@@ -49,7 +49,6 @@ import scale
 
 ROOT: Final = scale.ROOT
 RESULTS: Final = ROOT / "benchmarks" / "results" / "iati_import.json"
-SCALE_RESULTS: Final = ROOT / "benchmarks" / "results" / "scale.json"
 README: Final = ROOT / "benchmarks" / "README.md"
 START, END = "<!-- iati-import: tables written by iati_import.py -->", "<!-- /iati-import -->"
 
@@ -81,14 +80,6 @@ def importer_available(kg: str) -> bool:
     return probe.returncode == 0
 
 
-def base_store(work: Path, kg: str) -> Path:
-    """The shipped data built once per run of this script, copied for every import."""
-    path = work / "base-store"
-    shutil.rmtree(path, ignore_errors=True)
-    subprocess.run([kg, "build", "--store", str(path)], check=True, capture_output=True, cwd=ROOT)
-    return path
-
-
 def run(
     name: str, command: list[str], work: Path, args: argparse.Namespace, activities: int
 ) -> dict[str, Any]:
@@ -102,7 +93,7 @@ def run(
         return {"failed": str(error)[-2000:]}
     lines = output.read_text(encoding="utf-8", errors="replace").strip().splitlines()
     result["output"] = lines[-1] if lines else ""
-    if finished(result):
+    if scale.finished(result):
         result["activities_per_s"] = activities / result["seconds"]
     shown = result.get("stopped") or f"{result['activities_per_s']:,.0f} activities/s"
     print(
@@ -111,10 +102,6 @@ def run(
         flush=True,
     )
     return result
-
-
-def finished(step: dict[str, Any] | None) -> bool:
-    return step is not None and "stopped" not in step and "failed" not in step
 
 
 def measure(
@@ -150,13 +137,13 @@ def measure(
             else:
                 command_line = command
             samples.append(run(name, command_line, work, args, activities))
-        done = sorted((s for s in samples if finished(s)), key=lambda s: s["seconds"])
+        done = sorted((s for s in samples if scale.finished(s)), key=lambda s: s["seconds"])
         out[name] = (done[len(done) // 2] if done else samples[0]) | {"runs": len(samples)}
     floor = out["lxml_iterparse"]
     for name in ("import_no_validate", "import_validated"):
-        if finished(out.get(name)):
+        if scale.finished(out.get(name)):
             out[name]["vs_lxml"] = out[name]["seconds"] / floor["seconds"]
-    if finished(out.get("import_no_validate")):
+    if scale.finished(out.get("import_no_validate")):
         imported = work / "store-import_no_validate"
         reader = ox.Store.read_only(str(imported))
         out["triples"] = len(reader)
@@ -212,9 +199,9 @@ async def rest(store_path: Path, urls: dict[str, str], args: argparse.Namespace)
 
 def compare(rest_results: dict[str, Any], triples: int) -> dict[str, Any]:
     """Each p50 against scale.py's for the same request at the nearest measured triple count."""
-    if not SCALE_RESULTS.exists():
+    if not scale.RESULTS.exists():
         return {}
-    sizes = json.loads(SCALE_RESULTS.read_text())["sizes"]
+    sizes = scale.load_results()["datasets"].get("synth", {})
     measured = {
         int(v["triples"]): v["latency"]["memory"]
         for v in sizes.values()
@@ -307,14 +294,8 @@ def tables(results: dict[str, Any]) -> str:
 
 
 def write_readme(results: dict[str, Any]) -> None:
-    text = README.read_text(encoding="utf-8")
-    if START not in text or END not in text:
-        raise SystemExit(f"{README} has no {START} ... {END} markers")
-    head, rest = text.split(START, 1)
-    _old, tail = rest.split(END, 1)
     when = results.get("when", "")
-    body = f"{START}\n\nLast run {when}.\n\n{tables(results)}\n\n{END}"
-    README.write_text(head + body + tail, encoding="utf-8")
+    scale.write_between(README, START, END, f"Last run {when}.\n\n{tables(results)}")
 
 
 # Driver ----------------------------------------------------------------------------------------
@@ -369,7 +350,7 @@ def main() -> None:
     available = importer_available(args.kg)
     if not available:
         print("`kg import iati` is not available yet: measuring the lxml floor only", flush=True)
-    base = base_store(args.work, args.kg) if available else None
+    base = scale.base_store("iati", args.work, kg=args.kg) if available else None
     results: dict[str, Any] = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     results.setdefault("sizes", {})
     results["machine"] = scale.machine()

@@ -4,8 +4,10 @@ Run with any Python that has matplotlib; it needs nothing else (not kg, not the 
     python3 -m venv /tmp/kg-bench/venv-plot && /tmp/kg-bench/venv-plot/bin/pip install matplotlib
     /tmp/kg-bench/venv-plot/bin/python benchmarks/plot.py
 matplotlib is not a dependency of the project; `make bench` makes that scratch venv itself.
-Writes benchmarks/results/scale-*.png. A dotted grey line shows slope 1 (linear cost) through
-the first point of the first series, so sublinear and superlinear growth can be read off.
+Writes benchmarks/results/scale-*.png. Each dataset of the JSON (``kg synth``, solid; the
+IATI-shaped one, dashed) gets its own line per series. A dotted grey line shows slope 1 (linear
+cost) through the first point of the first series, so sublinear and superlinear growth can be
+read off.
 """
 
 from __future__ import annotations
@@ -44,8 +46,8 @@ FIGURES: dict[str, tuple[str, str, dict[str, Getter]]] = {
         "seconds",
         {
             "pyoxigraph bulk_load (floor)": dig("load", "bulk_load", "seconds"),
-            "kg import rdf --no-validate": dig("load", "import_no_validate", "seconds"),
-            "kg import rdf (validated)": dig("load", "import_validated", "seconds"),
+            "kg import --no-validate": dig("load", "import_no_validate", "seconds"),
+            "kg import (validated)": dig("load", "import_validated", "seconds"),
         },
     ),
     "load-memory": (
@@ -53,8 +55,8 @@ FIGURES: dict[str, tuple[str, str, dict[str, Getter]]] = {
         "MB",
         {
             "pyoxigraph bulk_load": dig("load", "bulk_load", "peak_rss_mb"),
-            "kg import rdf --no-validate": dig("load", "import_no_validate", "peak_rss_mb"),
-            "kg import rdf (validated)": dig("load", "import_validated", "peak_rss_mb"),
+            "kg import --no-validate": dig("load", "import_no_validate", "peak_rss_mb"),
+            "kg import (validated)": dig("load", "import_validated", "peak_rss_mb"),
         },
     ),
     "latency-memory": (
@@ -65,7 +67,9 @@ FIGURES: dict[str, tuple[str, str, dict[str, Getter]]] = {
             for name, key in (
                 ("/api/fundings?region=asia", "fundings_region"),
                 ("/api/fundings/summary?by=funder", "fundings_summary_funder"),
+                ("/api/fundings/summary?by=year", "fundings_summary_year"),
                 ("entity detail (median funder)", "entity_detail"),
+                ("entity detail (most connected)", "entity_detail_connected"),
                 ("/api/search?q=health", "search"),
                 ("/sparql region, containedInPlace*", "sparql_region"),
                 ("/sparql region, ck:withinPlace", "sparql_region_derived"),
@@ -86,11 +90,12 @@ FIGURES: dict[str, tuple[str, str, dict[str, Getter]]] = {
         },
     ),
     "shacl": (
-        "SHACL validation (pySHACL)",
+        "Validation and writes",
         "seconds",
         {
-            "whole graph": dig("shacl", "whole", "validate_seconds"),
-            "one changed named graph": dig("shacl", "one_graph", "validate_seconds"),
+            "SHACL, whole graph": dig("shacl", "whole", "validate_seconds"),
+            "SHACL, one changed named graph": dig("shacl", "one_graph", "validate_seconds"),
+            "one-graph PUT /graphs, p50": dig("put", "p50"),
         },
     ),
     "throughput": (
@@ -119,31 +124,53 @@ FIGURES: dict[str, tuple[str, str, dict[str, Getter]]] = {
 }
 
 
+def datasets(results: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Figures per dataset; a file from before the datasets holds the synthetic ones alone."""
+    return results.get("datasets") or {"synth": results["sizes"]}
+
+
+STYLES = {"synth": ("-", ""), "iati": ("--", " (IATI)")}
+
+
 def main() -> None:
     results = json.loads(RESULTS.read_text())
-    sizes = sorted(results["sizes"].items(), key=lambda item: int(item[0]))
     for name, (title, unit, series) in FIGURES.items():
-        figure, axes = plt.subplots(figsize=(7, 4.5))
+        figure, axes = plt.subplots(figsize=(9, 5.5))
         reference = None
-        for label, get in series.items():
-            points = [
-                (entry.get("triples", int(size)), value)
-                for size, entry in sizes
-                if (value := get(entry)) is not None
-            ]
-            if not points:
-                continue
-            xs, ys = zip(*points, strict=True)
-            axes.plot(xs, ys, marker="o", label=label)
-            if reference is None and len(points) > 1 and name != "throughput":
-                reference = points[0]
+        order = list(STYLES)
+        ordered = sorted(
+            datasets(results).items(),
+            key=lambda kv: (order.index(kv[0]) if kv[0] in order else len(order), kv[0]),
+        )
+        for dataset, by_size in ordered:
+            sizes = sorted(by_size.items(), key=lambda item: int(item[0]))
+            linestyle, suffix = STYLES.get(dataset, (":", f" ({dataset})"))
+            for colour, (label, get) in enumerate(series.items()):
+                points = [
+                    (entry.get("triples", int(size)), value)
+                    for size, entry in sizes
+                    if (value := get(entry)) is not None
+                ]
+                if not points:
+                    continue
+                xs, ys = zip(*points, strict=True)
                 axes.plot(
-                    [xs[0], xs[-1]],
-                    [ys[0], ys[0] * xs[-1] / xs[0]],
-                    linestyle=":",
-                    color="grey",
-                    label="linear (slope 1)",
+                    xs,
+                    ys,
+                    marker="o",
+                    linestyle=linestyle,
+                    color=f"C{colour}",
+                    label=label + suffix,
                 )
+                if reference is None and len(points) > 1 and name != "throughput":
+                    reference = points[0]
+                    axes.plot(
+                        [xs[0], xs[-1]],
+                        [ys[0], ys[0] * xs[-1] / xs[0]],
+                        linestyle=":",
+                        color="grey",
+                        label="linear (slope 1)",
+                    )
         if not axes.lines:
             plt.close(figure)
             continue
@@ -153,7 +180,7 @@ def main() -> None:
         axes.set_ylabel(unit)
         axes.set_title(title)
         axes.grid(True, which="both", alpha=0.3)
-        axes.legend(fontsize=8)
+        axes.legend(fontsize=6, ncol=2)
         figure.tight_layout()
         target = RESULTS.with_name(f"scale-{name}.png")
         figure.savefig(target, dpi=110)

@@ -1,27 +1,49 @@
-"""Scale: loading, query latency, HTTP throughput and validation from 10k to 1M (10M) triples.
+"""Scale: loading, query latency, writes, HTTP throughput and validation from 10k to 10M triples,
+on two datasets, and the issue-12 targets table built from the figures.
 
-Run: .venv/bin/python benchmarks/scale.py [--sizes 10000,100000,1000000] [--runs 50]
-     (10M, oxigraph loading only: --sizes 10000000; its file is about 2 GB of N-Quads)
+Run: .venv/bin/python benchmarks/scale.py [--sizes 10000,100000,1000000] [--datasets synth,iati]
+     [--runs 50] [--work /tmp/kg-bench/work]
+     10M: --sizes 10000000 (loading, then search and fundings served from memory if the machine
+     has the memory free, else from disk, and the JSON says so; the synthetic file is ~2 GB)
+     --targets-only: rewrite the targets table from results/scale.json without measuring.
 
-For each size, on a graph from ``kg synth --triples N --seed 0`` (N-Quads, one graph per
-synthetic document):
+Datasets, each at comparable triple counts:
+- ``synth``: ``kg synth --triples N --seed 0`` (N-Quads, one graph per synthetic document), loaded
+  into a store holding only the ontology and the shapes;
+- ``iati``: ``iati_generate.py`` (seed 0) with N / 217 activities (the importer writes about 217
+  quads per generated activity: 10k, 100k, 1M, 10M triples are 46, 461, 4,608, 46,083
+  activities), imported by ``kg import iati`` into a store ``kg build`` made from the shipped data
+  (the importer matches organisations, places and sectors against it).
 
-(a) loading, each as a whole process (wall time and peak RSS from ``os.wait4``): pyoxigraph's own
-    ``bulk_load`` of the file into an empty store (the floor), ``kg import rdf --no-validate`` and
-    ``kg import rdf`` (validated) into a store holding only the ontology and the shapes;
-(b) latency p50/p99 of the REST queries and a SPARQL query, in process (httpx over ASGI, the real
-    ``create_app``), the store served from memory and from disk, and of the SPARQL engine alone;
-(c) HTTP throughput of entity detail: uvicorn (one process, 127.0.0.1) with the real app and with
+For each size and dataset:
+
+(a) loading, each as a whole process (wall time and peak RSS, ``measured``): ``kg import
+    rdf|iati --no-validate``, the validated import (up to --validate-max), and the floor,
+    pyoxigraph's own ``bulk_load`` into an empty store of the quads the import adds (synth: the
+    file itself; iati: the imported graph dumped as N-Quads). Every step is stopped past
+    --load-timeout seconds or --max-rss-mb resident and recorded as stopped;
+(b) latency p50/p99 of the REST queries (fundings in a continent, summaries by funder, region and
+    year, entity detail of the median funder and of the most-connected entity, search) and of a
+    SPARQL query, in process (httpx over ASGI, the real ``create_app``, response cache off), in a
+    child process guarded like (a), store served from memory and (up to --disk-max) from disk;
+    above --query-max only search and fundings (the 10M targets) are timed;
+(c) a one-graph Graph Store Protocol PUT on the loaded store (a copy), in process through the
+    real app with a write token: the graph's own triples with one comment added, then without it
+    (each PUT a real change), --put-runs times;
+(d) HTTP throughput of entity detail: uvicorn (one process, 127.0.0.1) with the real app and with
     a bare ASGI "hello" app (``hello_app.py``), loaded by the same Python client (10 keep-alive
-    connections in threads, 10 s); also the server's peak RSS;
-(d) SHACL: the whole graph (up to --whole-shacl-max triples) and one changed named graph
-    (``kg import rdf`` of one synthetic document's graph into the loaded store, validated);
-(e) the SPARQL queries over HTTP through rdflib-endpoint (PyPI, installed into a scratch venv,
-    never the project's) and through ``kg serve``'s /sparql, same data, up to 100k triples.
+    connections in threads, 10 s); also the server's peak RSS (up to --throughput-max);
+(e) synth only: SHACL on the whole graph (up to --whole-shacl-max triples) and on one changed
+    named graph (``kg import rdf`` of one synthetic document's graph into the loaded store);
+(f) synth only: the SPARQL queries over HTTP through rdflib-endpoint (PyPI, installed into a
+    scratch venv, never the project's) and through ``kg serve``'s /sparql, up to 100k triples.
 
 Requests that take long get fewer runs: each URL gets --runs runs or as many as fit in --budget
-seconds, at least --min-runs (5); the JSON records how many. Results: benchmarks/results/scale.json (sizes
-measured before are kept unless measured again); plots: benchmarks/plot.py.
+seconds, at least --min-runs (5); the JSON records how many, and the load average before and
+after each size (the machine is shared). Results: benchmarks/results/scale.json under
+``datasets.<name>.<size>`` (sizes measured before are kept unless measured again), then the
+targets of issue 12 (``TARGETS``: figure, ratio, verdict) into the JSON and, as Markdown, between
+the markers in benchmarks/README.md; plots: benchmarks/plot.py.
 """
 
 from __future__ import annotations
@@ -55,11 +77,27 @@ import pyoxigraph as ox
 import kg
 from kg._namespaces import GRAPH, PREFIXES
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import iati_generate  # beside this file (benchmarks/ is not a package)
+import scale_targets
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results" / "scale.json"
+README: Final = ROOT / "benchmarks" / "README.md"
+TARGETS_START: Final = "<!-- scale-targets: table written by scale.py -->"
+TARGETS_END: Final = "<!-- /scale-targets -->"
 BIN = Path(sys.executable).parent
 KG = str(BIN / "kg")
 REGION = "asia"  # a continent: the M49 region tree puts every Asian country under it
+DATASETS: Final = ("synth", "iati")
+#: Quads ``kg import iati`` writes per generated activity (977,786 for 4,500 activities, seed 0),
+#: so that an IATI size in triples matches the synthetic one.
+IATI_QUADS_PER_ACTIVITY: Final = 217
+#: The graph the one-graph PUT replaces: a synthetic document's graph, and a curated graph of the
+#: shipped data (the IATI store is built from it; its own IATI graph is the whole file).
+PUT_GRAPH: Final = {"synth": f"{GRAPH}synth-1", "iati": f"{GRAPH}japan-unodc-2024-2026"}
+#: Requests timed above --query-max: the ones issue 12 sets a 10M target for.
+LARGE_URLS: Final = ("search", "fundings_region")
 
 SPARQL_PREFIXES = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
 #: "Fundings inside a continent, largest first": what MEASURED.md timed, with the path.
@@ -136,6 +174,22 @@ def measured(
     if process.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} failed:\n{errors.decode(errors='replace')}")
     return {"seconds": seconds, "peak_rss_mb": peak}
+
+
+def finished(step: dict[str, Any] | None) -> bool:
+    """Whether a ``measured`` (or ``guarded``) step ran to its end: not stopped, not failed."""
+    return step is not None and "stopped" not in step and "failed" not in step
+
+
+def guarded(command: list[str], args: argparse.Namespace, **options: Any) -> dict[str, Any]:
+    """``measured`` under the run's limits (--load-timeout, --max-rss-mb unless given): a refusal
+    (a non-zero exit, e.g. data that does not conform) is a result too, under ``"failed"``."""
+    options.setdefault("timeout", args.load_timeout)
+    options.setdefault("max_rss_mb", args.max_rss_mb)
+    try:
+        return measured(command, **options)
+    except RuntimeError as error:
+        return {"failed": str(error)[-2000:]}
 
 
 def tree_rss_mb(pid: int) -> float:
@@ -240,6 +294,8 @@ def summary(samples: list[float]) -> dict[str, float]:
 
 
 MIN_RUNS = 5
+#: KG_QUERY_TIMEOUT of the app under measure (seconds).
+DEADLINE: Final = 600.0
 
 
 def planned_runs(first_seconds: float, runs: int, budget: float) -> int:
@@ -264,53 +320,120 @@ def contract_store(path: Path) -> None:
     del store
 
 
-def loading(file: Path, work: Path, runs: int, validated: bool) -> dict[str, Any]:
-    base = work / "contract-store"
-    if not base.exists():
-        contract_store(base)
-    results: dict[str, list[dict[str, float]]] = {"bulk_load": [], "import_no_validate": []}
-    if validated:
-        results["import_validated"] = []
-    for _ in range(runs):
-        for name in results:
+#: Base stores made by this process: made again by the next run, which may run newer code.
+_BASES: set[Path] = set()
+
+
+def base_store(dataset: str, work: Path, *, kg: str = KG) -> Path:
+    """The store every import of ``dataset`` starts from (made once per work folder): the
+    ontology and the shapes for synth; for IATI the shipped data as ``kg build`` writes it, whose
+    reference graph the importer matches organisations, places and sectors against."""
+    path = work / f"base-store-{dataset}"
+    if path in _BASES:
+        return path
+    partial = path.with_name(path.name + ".partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    if dataset == "synth":
+        contract_store(partial)
+    else:
+        subprocess.run(
+            [kg, "build", "--store", str(partial)], check=True, capture_output=True, cwd=ROOT
+        )
+    shutil.rmtree(path, ignore_errors=True)
+    partial.rename(path)
+    _BASES.add(path)
+    return path
+
+
+def import_command(dataset: str, file: Path, store: Path, validated: bool) -> list[str]:
+    command = [
+        KG,
+        "import",
+        "rdf" if dataset == "synth" else "iati",
+        str(file),
+        "--store",
+        str(store),
+    ]
+    return command if validated else [*command, "--no-validate"]
+
+
+def added_quads(imported: Path, base: Path, target: Path) -> Path:
+    """The quads an import added (every graph the base store did not have, but the derived one,
+    which the floor does not compute), as N-Quads: what ``bulk_load`` loads for the floor."""
+    before = set(ox.Store.read_only(str(base)).named_graphs())
+    store = ox.Store.read_only(str(imported))
+    derived = ox.NamedNode(str(GRAPH["derived"]))
+    graphs = [g for g in store.named_graphs() if g not in before and g != derived]
+    with target.open("wb") as out:
+        for graph in graphs:
+            ox.serialize(
+                store.quads_for_pattern(None, None, None, graph), out, ox.RdfFormat.N_QUADS
+            )
+    return target
+
+
+def loading(
+    dataset: str, file: Path, work: Path, runs: int, validated: bool, args: argparse.Namespace
+) -> dict[str, Any]:
+    """The import without and with validation against the floor, whole processes; keeps the
+    store of the first unvalidated import as ``work/loaded-store`` for the other sections."""
+    base = base_store(dataset, args.work)
+    steps = ["import_no_validate", "bulk_load"] + (["import_validated"] if validated else [])
+    results: dict[str, list[dict[str, Any]]] = {name: [] for name in steps}
+    floor_file = file
+    for run in range(runs):
+        for name in steps:
             target = work / f"load-{name}"
             shutil.rmtree(target, ignore_errors=True)
             if name == "bulk_load":
-                command = [sys.executable, "-c", BULK_LOAD, str(target), str(file)]
+                command = [sys.executable, "-c", BULK_LOAD, str(target), str(floor_file)]
             else:
                 shutil.copytree(base, target)
-                command = [KG, "import", "rdf", str(file), "--store", str(target)]
-                if name == "import_no_validate":
-                    command.append("--no-validate")
-            results[name].append(measured(command))
-            print(
-                f"    {name}: {results[name][-1]['seconds']:.2f} s, "
-                f"{results[name][-1]['peak_rss_mb']:.0f} MB",
-                flush=True,
+                command = import_command(dataset, file, target, name == "import_validated")
+            sample = guarded(command, args)
+            results[name].append(sample)
+            shown = (
+                f"{sample['seconds']:.2f} s, {sample['peak_rss_mb']:.0f} MB"
+                if finished(sample)
+                else sample.get("stopped") or sample["failed"].strip().splitlines()[-1][:200]
             )
+            print(f"    {name}: {shown}", flush=True)
+            if name == "import_no_validate" and run == 0:
+                if not finished(sample):
+                    raise SystemExit(f"the unvalidated {dataset} import did not finish: {sample}")
+                loaded = work / "loaded-store"
+                shutil.rmtree(loaded, ignore_errors=True)
+                target.rename(loaded)
+                if dataset == "iati":
+                    floor_file = added_quads(loaded, base, work / "imported.nq")
+            shutil.rmtree(target, ignore_errors=True)
     out: dict[str, Any] = {}
     for name, samples in results.items():
+        done = [s for s in samples if finished(s)]
+        if not done:  # every run stopped or refused: the first says why
+            out[name] = samples[0] | {"runs": len(samples)}
+            continue
         out[name] = {
-            "seconds": statistics.median(s["seconds"] for s in samples),
-            "peak_rss_mb": max(s["peak_rss_mb"] for s in samples),
-            "runs": len(samples),
+            "seconds": statistics.median(s["seconds"] for s in done),
+            "peak_rss_mb": max(s["peak_rss_mb"] for s in done),
+            "runs": len(done),
         }
-    floor = out["bulk_load"]["seconds"]
-    for name in results:
-        out[name]["vs_bulk_load"] = out[name]["seconds"] / floor
-    # Keep the imported store for the other measurements.
-    loaded = work / "loaded-store"
-    shutil.rmtree(loaded, ignore_errors=True)
-    (work / "load-import_no_validate").rename(loaded)
+    if dataset == "iati":
+        out["bulk_load"]["file_bytes"] = floor_file.stat().st_size
+    floor = out["bulk_load"].get("seconds")
+    for name in steps:
+        if floor and finished(out[name]):
+            out[name]["vs_bulk_load"] = out[name]["seconds"] / floor
     return out
 
 
 # (b) Latency in process -----------------------------------------------------------------------
 
 
-def pick(store: ox.Store) -> dict[str, str]:
+def pick(store: ox.Store) -> dict[str, Any]:
     """Request parameters that exist at every size: a typical funder (the median by number of
-    fundings: the busiest, Japan, has 48 at 10k and thousands at 1M), a word for search."""
+    fundings: the busiest, Japan, has 48 at 10k and thousands at 1M), the most-connected entity
+    (see ``most_connected``), a word for search."""
     rows = store.query(
         "SELECT ?funder (COUNT(*) AS ?n) WHERE { ?f schema:funder ?funder } "
         "GROUP BY ?funder ORDER BY DESC(?n) ?funder",
@@ -322,14 +445,52 @@ def pick(store: ox.Store) -> dict[str, str]:
     funder = funders[len(funders) // 2]
     assert isinstance(funder, ox.NamedNode)
     slug = funder.value.removeprefix(PREFIXES["id"])
-    return {"actor": slug, "search": "health"}
+    return {"actor": slug, "search": "health"} | most_connected(store)
 
 
-def rest_urls(params: dict[str, str]) -> dict[str, str]:
+def most_connected(store: ox.Store) -> dict[str, Any]:
+    """The entity of a collection that the most stored triples point at (the derived graph left
+    out: its index rows are not relations an entity page shows): the worst case of entity detail,
+    whose answer grows with the incoming relations. Its collection comes from its classes through
+    the kinds the API uses (``kinds.rq``, ``kg.entities.KINDS``)."""
+    from kg.entities import COLLECTIONS, KINDS
+    from kg.queries import load_query
+
+    kinds = store.query(load_query("kinds"), prefixes=PREFIXES, use_default_graph_as_union=True)
+    assert isinstance(kinds, ox.QuerySolutions)
+    kind_of: dict[str, set[str]] = {}
+    for row in kinds:
+        kind_of.setdefault(str(row["class"]), set()).add(row["kind"].value)
+    collection_of = {kind: name for name, kind in COLLECTIONS.items()}
+    ranked = store.query(
+        "SELECT ?e (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?x ?p ?e } "
+        f"FILTER(?g != <{GRAPH['derived']}> && isIRI(?e) && STRSTARTS(STR(?e), STR(id:))) }} "
+        "GROUP BY ?e ORDER BY DESC(?n) ?e LIMIT 100",
+        prefixes=PREFIXES,
+    )
+    assert isinstance(ranked, ox.QuerySolutions)
+    for row in ranked:
+        entity = row["e"]
+        types = store.quads_for_pattern(entity, ox.NamedNode(PREFIXES["rdf"] + "type"), None)
+        found = {k for q in types for k in kind_of.get(str(q.object), set())}
+        kind = next((k for k in KINDS if k in found), None)
+        if kind is not None:
+            return {
+                "connected": entity.value.removeprefix(PREFIXES["id"]),
+                "connected_collection": collection_of[kind],
+                "connected_incoming": int(row["n"].value),
+            }
+    raise RuntimeError("no entity of a collection is the object of any triple")
+
+
+def rest_urls(params: dict[str, Any]) -> dict[str, str]:
     return {
         "fundings_region": f"/api/fundings?region={REGION}",
         "fundings_summary_funder": "/api/fundings/summary?by=funder",
+        "fundings_summary_region": "/api/fundings/summary?by=region",
+        "fundings_summary_year": "/api/fundings/summary?by=year",
         "entity_detail": f"/api/actors/{params['actor']}",
+        "entity_detail_connected": (f"/api/{params['connected_collection']}/{params['connected']}"),
         "search": f"/api/search?q={params['search']}",
         "sparql_region": "/sparql?query=" + quote(SPARQL_REGION),
         "sparql_region_derived": "/sparql?query=" + quote(SPARQL_REGION_DERIVED),
@@ -340,7 +501,8 @@ async def request_latencies(
     app: Any, urls: dict[str, str], runs: int, budget: float, label: str
 ) -> dict[str, Any]:
     """p50/p99 of each URL asked of ``app`` (running) in process over httpx's ASGI transport:
-    ``runs`` times, or as many as fit in ``budget`` seconds."""
+    ``runs`` times, or as many as fit in ``budget`` seconds. A URL that answers anything but
+    200 (a 503 at the deadline) is recorded with its status and how long it took, not timed."""
     out: dict[str, Any] = {}
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(
@@ -348,8 +510,13 @@ async def request_latencies(
     ) as client:
         for name, url in urls.items():
             started = time.perf_counter()
-            (await client.get(url)).raise_for_status()  # warm-up
-            count = planned_runs(time.perf_counter() - started, runs, budget)
+            response = await client.get(url)  # warm-up
+            first = time.perf_counter() - started
+            if response.status_code != 200:
+                out[name] = {"status": response.status_code, "ms": first * 1000}
+                print(f"    {label:6} {name}: answered {response.status_code} after {first:.1f} s")
+                continue
+            count = planned_runs(first, runs, budget)
             samples = []
             for _ in range(count):
                 started = time.perf_counter()
@@ -368,9 +535,14 @@ async def in_process(
     from kg.settings import Settings
 
     # The response cache off: these figures are the cost of computing an answer, not of
-    # replaying one (the throughput section measures both).
+    # replaying one (the throughput section measures both). The deadline far off: a figure
+    # above the default 10 s says by how much a target is missed, a 503 would not.
     settings = Settings(
-        root=ROOT, store=str(store_path), serve_from_memory=from_memory, response_cache_entries=0
+        root=ROOT,
+        store=str(store_path),
+        serve_from_memory=from_memory,
+        response_cache_entries=0,
+        query_timeout=DEADLINE,
     )
     app = create_app(settings)
     async with app.router.lifespan_context(app):
@@ -378,8 +550,12 @@ async def in_process(
         out = await request_latencies(app, urls, runs, budget, label)
         store = app.state.store.native
         for name, text in (
-            ("engine_region", SPARQL_REGION),
-            ("engine_region_derived", SPARQL_REGION_DERIVED),
+            ()
+            if "sparql_region" not in urls
+            else (
+                ("engine_region", SPARQL_REGION),
+                ("engine_region_derived", SPARQL_REGION_DERIVED),
+            )
         ):
             samples = []
             for _ in range(min(runs, 20)):
@@ -390,7 +566,173 @@ async def in_process(
     return out
 
 
-# (c) Throughput -------------------------------------------------------------------------------
+# (b), (c) in children: in-process work under the run's limits ----------------------------------
+
+
+def in_child(
+    task: str, spec: dict[str, Any], work: Path, args: argparse.Namespace, **limits: Any
+) -> dict[str, Any]:
+    """Run ``task`` (``CHILD_TASKS``) in a child process of this script, under the run's limits:
+    a store served from memory at 10M, or a write that copies it, must not take the shared
+    machine with it, and the child's peak RSS is then the server's own, not this process's."""
+    spec_file, out_file, log = (
+        work / f"{task}{suffix}" for suffix in (".json", ".out.json", ".log")
+    )
+    spec_file.write_text(json.dumps(spec))
+    out_file.unlink(missing_ok=True)
+    command = [sys.executable, str(Path(__file__).resolve()), "--child", task, str(spec_file)]
+    limits.setdefault("timeout", args.child_timeout)
+    step = guarded([*command, str(out_file)], args, stdout=log, **limits)
+    print(log.read_text(encoding="utf-8", errors="replace"), end="", flush=True)
+    if not finished(step):
+        print(f"    {task}: {step.get('stopped') or step['failed'][-500:]}", flush=True)
+        return step
+    return dict(json.loads(out_file.read_text())) | {
+        "process": {"seconds": step["seconds"], "peak_rss_mb": step["peak_rss_mb"]}
+    }
+
+
+def mem_available_mb() -> float:
+    for line in Path("/proc/meminfo").read_text().splitlines():
+        if line.startswith("MemAvailable:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def latency(
+    store: Path, work: Path, urls: dict[str, str], triples: int, args: argparse.Namespace
+) -> dict[str, Any]:
+    """(b): from memory when the machine has the memory free (else from disk, and says so),
+    and from disk up to --disk-max."""
+    out: dict[str, Any] = {}
+    spec = {
+        "store": str(store),
+        "urls": urls,
+        "runs": args.runs,
+        "budget": args.budget,
+        "min_runs": args.min_runs,
+    }
+    need = args.memory_mb_per_mtriple * triples / 1e6
+    available = mem_available_mb()
+    if need < 0.8 * available:
+        limit = min(0.9 * available, max(args.max_rss_mb, 2 * need))
+        out["memory"] = in_child(
+            "latency", spec | {"from_memory": True}, work, args, max_rss_mb=limit
+        )
+    else:
+        out["memory"] = {
+            "skipped": f"serving {triples:,} triples from memory needs about {need:,.0f} MB "
+            f"(--memory-mb-per-mtriple); {available:,.0f} MB were available"
+        }
+        print(f"    memory: {out['memory']['skipped']}; from disk instead", flush=True)
+    if triples <= args.disk_max or "skipped" in out["memory"]:
+        out["disk"] = in_child("latency", spec | {"from_memory": False}, work, args)
+    return out
+
+
+def put_body(store: Path, graph: str, target: Path) -> Path:
+    """The graph's triples as N-Triples (the body of the PUT)."""
+    reader = ox.Store.read_only(str(store))
+    quads = reader.quads_for_pattern(None, None, None, ox.NamedNode(graph))
+    ox.serialize((q.triple for q in quads), str(target), ox.RdfFormat.N_TRIPLES)
+    return target
+
+
+def one_graph_put(store: Path, work: Path, graph: str, args: argparse.Namespace) -> dict[str, Any]:
+    """(c) on a copy of the loaded store (a write changes it)."""
+    copy = work / "put-store"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(store, copy)
+    body = put_body(store, graph, work / "put-body.nt")
+    spec = {
+        "store": str(copy),
+        "graph": graph,
+        "body": str(body),
+        "runs": args.put_runs,
+        "budget": args.budget,
+    }
+    try:
+        return in_child("put", spec, work, args)
+    finally:
+        shutil.rmtree(copy, ignore_errors=True)
+        shutil.rmtree(copy.with_name(copy.name + ".backups"), ignore_errors=True)
+
+
+async def put_timings(
+    store: Path, graph: str, body: Path, runs: int, budget: float
+) -> dict[str, Any]:
+    """Seconds per ``PUT /graphs?graph=...`` through the real app (served from memory, as
+    ``kg serve`` does): the graph plus one ``rdfs:comment``, then the graph as it was, and so
+    on: each PUT changes the graph, so none is a no-op the writer could skip. ``runs`` PUTs, or
+    fewer once they took ``budget`` seconds in all (a whole-store validation takes minutes)."""
+    from api.main import create_app
+    from kg.settings import Settings
+
+    token = "scale-benchmark-token-" + "x" * 32
+    settings = Settings(
+        root=ROOT, store=str(store), write_token=token, response_cache_entries=0, backup_keep=0
+    )
+    original = body.read_bytes()
+    subject = next(line.split(b" ", 1)[0] for line in original.splitlines() if line[:1] == b"<")
+    comment = b'%s <%scomment> "edited by benchmarks/scale.py" .\n' % (
+        subject,
+        PREFIXES["rdfs"].encode(),
+    )
+    bodies = (original + comment, original)
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/n-triples"}
+    app = create_app(settings)
+    samples: list[float] = []
+    out: dict[str, Any] = {"graph": graph, "graph_triples": original.count(b"\n")}
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://bench", timeout=3600
+        ) as client:
+            for run in range(runs):
+                started = time.perf_counter()
+                response = await client.put(
+                    "/graphs", params={"graph": graph}, content=bodies[run % 2], headers=headers
+                )
+                seconds = time.perf_counter() - started
+                if response.status_code >= 300:
+                    out["refused"] = {"status": response.status_code, "body": response.text[:2000]}
+                    print(f"    PUT answered {response.status_code}: {response.text[:300]}")
+                    break
+                samples.append(seconds)
+                answer = response.json()  # the writer's own split of the last PUT
+                out["phases"] = answer.get("seconds")
+                out["changed"] = answer.get("changed")
+                print(f"    PUT {graph}: {seconds:.2f} s", flush=True)
+                if sum(samples) > budget:
+                    break
+    if samples:
+        out |= summary(samples)
+    return out
+
+
+async def _latency_task(spec: dict[str, Any]) -> dict[str, Any]:
+    global MIN_RUNS
+    MIN_RUNS = spec["min_runs"]
+    return await in_process(
+        Path(spec["store"]), spec["from_memory"], spec["urls"], spec["runs"], spec["budget"]
+    )
+
+
+async def _put_task(spec: dict[str, Any]) -> dict[str, Any]:
+    return await put_timings(
+        Path(spec["store"]), spec["graph"], Path(spec["body"]), spec["runs"], spec["budget"]
+    )
+
+
+CHILD_TASKS: Final = {"latency": _latency_task, "put": _put_task}
+
+
+def run_child(task: str, spec_file: Path, out_file: Path) -> None:
+    spec = json.loads(spec_file.read_text())
+    out_file.write_text(json.dumps(asyncio.run(CHILD_TASKS[task](spec))))
+
+
+# (d) Throughput -------------------------------------------------------------------------------
 
 
 def hammer(port: int, path: str, seconds: float = 10, connections: int = 10) -> dict[str, float]:
@@ -474,22 +816,25 @@ def throughput(store_path: Path, entity_url: str, seconds: float) -> dict[str, A
     return out
 
 
-# (d) SHACL ------------------------------------------------------------------------------------
+# (e) SHACL ------------------------------------------------------------------------------------
 
 
 def shacl(file: Path, work: Path, triples: int, whole_max: int) -> dict[str, Any]:
-    from kg.importer import Contract, _parse, import_rdf
+    """The validation engine on the whole file (parsed by pyoxigraph, validated from the store
+    as imports do: ``kg.validate.validate_store``) and a validated import of one named graph."""
+    from kg.importer import Contract, import_rdf
     from kg.settings import Settings
     from kg.stores.oxigraph import OxigraphStore
-    from kg.validate import validate
+    from kg.validate import validate_store
 
     contract = Contract.load(Settings(root=ROOT))
     out: dict[str, Any] = {}
     if triples <= whole_max:
         started = time.perf_counter()
-        data, _graphs, _nodes = _parse(file, None, lambda *_: None)
+        data = ox.Store()
+        data.bulk_load(path=str(file), format=ox.RdfFormat.N_QUADS)
         parsed = time.perf_counter()
-        validate(data, shapes=contract.shapes, ontology=contract.ontology)
+        validate_store(data, shapes=contract.shapes, ontology=contract.ontology)
         out["whole"] = {
             "triples": len(data),
             "parse_seconds": parsed - started,
@@ -517,7 +862,7 @@ def shacl(file: Path, work: Path, triples: int, whole_max: int) -> dict[str, Any
     return out
 
 
-# (e) rdflib-endpoint --------------------------------------------------------------------------
+# (f) rdflib-endpoint --------------------------------------------------------------------------
 
 
 def rdflib_endpoint_python(work: Path) -> Path | None:
@@ -647,55 +992,112 @@ def machine() -> dict[str, Any]:
     }
 
 
-def measure(size: int, args: argparse.Namespace) -> dict[str, Any]:
-    work = args.work / str(size)
-    work.mkdir(parents=True, exist_ok=True)
+def dataset_file(dataset: str, size: int, work: Path) -> Path:
+    """The dataset's file for ``size`` triples, made once and kept in --work."""
+    if dataset == "iati":
+        activities = max(1, round(size / IATI_QUADS_PER_ACTIVITY))
+        file = iati_generate.default_path(activities, 0, work)
+        if not file.exists():
+            print(f"  generating {activities:,} IATI activities", flush=True)
+            iati_generate.generate(activities, 0, file)
+        return file
     file = work / f"synth-{size}.nq"
     if not file.exists():
+        print(f"  generating {size:,} synthetic triples", flush=True)
+        partial = file.with_name(f"partial-{file.name}")  # kg synth tells format by suffix
         subprocess.run(
-            [KG, "synth", "--triples", str(size), "--seed", "0", "-o", str(file)],
+            [KG, "synth", "--triples", str(size), "--seed", "0", "-o", str(partial)],
             check=True,
             capture_output=True,
         )
-    out: dict[str, Any] = {"file_bytes": file.stat().st_size}
+        partial.rename(file)
+    return file
+
+
+def measure(
+    dataset: str, size: int, args: argparse.Namespace, previous: dict[str, Any] | None
+) -> dict[str, Any]:
+    work = args.work / dataset / str(size)
+    work.mkdir(parents=True, exist_ok=True)
+    file = dataset_file(dataset, size, work)
+    out: dict[str, Any] = {"file": file.name, "file_bytes": file.stat().st_size}
+    if dataset == "iati":
+        out["activities"] = max(1, round(size / IATI_QUADS_PER_ACTIVITY))
     validated = size <= args.validate_max
     print(f"  (a) loading ({'with' if validated else 'without'} validated import)", flush=True)
-    out["load"] = loading(file, work, 1 if size >= 1_000_000 else args.load_runs, validated)
+    runs = 1 if size >= 1_000_000 else args.load_runs
     store_path = work / "loaded-store"
+    if args.reuse_load and previous and "load" in previous and store_path.exists():
+        print("    kept from the run of " + previous["when"], flush=True)
+        out["load"] = previous["load"] | {"from_run": previous["when"]}
+    else:
+        out["load"] = loading(dataset, file, work, runs, validated, args)
     reader = ox.Store.read_only(str(store_path))
     out["triples"] = len(reader)
+    if size > args.latency_max:
+        return out
+    # pick's GROUP BY queries read every quad: ~7 minutes at 10M on a busy machine
+    print(f"  store: {out['triples']:,} quads; choosing request parameters", flush=True)
     params = pick(reader)
     del reader
     out["params"] = params
+    urls = rest_urls(params)
+    if size > args.query_max:
+        urls = {name: urls[name] for name in LARGE_URLS}
+    print(f"  (b) latency in process ({', '.join(urls)})", flush=True)
+    out["latency"] = latency(store_path, work, urls, out["triples"], args)
     if size > args.query_max:
         return out
-    urls = rest_urls(params)
-    print("  (b) latency in process", flush=True)
-    out["latency"] = {
-        "memory": asyncio.run(in_process(store_path, True, urls, args.runs, args.budget)),
-    }
-    if size <= args.disk_max:
-        out["latency"]["disk"] = asyncio.run(
-            in_process(store_path, False, urls, args.runs, args.budget)
-        )
-    print("  (c) HTTP throughput of entity detail", flush=True)
-    out["throughput"] = throughput(store_path, urls["entity_detail"], args.seconds)
-    print("  (d) SHACL", flush=True)
+    print("  (c) one-graph PUT", flush=True)
+    out["put"] = one_graph_put(store_path, work, PUT_GRAPH[dataset], args)
+    if size <= args.throughput_max:
+        print("  (d) HTTP throughput of entity detail", flush=True)
+        out["throughput"] = throughput(store_path, urls["entity_detail"], args.seconds)
+    if dataset != "synth":
+        return out
+    print("  (e) SHACL", flush=True)
     out["shacl"] = shacl(file, work, size, args.whole_shacl_max)
     if size <= args.endpoint_max:
-        print("  (e) rdflib-endpoint", flush=True)
+        print("  (f) rdflib-endpoint", flush=True)
         out["rdflib_endpoint"] = compare_endpoints(
             file, store_path, params["actor"], work, args.runs, args.budget
         )
     return out
 
 
+def load_results() -> dict[str, Any]:
+    """results/scale.json; a file from before the datasets (one ``sizes`` table of synthetic
+    figures) is read as the synth dataset."""
+    results: dict[str, Any] = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    datasets = results.setdefault("datasets", {})
+    if "sizes" in results:
+        datasets.setdefault("synth", results.pop("sizes"))
+    return results
+
+
+def write_between(path: Path, start: str, end: str, body: str) -> None:
+    """Replace what lies between the markers ``start`` and ``end`` in ``path`` (a README whose
+    tables a script writes) by ``body``."""
+    text = path.read_text(encoding="utf-8")
+    if start not in text or end not in text:
+        raise SystemExit(f"{path} has no {start} ... {end} markers")
+    head, rest = text.split(start, 1)
+    _old, tail = rest.split(end, 1)
+    path.write_text(f"{head}{start}\n\n{body}\n\n{end}{tail}", encoding="utf-8")
+
+
 def main() -> None:
+    if sys.argv[1:2] == ["--child"]:
+        run_child(sys.argv[2], Path(sys.argv[3]), Path(sys.argv[4]))
+        return
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument(
         "--sizes", default="10000,100000,1000000", help="comma-separated triple counts"
+    )
+    parser.add_argument(
+        "--datasets", default=",".join(DATASETS), help=f"comma-separated, of {', '.join(DATASETS)}"
     )
     parser.add_argument("--runs", type=int, default=50, help="timed requests per URL")
     parser.add_argument(
@@ -708,6 +1110,7 @@ def main() -> None:
         "--min-runs", type=int, default=5, help="fewest runs of a URL over its budget"
     )
     parser.add_argument("--load-runs", type=int, default=3, help="runs per load below 1M")
+    parser.add_argument("--put-runs", type=int, default=4, help="one-graph PUTs per size")
     parser.add_argument("--seconds", type=float, default=10.0, help="throughput run length")
     parser.add_argument(
         "--validate-max", type=int, default=1_000_000, help="largest size for the validated import"
@@ -716,35 +1119,111 @@ def main() -> None:
         "--query-max",
         type=int,
         default=1_000_000,
-        help="largest size for (b)-(e); larger sizes measure loading only",
+        help="largest size for (b)-(f) in full; up to --latency-max only search and fundings",
+    )
+    parser.add_argument(
+        "--latency-max",
+        type=int,
+        default=10_000_000,
+        help="largest size for any latency; larger sizes measure loading only",
     )
     parser.add_argument(
         "--disk-max", type=int, default=1_000_000, help="largest size served from disk in (b)"
     )
+    parser.add_argument("--throughput-max", type=int, default=1_000_000)
     parser.add_argument("--whole-shacl-max", type=int, default=100_000)
     parser.add_argument("--endpoint-max", type=int, default=100_000)
+    parser.add_argument(
+        "--load-timeout",
+        type=float,
+        default=3600.0,
+        help="seconds before a load step is stopped (recorded as stopped)",
+    )
+    parser.add_argument(
+        "--child-timeout",
+        type=float,
+        default=3600.0,
+        help="seconds before the latency or PUT child of one size is stopped",
+    )
+    parser.add_argument(
+        "--max-rss-mb",
+        type=float,
+        default=8000.0,
+        help="resident MB before a load step or a child is stopped",
+    )
+    parser.add_argument(
+        "--memory-mb-per-mtriple",
+        type=float,
+        default=600.0,
+        help="RSS a store served from memory needs per million quads, with room to spare "
+        "(measured: 776 MB at 1.1M, 4.8 GB at 11M synthetic quads)",
+    )
     parser.add_argument(
         "--work",
         type=Path,
         default=Path("/tmp/kg-bench/work"),
-        help="scratch folder (synthetic files are kept and reused)",
+        help="scratch folder (generated files are kept and reused)",
+    )
+    parser.add_argument(
+        "--targets-only",
+        action="store_true",
+        help="only rewrite the targets table (JSON and README) from results/scale.json",
+    )
+    parser.add_argument("--no-readme", action="store_true", help="leave the README table alone")
+    parser.add_argument(
+        "--reuse-load",
+        action="store_true",
+        help="skip (a) where the work folder still has the loaded store: keep the JSON's loading "
+        "figures of that size and measure the rest on that store",
     )
     args = parser.parse_args()
     if args.runs < 50:
         parser.error("--runs must be at least 50")
+    datasets = [d.strip() for d in args.datasets.split(",")]
+    if unknown := set(datasets) - set(DATASETS):
+        parser.error(f"unknown datasets {', '.join(sorted(unknown))}; use {', '.join(DATASETS)}")
     global MIN_RUNS
     MIN_RUNS = args.min_runs
     sizes = [int(s) for s in args.sizes.split(",")]
-    results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {"sizes": {}}
-    results["machine"] = machine()
-    for size in sizes:
-        print(f"{size:,} triples", flush=True)
-        results["sizes"][str(size)] = measure(size, args) | {
-            "when": datetime.now(UTC).isoformat(timespec="seconds")
-        }
-        RESULTS.parent.mkdir(parents=True, exist_ok=True)
-        RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
+    if not args.targets_only:
+        for size in sizes:
+            for dataset in datasets:
+                print(f"{dataset}, {size:,} triples", flush=True)
+                before = os.getloadavg()
+                previous = load_results()["datasets"].get(dataset, {}).get(str(size))
+                figures = measure(dataset, size, args, previous)
+                save(
+                    dataset,
+                    size,
+                    figures
+                    | {
+                        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+                        "load_average": {"before": before, "after": os.getloadavg()},
+                    },
+                )
+    results = save()
+    if not args.no_readme:
+        write_between(README, TARGETS_START, TARGETS_END, scale_targets.markdown(results))
+        print(f"wrote the targets table in {README}")
     print(f"wrote {RESULTS}")
+
+
+def save(
+    dataset: str | None = None, size: int | None = None, figures: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Put one size's figures into results/scale.json as it is now (another run, e.g. 10M
+    beside 1M, may have written other sizes since this one started), recompute the targets,
+    and write it by a rename, so a reader never sees half a file."""
+    results = load_results()
+    if dataset is not None and figures is not None:
+        results["machine"] = machine()
+        results["datasets"].setdefault(dataset, {})[str(size)] = figures
+    results["targets"] = scale_targets.rows(results)
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    partial = RESULTS.with_name(f".{RESULTS.name}.{os.getpid()}")
+    partial.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
+    partial.replace(RESULTS)
+    return results
 
 
 if __name__ == "__main__":
