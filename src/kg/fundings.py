@@ -42,7 +42,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Final
+from typing import Any, Final
 
 from rdflib import Literal, URIRef
 
@@ -396,11 +396,9 @@ def summarize(
                 bucket = buckets[identity] = _Bucket(dict(zip(by, key, strict=True)), unallocated)
             bucket.add(funding, share)
     items = [buckets[identity].group(into) for identity in sorted(buckets)]
-    page = Page.of(items, limit=limit, offset=offset)
-    return Summary(
-        tuple(by),
-        page.items,
-        page.total,
+    return _paged_summary(
+        by,
+        items,
         limit,
         offset,
         Tally(*_tally_fields([(f, _ONE) for f, _ in selected], into)),
@@ -430,16 +428,28 @@ def _summary_of_totals(
     for _, row in _totals(store, filters, (), into):
         overall.add(row, into)
     items = [groups[identity].group(into) for identity in sorted(groups)]
-    page = Page.of(items, limit=limit, offset=offset)
-    return Summary(
-        tuple(by),
-        page.items,
-        page.total,
+    return _paged_summary(
+        by,
+        items,
         limit,
         offset,
         Tally(overall.count, overall.without, overall.totals(into)),
         conversion=None if into is None else _amounts_report(store, filters, into),
     )
+
+
+def _paged_summary(
+    by: Sequence[str],
+    items: list[Group],
+    limit: int,
+    offset: int,
+    overall: Tally,
+    **extra: Any,
+) -> Summary:
+    """The page of ``items`` at ``offset`` as a Summary: one place for the paging both ways of
+    summing (every funding's details, or the engine's totals) share."""
+    page = Page.of(items, limit=limit, offset=offset)
+    return Summary(tuple(by), page.items, page.total, limit, offset, overall, **extra)
 
 
 @dataclass(slots=True)

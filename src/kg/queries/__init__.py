@@ -56,12 +56,7 @@ def select(
     text = load_query(name)
     if rows is not None:
         text = with_rows(text, *rows)
-    text = _written(name, text, constants, page)
-    deadline.check()
-    result = store.query(text, bindings=given or None)
-    if not isinstance(result, SelectResult):
-        raise QueryError(f"queries/{name}.rq is not a SELECT query")
-    return result
+    return _run_select(store, name, _written(name, text, constants, page), given or None)
 
 
 def select_each(
@@ -92,8 +87,16 @@ def select_each(
         line for line in text[: start - 1].splitlines() if not line.lstrip().startswith("#")
     )
     head = re.sub(r"\bSELECT(\s+DISTINCT)?", lambda m: f"{m.group()} ?{tag}", head, count=1)
+    return _run_select(store, name, f"{head}{{\n{union}\n}}\n", None)
+
+
+def _run_select(
+    store: Store, name: str, text: str, bindings: Mapping[str, Term] | None
+) -> SelectResult:
+    """Run the written text of ``queries/{name}.rq`` unless the request's deadline has passed
+    (``kg.deadline``): the one place a named query reaches the store."""
     deadline.check()
-    result = store.query(f"{head}{{\n{union}\n}}\n")
+    result = store.query(text, bindings=bindings)
     if not isinstance(result, SelectResult):
         raise QueryError(f"queries/{name}.rq is not a SELECT query")
     return result
