@@ -79,6 +79,26 @@ SELECT DISTINCT ?funding ?area WHERE {
   UNION { ?funding schema:fundedItem ?initiative . ?initiative schema:areaServed ?area }
 }"""
 
+#: What the activities list lists (activities.rq): every IATI activity and every node with an
+#: organisation in one of the IATI participation roles (curated initiatives such as JICA's
+#: projects).
+ACTIVITIES: Final = """\
+  { ?activity a ck:IatiActivity }
+  UNION { ?activity ck:implementedBy [] }
+  UNION { ?activity ck:fundedBy [] }
+  UNION { ?activity ck:accountableOrganisation [] }
+  UNION { ?activity ck:extendingOrganisation [] }"""
+_ACTIVITY_LABELS: Final = (
+    "SELECT ?activity ?label WHERE {\n  { SELECT DISTINCT ?activity WHERE {\n"
+    + ACTIVITIES
+    + "\n  } }\n  ?activity rdfs:label ?label .\n}"
+)
+_ACTIVITY_AREAS: Final = (
+    "SELECT DISTINCT ?activity ?area WHERE {\n  { SELECT DISTINCT ?activity WHERE {\n"
+    + ACTIVITIES
+    + "\n  } }\n  ?activity schema:areaServed ?area .\n}"
+)
+
 Closure = dict[str, set[str]]
 #: A derived triple: subject and predicate IRIs, and an IRI or (for ``ck:fundingOrder``) an
 #: integer.
@@ -212,6 +232,23 @@ def derived_triples(rows: Rows) -> set[Triple]:
     order = _CK + "fundingOrder"
     labelled = _pairs(rows, _FUNDING_LABELS % _values(funding_types), literals=True)
     triples.update((funding, order, n) for n, funding in enumerate(label_order(labelled)))
+    triples.update(activity_triples(rows, places))
+    return triples
+
+
+def activity_triples(rows: Rows, places: Closure) -> set[Triple]:
+    """``ck:activityWithin`` and ``ck:activityOrder`` of every activity (see the module
+    docstring), given the place closure. ``ck:activityWithin`` is per activity (its own areas
+    and the closure); ``ck:activityOrder`` needs every activity's label."""
+    within = _CK + "activityWithin"
+    triples: set[Triple] = {
+        (activity, within, up)
+        for activity, area in _pairs(rows, _ACTIVITY_AREAS)
+        for up in places.get(area, ())  # as ck:withinPlace: places only
+    }
+    order = _CK + "activityOrder"
+    labelled = _pairs(rows, _ACTIVITY_LABELS, literals=True)
+    triples.update((activity, order, n) for n, activity in enumerate(label_order(labelled)))
     return triples
 
 
