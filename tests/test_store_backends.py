@@ -75,6 +75,10 @@ CONSTANTS: dict[str, tuple[dict[str, Term], tuple[int, int] | None]] = {
     "entity-incoming": (_JAPAN_FUNDED, (1000, 0)),
     "entity-incoming-evidence": (_JAPAN_FUNDED, (1000, 0)),
     "entity-incoming-elements": (_JAPAN_FUNDED, (1000, 0)),
+    # Asked once per activity of a page, or per item a pledge's delivery names (the shipped
+    # data has no IATI transactions: the answer is empty, the parse and plan still compared).
+    "activity-details": ({"activity": ID["jica-project-gms-assisting-trafficking-victims"]}, None),
+    "delivery-transactions": ({"item": ID["jica-project-gms-assisting-trafficking-victims"]}, None),
 }
 
 

@@ -173,9 +173,11 @@ def activities(
         page = [row[0] for row in cut.rows if row[0]]
     builders: dict[str, _Builder] = {}
     if page:
-        for row in select(store, DETAILS_QUERY, rows=("activity", page)).dicts():
-            builder = builders.setdefault(str(row["activity"]), _Builder(row))
-            _add(builder, row)
+        # One query per activity: see the header of activity-details.rq.
+        for iri in page:
+            for row in select(store, DETAILS_QUERY, constants={"activity": iri}).dicts():
+                builder = builders.setdefault(str(iri), _Builder(row))
+                _add(builder, row)
     items = tuple(_activity(str(i), builders[str(i)]) for i in page if str(i) in builders)
     return Page(items, total, limit, offset)
 
