@@ -419,31 +419,27 @@ def search(
         raise ConfigurationError("the search text is empty; give q= some letters")
     index = search_index.index_for(store)
     if index is not None:
-        # The text index answers what search.rq answers (tests/test_search_index.py), in
-        # milliseconds instead of a scan of every name.
+        # The text index answers what search.rq answers (tests/test_search_index.py), ranked
+        # and paged inside the index: milliseconds instead of a scan of every name.
+        Page.of((), limit=limit, offset=offset)  # the same checks of limit and offset
         kind_info = kind_info or kind_map(store)
-        kinds_of: dict[tuple[str, ...], tuple[str, ...]] = {}  # few distinct sets of types
-        found = []
-        for entity, best, (named, types) in index.search(q.strip()):
-            entity_kinds = kinds_of.get(types)
-            if entity_kinds is None:
-                entity_kinds = kinds_of[types] = kind_info.kinds_of(types)
-            if any(k in kinds for k in entity_kinds):
-                label = named if named is not None else EntityRef.of(entity).label
-                found.append((best, label.casefold(), entity, label, types, entity_kinds))
-        found.sort(key=lambda row: row[:3])
-        page = Page.of(found, limit=limit, offset=offset)
+        total, hits = index.search(
+            q.strip(),
+            lambda types: any(k in kinds for k in kind_info.kinds_of(types)),
+            limit=limit,
+            offset=offset,
+        )
         shown = tuple(
             EntityItem(
                 entity,
                 slug_of(entity),
-                label,
-                entity_kinds[0],
-                tuple(kind_info.type_ref(t) for t in sorted(types)),
+                named if named is not None else EntityRef.of(entity).label,
+                kind_info.kinds_of(types)[0],
+                tuple(kind_info.type_ref(t) for t in types),
             )
-            for _, _, entity, label, types, entity_kinds in page.items
+            for entity, named, types in hits
         )
-        return Page(shown, page.total, page.limit, page.offset)
+        return Page(shown, total, limit, offset)
     result = select(store, SEARCH_QUERY, {"q": Literal(q.strip())})
     rank: dict[str, int] = {}
     for row in result.dicts():
