@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Final, Generic, TypeVar
 from urllib.parse import quote
 
@@ -442,11 +442,18 @@ def search(
         return Page(shown, total, limit, offset)
     result = select(store, SEARCH_QUERY, {"q": Literal(q.strip())})
     rank: dict[str, int] = {}
+    least: dict[str, str] = {}  # an entity with several labels shows the least, on any engine
     for row in result.dicts():
         entity = str(row["entity"])
         value = int(str(row["rank"]))
         rank[entity] = min(value, rank.get(entity, value))
-    items = _items(result, kind_info or kind_map(store), kinds)
+        if "label" in row:
+            label = str(row["label"])
+            least[entity] = min(label, least.get(entity, label))
+    items = [
+        replace(item, label=least.get(item.id, item.label))
+        for item in _items(result, kind_info or kind_map(store), kinds)
+    ]
     items.sort(key=lambda item: (rank[item.id], item.label.casefold(), item.id))
     return Page.of(items, limit=limit, offset=offset)
 
