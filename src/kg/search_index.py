@@ -96,19 +96,6 @@ class _Native(Protocol):
     read_only: bool
 
 
-def rank_of(field: int, name: str, q: str) -> int | None:
-    """``search.rq``'s rank of one name for ``q`` (both already lower-cased), None if the name
-    does not contain ``q``: 0 the label is ``q``, 1 an altLabel is, 2 a label or altLabel starts
-    with it, 3 one contains it, 4 the description contains it."""
-    if q not in name:
-        return None
-    if field == DESCRIPTION:
-        return 4
-    if name == q:
-        return field
-    return 2 if name.startswith(q) else 3
-
-
 Hit = tuple[str, str | None, tuple[str, ...]]
 """An entity found: its IRI, its label (the least, if it has several; None: it has none) and
 its distinct types, sorted."""
@@ -235,7 +222,9 @@ class SearchIndex:
     ) -> tuple[int, list[Hit]]:
         """How many entities with one of the ``wanted`` sets of types have a name that contains
         ``q`` (ignoring case), and the page ``offset``, ``offset + limit`` of them: best rank
-        first (``rank_of``), then by label (case-folded), then by IRI."""
+        first, then by label (case-folded), then by IRI. ``search.rq``'s ranks: 0 the label is
+        ``q``, 1 an altLabel is, 2 a label or altLabel starts with it, 3 one contains it, 4 only
+        the description contains it."""
         low = q.lower()
         best: dict[int, int] = {}
         get = best.get
@@ -243,24 +232,19 @@ class SearchIndex:
             db = self._db
             if len(low) >= _TRIGRAM:
                 phrase = '"' + low.replace('"', '""') + '"'
-                for (row,) in db.execute("SELECT rowid FROM names WHERE names MATCH ?", (phrase,)):
-                    rank = 4 if (row >> _FIELD_SHIFT) & 3 == DESCRIPTION else 3
-                    entity = row >> _ENTITY_SHIFT
-                    if rank < get(entity, 5):
-                        best[entity] = rank
-                for row, name in self._starting(low):  # ranks 0-2
-                    rank = (row >> _FIELD_SHIFT) & 3 if name == low else 2
-                    entity = row >> _ENTITY_SHIFT
-                    if rank < get(entity, 5):
-                        best[entity] = rank
+                found = db.execute("SELECT rowid FROM names WHERE names MATCH ?", (phrase,))
             else:  # too short for trigrams: SQLite scans every name
-                for row, name in db.execute(
-                    "SELECT id, low FROM name WHERE instr(low, ?) > 0", (low,)
-                ):
-                    found = rank_of((row >> _FIELD_SHIFT) & 3, name, low)
-                    entity = row >> _ENTITY_SHIFT
-                    if found is not None and found < get(entity, 5):
-                        best[entity] = found
+                found = db.execute("SELECT id FROM name WHERE instr(low, ?) > 0", (low,))
+            for (row,) in found:  # rank 3 or 4: the field says which, no text is read
+                rank = 4 if (row >> _FIELD_SHIFT) & 3 == DESCRIPTION else 3
+                entity = row >> _ENTITY_SHIFT
+                if rank < get(entity, 5):
+                    best[entity] = rank
+            for row, name in self._starting(low):  # ranks 0-2
+                rank = (row >> _FIELD_SHIFT) & 3 if name == low else 2
+                entity = row >> _ENTITY_SHIFT
+                if rank < get(entity, 5):
+                    best[entity] = rank
             allowed = {n for n, types in enumerate(self._typesets) if wanted(types)}
             order, typeset_of = self._order, self._typeset_of
             kept = [
