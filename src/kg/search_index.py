@@ -87,22 +87,6 @@ _INDEXES_SQL: Final = (
 the entity a refreshed graph names."""
 
 
-_RANKS: Final = """
-WITH hit (entity, rank) AS (
-    SELECT id >> 20, CASE WHEN ((id >> 18) & 3) = 2 THEN 4 ELSE 3 END FROM ({contain})
-    UNION ALL
-    SELECT id >> 20, CASE WHEN low = :q THEN (id >> 18) & 3 ELSE 2 END FROM name
-    WHERE low >= :q {after} AND substr(low, 1, length(:q)) = :q AND ((id >> 18) & 3) < 2
-)
-SELECT entity, min(rank) FROM hit GROUP BY entity
-"""
-"""Each entity with a name that contains ``:q``, and its best rank (``SearchIndex.search``):
-3 or 4 (label or altLabel, or description) from the row id of every name that contains it,
-without reading the text; 0, 1 or 2 from the labels and altLabels that equal it or start with
-it, a range of the ``named`` index. All of it inside SQLite: at 10M triples the same loop in
-Python cost 80-130 ms for "health" or "japan"."""
-
-
 class _Native(Protocol):
     """What the index needs of a store: pyoxigraph's own store, read-only."""
 
@@ -242,26 +226,30 @@ class SearchIndex:
         ``q``, 1 an altLabel is, 2 a label or altLabel starts with it, 3 one contains it, 4 only
         the description contains it."""
         low = q.lower()
-        if len(low) >= _TRIGRAM:
-            contain = "SELECT rowid AS id FROM names WHERE names MATCH :phrase"
-        else:  # too short for trigrams: SQLite scans every name
-            contain = "SELECT id FROM name WHERE instr(low, :q) > 0"
-        last = ord(low[-1])
-        if last < sys.maxunicode and not 0xD7FF <= last <= 0xDFFF:
-            after = low[:-1] + chr(last + 1)  # the first text after all that start with low
-        else:
-            after = None
+        best: dict[int, int] = {}
+        get = best.get
         with self._lock:
             db = self._db
-            best = db.execute(
-                _RANKS.format(contain=contain, after="" if after is None else "AND low < :after"),
-                {"phrase": '"' + low.replace('"', '""') + '"', "q": low, "after": after},
-            )
+            if len(low) >= _TRIGRAM:
+                phrase = '"' + low.replace('"', '""') + '"'
+                found = db.execute("SELECT rowid FROM names WHERE names MATCH ?", (phrase,))
+            else:  # too short for trigrams: SQLite scans every name
+                found = db.execute("SELECT id FROM name WHERE instr(low, ?) > 0", (low,))
+            for (row,) in found:  # rank 3 or 4: the field says which, no text is read
+                rank = 4 if (row >> _FIELD_SHIFT) & 3 == DESCRIPTION else 3
+                entity = row >> _ENTITY_SHIFT
+                if rank < get(entity, 5):
+                    best[entity] = rank
+            for row, name in self._starting(low):  # ranks 0-2
+                rank = (row >> _FIELD_SHIFT) & 3 if name == low else 2
+                entity = row >> _ENTITY_SHIFT
+                if rank < get(entity, 5):
+                    best[entity] = rank
             allowed = {n for n, types in enumerate(self._typesets) if wanted(types)}
             order, typeset_of = self._order, self._typeset_of
             kept = [
                 (rank, order[entity], entity)
-                for entity, rank in best
+                for entity, rank in best.items()
                 if typeset_of[entity] in allowed
             ]
             page = [e for _, _, e in heapq.nsmallest(offset + limit, kept)[offset:]]
@@ -274,6 +262,21 @@ class SearchIndex:
                 )
             }
         return len(kept), [shown[e] for e in page]
+
+    def _starting(self, low: str) -> Iterable[tuple[int, str]]:
+        """Labels and altLabels that start with ``low``: a range of the ``named`` index, from
+        ``low`` to the first text after every text that starts with it."""
+        last = ord(low[-1])
+        if last < sys.maxunicode and not 0xD7FF <= last <= 0xDFFF:
+            return self._db.execute(
+                "SELECT id, low FROM name WHERE low >= ? AND low < ? AND ((id >> 18) & 3) < 2",
+                (low, low[:-1] + chr(last + 1)),
+            )
+        return self._db.execute(  # no next character: the range runs to the end
+            "SELECT id, low FROM name WHERE low >= ? AND ((id >> 18) & 3) < 2 "
+            "AND substr(low, 1, ?) = ?",
+            (low, len(low), low),
+        )
 
     def _typeset(self, types: Iterable[str]) -> int:
         key = tuple(sorted(set(types)))
