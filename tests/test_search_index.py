@@ -146,6 +146,7 @@ GRAPH <https://w3id.org/coop-kg/graph/t1> {
     dcterms:description "nodc described" .
   id:many a ck:Organization ; rdfs:label "Zeta nodc" , "alpha nodc" .
   id:region-nodc a schema:Country ; rdfs:label "Nodcland" .
+  id:last-char a ck:Organization ; rdfs:label "zq\\U0010FFFF end" ; skos:altLabel "zq\\uD7FF" .
 }
 GRAPH <https://w3id.org/coop-kg/graph/t2> {
   id:split a ck:Organization .
@@ -187,6 +188,9 @@ def test_parity_on_the_hard_cases(hard_cases: ox.Store) -> None:
         "alpha",
         "zeta",
         "nodcland",
+        "zq\U0010ffff",  # no character after the last one: the prefix range has no end
+        "zq\ud7ff",  # the next one would be a surrogate
+        "zq",
     ]
     assert assert_parity(hard_cases, FIXED + queries) > 10
     total, items = answer(served(hard_cases), "nodc")
@@ -197,6 +201,8 @@ def test_parity_on_the_hard_cases(hard_cases: ox.Store) -> None:
     # rank 4 (found in its description alone) after rank 3 ("xnodcx", an altLabel)
     assert ids.index("describer") > max(ids.index("no-label"), ids.index("tie-b"))
     assert "untyped" not in ids and "split" in ids and "no-label" in ids
+    assert answer(served(hard_cases), "zq\U0010ffff")[0] == 1
+    assert answer(served(hard_cases), "ZQ\ud7ff")[0] == 1
     assert ids[2:4] == ["twice", "region-nodc"]  # altLabel "nodc" (rank 1, by label), then 2
     assert [i[0].rsplit("/", 1)[1] for i in answer(served(hard_cases), "café")[1]] == [
         "cafe-3",  # the label is "café" (rank 0), then starts with it; "cafe" does not match

@@ -240,8 +240,7 @@ class SearchIndex:
                 entity = row >> _ENTITY_SHIFT
                 if rank < get(entity, 5):
                     best[entity] = rank
-            for row, name in self._starting(low):  # ranks 0-2
-                rank = (row >> _FIELD_SHIFT) & 3 if name == low else 2
+            for row, rank in self._starting(low):  # ranks 0-2
                 entity = row >> _ENTITY_SHIFT
                 if rank < get(entity, 5):
                     best[entity] = rank
@@ -263,20 +262,19 @@ class SearchIndex:
             }
         return len(kept), [shown[e] for e in page]
 
-    def _starting(self, low: str) -> Iterable[tuple[int, str]]:
-        """Labels and altLabels that start with ``low``: a range of the ``named`` index, from
-        ``low`` to the first text after every text that starts with it."""
+    def _starting(self, low: str) -> Iterable[tuple[int, int]]:
+        """(row id, rank) of the labels and altLabels that equal ``low`` (rank 0 or 1, the
+        field) or start with it (2): ranges of the ``named`` index, no text read."""
+        bounds: list[str | int]
+        named = "SELECT id, {rank} FROM name WHERE {where} AND ((id >> 18) & 3) < 2"
+        yield from self._db.execute(named.format(rank="(id >> 18) & 3", where="low = ?"), (low,))
         last = ord(low[-1])
         if last < sys.maxunicode and not 0xD7FF <= last <= 0xDFFF:
-            return self._db.execute(
-                "SELECT id, low FROM name WHERE low >= ? AND low < ? AND ((id >> 18) & 3) < 2",
-                (low, low[:-1] + chr(last + 1)),
-            )
-        return self._db.execute(  # no next character: the range runs to the end
-            "SELECT id, low FROM name WHERE low >= ? AND ((id >> 18) & 3) < 2 "
-            "AND substr(low, 1, ?) = ?",
-            (low, len(low), low),
-        )
+            # from low to the first text after every text that starts with it
+            where, bounds = "low > ? AND low < ?", [low, low[:-1] + chr(last + 1)]
+        else:  # no next character: the range runs to the end
+            where, bounds = "low > ? AND substr(low, 1, ?) = ?", [low, len(low), low]
+        yield from self._db.execute(named.format(rank="2", where=where), bounds)
 
     def _typeset(self, types: Iterable[str]) -> int:
         key = tuple(sorted(set(types)))
