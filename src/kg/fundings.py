@@ -51,6 +51,7 @@ from kg._namespaces import CK, slug_of
 from kg._unbound import prune, select_bound
 from kg.activities import ROLES, check_role
 from kg.currency import Conversion
+from kg.derive import funding_years
 from kg.entities import (
     ElementEvidence,
     EntityRef,
@@ -76,7 +77,7 @@ ELEMENTS_QUERY: Final = "funding-element-evidence"
 _IMPORTED: Final = frozenset({str(CK.Transaction), str(CK.Budget)})
 #: The places and themes of fundings with their allocation percentages (split=percentage).
 SHARES_QUERY: Final = "funding-shares"
-#: Totals per group and currency computed by the engine (summaries but by year and split).
+#: Totals per group and currency computed by the engine (every summary but a split one).
 TOTALS_QUERY: Final = "funding-totals"
 #: Labels of a summary's groups.
 LABELS_QUERY: Final = "funding-group-labels"
@@ -91,6 +92,7 @@ _TOTALS_BY: Final = {
     "recipient": "byRecipientParam",
     "region": "byRegionParam",
     "theme": "byThemeParam",
+    "year": "byYearParam",
 }
 #: Fundings whose details one query fetches (a VALUES block of IRIs; summaries need them all).
 DETAILS_CHUNK: Final = 1000
@@ -299,7 +301,8 @@ class _Builder:
     themes: dict[str, EntityRef] = field(default_factory=dict)
     evidence: list[Evidence] = field(default_factory=list)
     types: dict[str, EntityRef] = field(default_factory=dict)
-    document_years: list[tuple[int | None, int | None]] = field(default_factory=list)
+    #: (start, end) of each document its evidence quotes, as lexical forms.
+    document_periods: list[tuple[str | None, str | None]] = field(default_factory=list)
     elements: dict[str, ElementEvidence] = field(default_factory=dict)
 
 
@@ -381,8 +384,26 @@ def summarize(
         )
     into = None if convert is None else currency.target(convert)
     split_by = [d for d in by if d in SPLIT_DIMENSIONS] if split else []
-    if not split_by and all(d in _TOTALS_BY for d in by):
+    if not split_by:
         return _summary_of_totals(store, by, filters, limit=limit, offset=offset, into=into)
+    return _summary_of_details(
+        store, by, filters, limit=limit, offset=offset, split_by=split_by, into=into
+    )
+
+
+def _summary_of_details(
+    store: Store,
+    by: Sequence[str],
+    filters: FundingFilters,
+    *,
+    limit: int,
+    offset: int,
+    split_by: Sequence[str],
+    into: str | None,
+) -> Summary:
+    """``summarize`` from every selected funding's details (and, for ``split_by``, its
+    shares): what split summaries need; for the others the reference the engine's totals are
+    tested against."""
     # The evidence only matters to a summary by year (an open period ends where its source
     # document's period ends); skipping it halves the queries for the other dimensions.
     selected = _select(store, filters, evidence="year" in by, convert=into)
@@ -508,27 +529,26 @@ class _Sums:
 
 def _totals(
     store: Store, filters: FundingFilters, by: Sequence[str], into: str | None
-) -> list[tuple[tuple[EntityRef | None, ...], Mapping[str, Term]]]:
+) -> list[tuple[tuple[EntityRef | int | None, ...], Mapping[str, Term]]]:
     """The rows of funding-totals.rq grouped by ``by``, each with its group key (an entity,
-    labelled, or None per dimension)."""
+    labelled, a year, or None per dimension)."""
     asked = {_TOTALS_BY[d] for d in by} | ({"convertParam"} if into is not None else set())
     result = store.query(_over_selection(prune(load_query(TOTALS_QUERY), asked), filters))
     assert isinstance(result, SelectResult)
     rows = list(result.dicts())
-    keys = {row[f"{d}Group"] for row in rows for d in by if f"{d}Group" in row}
+    entities = [d for d in by if d != "year"]
+    keys = {row[f"{d}Group"] for row in rows for d in entities if f"{d}Group" in row}
     labels = _labels(store, sorted(keys, key=str))
-    return [
-        (
-            tuple(
-                EntityRef.of(row[f"{d}Group"], labels.get(str(row[f"{d}Group"])))
-                if f"{d}Group" in row
-                else None
-                for d in by
-            ),
-            row,
-        )
-        for row in rows
-    ]
+
+    def key(row: Mapping[str, Term], dimension: str) -> EntityRef | int | None:
+        term = row.get(f"{dimension}Group")
+        if term is None:
+            return None
+        if dimension == "year":
+            return int(str(term))
+        return EntityRef.of(term, labels.get(str(term)))
+
+    return [(tuple(key(row, d) for d in by), row) for row in rows]
 
 
 def _labels(store: Store, items: Sequence[Term]) -> dict[str, Term]:
@@ -632,8 +652,8 @@ def _add(builder: _Builder, row: Mapping[str, Term]) -> None:
         builder.themes[str(row["item"])] = EntityRef.of(row["item"], row.get("itemLabel"))
     elif part == "evidence" and "quote" in row:
         builder.evidence.append(evidence_of(row, document="item"))
-        builder.document_years.append(
-            (_year(row.get("documentStart")), _year(row.get("documentEnd")))
+        builder.document_periods.append(
+            (_text(row.get("documentStart")), _text(row.get("documentEnd")))
         )
     elif part == "evidence" and "xpath" in row:
         line = int(str(row["line"])) if "line" in row else None
@@ -700,19 +720,10 @@ def _period(row: Mapping[str, Term]) -> tuple[Term | None, Term | None]:
 
 
 def _years(b: _Builder) -> tuple[int, ...] | None:
-    """The calendar years a funding counts in for ``by=year`` (see the module docstring)."""
-    first, last = _period(b.row)
-    start, end = _year(first), _year(last)
-    if start is None and end is None:
-        return None
-    if end is None:
-        ends = [e for _, e in b.document_years if e is not None]
-        end = max([start, *ends]) if start is not None else None
-    if start is None:
-        starts = [s for s, _ in b.document_years if s is not None]
-        start = min([*starts, end]) if end is not None else None
-    assert start is not None and end is not None
-    return tuple(range(start, end + 1)) if start <= end else (start,)
+    """The calendar years a funding counts in for ``by=year`` (see the module docstring), by
+    the rule that derives its ``ck:fundingYear``; None: no period."""
+    start, end, day = (_text(b.row.get(name)) for name in ("start", "end", "transactionDate"))
+    return tuple(funding_years(start, end, day, b.document_periods)) or None
 
 
 def _keys(
@@ -862,9 +873,5 @@ def _report(into: str, selected: Sequence[Funding]) -> ConversionReport:
     return ConversionReport(into, currency.source(), converted, len(items) - converted, items)
 
 
-def _year(term: Term | None) -> int | None:
-    """The year of an xsd:gYear, gYearMonth or date literal (its first four digits)."""
-    if term is None:
-        return None
-    text = str(term)
-    return int(text[:4]) if text[:4].isdigit() else None
+def _text(term: Term | None) -> str | None:
+    return None if term is None else str(term)
