@@ -278,10 +278,10 @@ def funding_years(
     if first is None and last is None:
         return range(0)
     if last is None:
+        assert first is not None
         last = max([first, *(y for _, e in documents if (y := _year(e)) is not None)])
     if first is None:
         first = min([*(y for s, _ in documents if (y := _year(s)) is not None), last])
-    assert first is not None and last is not None
     return range(first, last + 1) if first <= last else range(first, first + 1)
 
 
