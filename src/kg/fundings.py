@@ -79,6 +79,8 @@ _IMPORTED: Final = frozenset({str(CK.Transaction), str(CK.Budget)})
 SHARES_QUERY: Final = "funding-shares"
 #: Totals per group and currency computed by the engine (every summary but a split one).
 TOTALS_QUERY: Final = "funding-totals"
+#: What a split summary counts of each funding besides its shares.
+PARTS_QUERY: Final = "funding-parts"
 #: Labels of a summary's groups.
 LABELS_QUERY: Final = "funding-group-labels"
 #: Each selected funding's amount and dates, for a summary's conversion report.
@@ -312,9 +314,9 @@ class _Bucket:
 
     key: dict[str, EntityRef | int | None]
     unallocated: tuple[str, ...]
-    shares: dict[str, tuple[Funding, Decimal]] = field(default_factory=dict)
+    shares: dict[str, tuple[_Countable, Decimal]] = field(default_factory=dict)
 
-    def add(self, funding: Funding, share: Decimal) -> None:
+    def add(self, funding: _Countable, share: Decimal) -> None:
         _, before = self.shares.get(funding.id, (funding, Decimal(0)))
         self.shares[funding.id] = (funding, before + share)
 
@@ -351,10 +353,9 @@ def fundings(
             f"limit must be at least 1 and offset at least 0, not {limit}, {offset}"
         )
     into = None if convert is None else currency.target(convert)
-    selected = _selected(store, filters)
-    page = selected[offset : offset + limit]
+    page = _selected(store, filters, page=(limit, offset))
     items = tuple(f for f, _ in _details(store, page, convert=into))
-    return Page(items, len(selected), limit, offset)
+    return Page(items, _count(store, filters), limit, offset)
 
 
 def by_id(store: Store, iris: Sequence[str], *, convert: str | None = None) -> list[Funding]:
@@ -400,14 +401,21 @@ def _summary_of_details(
     offset: int,
     split_by: Sequence[str],
     into: str | None,
+    lean: bool = True,
 ) -> Summary:
-    """``summarize`` from every selected funding's details (and, for ``split_by``, its
-    shares): what split summaries need; for the others the reference the engine's totals are
-    tested against."""
-    # The evidence only matters to a summary by year (an open period ends where its source
-    # document's period ends); skipping it halves the queries for the other dimensions.
-    selected = _select(store, filters, evidence="year" in by, convert=into)
-    shares = _shares(store, [f.id for f, _ in selected], split_by) if split_by else {}
+    """``summarize`` from each selected funding (and, for ``split_by``, its shares): what
+    split summaries need. A split summary reads only what it counts of each funding
+    (``_parts``) unless not ``lean``; otherwise, and without ``split_by``, every funding's
+    details are read: the reference the lean parts and the engine's totals are tested
+    against."""
+    selected: Sequence[tuple[_Countable, tuple[int, ...] | None]]
+    if split_by and lean:
+        selected = _parts(store, filters, by, into)
+    else:
+        # The evidence only matters to a summary by year (an open period ends where its
+        # source document's period ends); skipping it halves the queries for the others.
+        selected = _select(store, filters, evidence="year" in by, convert=into)
+    shares = _shares(store, filters, [f.id for f, _ in selected], split_by) if split_by else {}
     buckets: dict[tuple[object, ...], _Bucket] = {}
     for funding, years in selected:
         for key, share, unallocated in _keys(funding, years, by, shares):
@@ -425,8 +433,79 @@ def _summary_of_details(
         Tally(*_tally_fields([(f, _ONE) for f, _ in selected], into)),
         split=bool(split_by),
         split_rule=SPLIT_RULE if split_by else None,
-        conversion=None if into is None else _report(into, [f for f, _ in selected]),
+        conversion=None
+        if into is None
+        else _report(into, [f for f, _ in selected if isinstance(f, Funding)])
+        if not (split_by and lean)
+        else _amounts_report(store, filters, into),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _Counted:
+    """What a split summary counts of a funding (funding-parts.rq): no label, places, themes
+    or evidence, which its shares and the group labels stand in for."""
+
+    id: str
+    amount: Amount | None
+    conversion: Conversion | None
+    funder: EntityRef | None
+    recipient: EntityRef | None
+    regions: tuple[EntityRef, ...] = ()
+    themes: tuple[EntityRef, ...] = ()
+
+
+#: What summaries count: a funding with its details, or what a split summary fetches of it.
+_Countable = Funding | _Counted
+
+
+def _parts(
+    store: Store, filters: FundingFilters, by: Sequence[str], into: str | None
+) -> list[tuple[_Countable, tuple[int, ...] | None]]:
+    """Every selected funding's amount (converted with ``into``), funder, recipient and years
+    (those of ``by``), in the order of the list: one query (funding-parts.rq)."""
+    asked = {_TOTALS_BY[d] for d in by if d in ("funder", "recipient", "year")}
+    asked |= {"convertParam"} if into is not None else set()
+    result = store.query(_over_selection(prune(load_query(PARTS_QUERY), asked), filters))
+    assert isinstance(result, SelectResult)
+    rows: dict[str, Mapping[str, Term]] = {}
+    years: dict[str, set[int]] = {}
+    for row in result.dicts():
+        iri = str(row["funding"])
+        rows.setdefault(iri, row)
+        if "yearGroup" in row:
+            years.setdefault(iri, set()).add(int(str(row["yearGroup"])))
+    entities = {
+        row[k] for row in rows.values() for k in ("funderGroup", "recipientGroup") if k in row
+    }
+    labels = _labels(store, sorted(entities, key=str))
+
+    def ref(row: Mapping[str, Term], name: str) -> EntityRef | None:
+        term = row.get(name)
+        return None if term is None else EntityRef.of(term, labels.get(str(term)))
+
+    counted: list[tuple[_Countable, tuple[int, ...] | None]] = []
+    for iri, first in rows.items():
+        amount = conversion = None
+        if "figure" in first and "currency" in first:
+            amount = Amount(
+                Decimal(str(first["figure"])),
+                str(first["currency"]),
+                QUALIFIERS.get(str(first.get("qualifier")), "exact"),
+            )
+            if into is not None:
+                conversion = currency.convert(
+                    amount.value,
+                    amount.currency,
+                    into,
+                    value_date=_text(first.get("valueDate")),
+                    start_date=_text(first.get("startDate")),
+                )
+        funding = _Counted(
+            iri, amount, conversion, ref(first, "funderGroup"), ref(first, "recipientGroup")
+        )
+        counted.append((funding, tuple(sorted(years[iri])) if iri in years else None))
+    return counted
 
 
 def _summary_of_totals(
@@ -597,10 +676,39 @@ def _amounts_report(store: Store, filters: FundingFilters, into: str) -> Convers
     )
 
 
-def _selected(store: Store, filters: FundingFilters) -> list[Term]:
-    """The IRIs of the fundings that pass ``filters``, sorted by label (fundings.rq)."""
+def _selected(
+    store: Store, filters: FundingFilters, *, page: tuple[int, int] | None = None
+) -> list[Term]:
+    """The IRIs of the fundings that pass ``filters``, sorted by label (fundings.rq); with
+    ``page`` (limit, offset) only those of that page, cut by the engine: the rows of every
+    match cost more than the query as soon as there are many (at 1M triples, turning the
+    5,157 fundings in Asia into Python terms took about as long as selecting them)."""
     name = FUNDINGS_QUERY if filters.region is None else REGION_QUERY
-    return [row[0] for row in select_bound(store, name, filters.bindings()).rows if row[0]]
+    if page is None:
+        result = select_bound(store, name, filters.bindings())
+    else:
+        limit, offset = page
+        result = select_bound(
+            store, name, filters.bindings(), suffix=f"LIMIT {int(limit)} OFFSET {int(offset)}"
+        )
+    return [row[0] for row in result.rows if row[0]]
+
+
+def _count(store: Store, filters: FundingFilters) -> int:
+    """How many fundings pass ``filters``: fundings.rq counted by the engine (each funding is
+    one row of it, whose one ck:fundingOrder it sorts by)."""
+    given = {k: v for k, v in filters.bindings().items() if v is not None}
+    name = FUNDINGS_QUERY if filters.region is None else REGION_QUERY
+    selection = prune(load_query(name), given)
+    head = selection.index("SELECT ?funding WHERE {")
+    counted = (
+        selection[:head]
+        + "SELECT (COUNT(?funding) AS ?total) WHERE {"
+        + selection[head + len("SELECT ?funding WHERE {") : selection.rindex("}") + 1]
+    )
+    result = store.query(counted, bindings=given or None)
+    assert isinstance(result, SelectResult)
+    return int(str(result.rows[0][0]))
 
 
 def _select(
@@ -727,7 +835,7 @@ def _years(b: _Builder) -> tuple[int, ...] | None:
 
 
 def _keys(
-    funding: Funding,
+    funding: _Countable,
     years: tuple[int, ...] | None,
     by: Sequence[str],
     shares: Mapping[tuple[str, str], list[_Share]],
@@ -758,27 +866,27 @@ def _keys(
 
 
 def _shares(
-    store: Store, fundings: Sequence[str], dimensions: Sequence[str]
+    store: Store, filters: FundingFilters, fundings: Sequence[str], dimensions: Sequence[str]
 ) -> dict[tuple[str, str], list[_Share]]:
     """(funding, dimension) -> the funding's shares in that dimension (``SPLIT_RULE``), from
-    funding-shares.rq; every funding of ``fundings`` gets an entry per dimension."""
+    funding-shares.rq over the selection (one query); every funding of ``fundings`` gets an
+    entry per dimension."""
     rows: dict[tuple[str, str], dict[str, dict[str, tuple[EntityRef, Decimal | None]]]] = {}
-    iris = [URIRef(f) for f in fundings]
-    for start in range(0, len(iris), DETAILS_CHUNK):
-        chunk = iris[start : start + DETAILS_CHUNK]
-        for row in select(store, SHARES_QUERY, rows=("funding", chunk)).dicts():
-            dimension = str(row["dimension"])
-            if dimension not in dimensions:
-                continue
-            origins = rows.setdefault((str(row["funding"]), dimension), {})
-            items = origins.setdefault(str(row["origin"]), {})
-            item = EntityRef.of(row["item"], row.get("itemLabel"))
-            percentage = Decimal(str(row["percentage"])) if "percentage" in row else None
-            # Two allocations to one place or theme add up.
-            _, before = items.get(item.id, (item, None))
-            if before is not None and percentage is not None:
-                percentage += before
-            items[item.id] = (item, percentage if percentage is not None else before)
+    result = store.query(_over_selection(load_query(SHARES_QUERY), filters))
+    assert isinstance(result, SelectResult)
+    for row in result.dicts():
+        dimension = str(row["dimension"])
+        if dimension not in dimensions:
+            continue
+        origins = rows.setdefault((str(row["funding"]), dimension), {})
+        items = origins.setdefault(str(row["origin"]), {})
+        item = EntityRef.of(row["item"], row.get("itemLabel"))
+        percentage = Decimal(str(row["percentage"])) if "percentage" in row else None
+        # Two allocations to one place or theme add up.
+        _, before = items.get(item.id, (item, None))
+        if before is not None and percentage is not None:
+            percentage += before
+        items[item.id] = (item, percentage if percentage is not None else before)
     return {
         (funding, dimension): _share_out(rows.get((funding, dimension), {}))
         for funding in fundings
@@ -823,13 +931,13 @@ def _sort_key(value: EntityRef | int | None) -> tuple[int, int, str, str]:
 
 
 def _tally_fields(
-    members: Iterable[tuple[Funding, Decimal]], into: str | None = None
+    members: Iterable[tuple[_Countable, Decimal]], into: str | None = None
 ) -> tuple[int, int, tuple[Total, ...]]:
     """(count, without amount, totals per currency) of fundings, each with the share of its
     value to count: amounts in different currencies are never added, and each funding counts
     once even when it appears twice in ``members``. With ``into``, converted amounts are added
     in that currency (recording what they were converted from) and the others stay in theirs."""
-    seen: dict[str, tuple[Funding, Decimal]] = {f.id: (f, share) for f, share in members}
+    seen: dict[str, tuple[_Countable, Decimal]] = {f.id: (f, share) for f, share in members}
     sums: dict[str, tuple[Decimal, int, set[str]]] = {}
     origins: dict[str, tuple[Decimal, int]] = {}
     without = 0

@@ -82,3 +82,30 @@ def test_the_years_of_a_funding(
     years: list[int],
 ) -> None:
     assert list(funding_years(start, end, day, documents)) == years
+
+
+SPLITS = [("region",), ("theme",), ("region", "theme"), ("funder", "region"), ("theme", "year")]
+
+
+def _split_both(
+    store: Store, by: tuple[str, ...], filters: FundingFilters, into: str | None
+) -> None:
+    split_by = [d for d in by if d in ("region", "theme")]
+    paging = {"limit": 1000, "offset": 0, "into": into, "split_by": split_by}
+    lean = _summary_of_details(store, by, filters, **paging)  # type: ignore[arg-type]
+    full = _summary_of_details(store, by, filters, lean=False, **paging)  # type: ignore[arg-type]
+    assert lean == full, f"by={','.join(by)} split {filters}"
+
+
+@pytest.mark.parametrize("by", SPLITS, ids=",".join)
+def test_split_parts_match_the_details(iati_store: Store, by: tuple[str, ...]) -> None:
+    for filters, into in itertools.product(FILTERS[:3], (None, "USD")):
+        _split_both(iati_store, by, filters, into)
+
+
+@pytest.mark.parametrize("by", SPLITS, ids=",".join)
+def test_split_parts_match_the_details_for_money(
+    money_store: OxigraphStore, by: tuple[str, ...]
+) -> None:
+    for filters, into in itertools.product(FILTERS, (None, "USD")):
+        _split_both(money_store, by, filters, into)
