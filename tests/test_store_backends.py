@@ -83,6 +83,7 @@ CONSTANTS: dict[str, tuple[dict[str, Term], tuple[int, int] | None]] = {
 #: engines disagree on a FILTER in an OPTIONAL that reads a variable from outside it.
 PRUNED: dict[str, set[str]] = {
     "funding-totals": {"byFunderParam", "byRegionParam", "byYearParam", "convertParam"},
+    "funding-parts": {"byFunderParam", "byYearParam", "convertParam"},
 }
 
 

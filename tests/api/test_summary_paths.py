@@ -15,10 +15,12 @@ from kg.derive import funding_years
 from kg.fundings import (
     DIMENSIONS,
     FundingFilters,
+    _selected,
     _summary_of_details,
     _summary_of_totals,
+    fundings,
 )
-from kg.stores.base import Store
+from kg.stores.base import SelectResult, Store
 from kg.stores.oxigraph import OxigraphStore
 
 GROUPINGS = [(d,) for d in DIMENSIONS] + [
@@ -109,3 +111,27 @@ def test_split_parts_match_the_details_for_money(
 ) -> None:
     for filters, into in itertools.product(FILTERS, (None, "USD")):
         _split_both(money_store, by, filters, into)
+
+
+@pytest.mark.parametrize("kind", ["none", "region", "region and year", "funder"])
+def test_a_page_of_the_list_is_cut_and_counted_by_the_engine(iati_store: Store, kind: str) -> None:
+    store = iati_store
+    # The place most fundings serve within (the count has its own query for a region alone).
+    most = store.query(
+        "SELECT ?place (COUNT(?funding) AS ?n) WHERE { ?funding ck:servesWithin ?place } "
+        "GROUP BY ?place ORDER BY DESC(?n) ?place LIMIT 1"
+    )
+    assert isinstance(most, SelectResult)
+    region = str(most.rows[0][0])
+    filters = {
+        "none": FundingFilters(),
+        "region": FundingFilters(region=region),
+        "region and year": FundingFilters(region=region, year=2018),
+        "funder": FundingFilters(funder=str(ID["japan"])),
+    }[kind]
+    every = [str(f) for f in _selected(store, filters)]
+    assert every, "nothing selected: the test would prove nothing"
+    for limit, offset in ((2, 0), (3, 1), (50, len(every) - 1)):
+        page = fundings(store, filters, limit=limit, offset=offset)
+        assert page.total == len(every)
+        assert [f.id for f in page.items] == every[offset : offset + limit]
