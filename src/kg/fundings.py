@@ -435,20 +435,19 @@ def _summary_of_details(
         Tally(*_tally_fields([(f, _ONE) for f, _ in selected], into)),
         split=bool(split_by),
         split_rule=SPLIT_RULE if split_by else None,
-        conversion=None
-        if into is None
-        else _report(into, [f for f, _ in selected if isinstance(f, Funding)])
-        if not (split_by and lean)
-        else _amounts_report(store, filters, into),
+        conversion=None if into is None else _report(into, [f for f, _ in selected]),
     )
 
 
 @dataclass(frozen=True, slots=True)
 class _Counted:
-    """What a split summary counts of a funding (funding-parts.rq): no label, places, themes
-    or evidence, which its shares and the group labels stand in for."""
+    """What a split summary counts of a funding (funding-parts.rq): no places, themes or
+    evidence, which its shares and the group labels stand in for; a label only when its
+    conversion is reported."""
 
     id: str
+    slug: str | None
+    label: str
     amount: Amount | None
     conversion: Conversion | None
     funder: EntityRef | None
@@ -504,7 +503,13 @@ def _parts(
                     start_date=_text(first.get("startDate")),
                 )
         funding = _Counted(
-            iri, amount, conversion, ref(first, "funderGroup"), ref(first, "recipientGroup")
+            iri,
+            slug_of(iri),
+            str(first.get("label", "")),
+            amount,
+            conversion,
+            ref(first, "funderGroup"),
+            ref(first, "recipientGroup"),
         )
         counted.append((funding, tuple(sorted(years[iri])) if iri in years else None))
     return counted
@@ -975,7 +980,7 @@ def _tally_fields(
     return len(seen), without, totals
 
 
-def _report(into: str, selected: Sequence[Funding]) -> ConversionReport:
+def _report(into: str, selected: Sequence[_Countable]) -> ConversionReport:
     items = tuple(
         FundingConversion(EntityRef(f.id, f.slug, f.label), f.conversion)
         for f in selected
