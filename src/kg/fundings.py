@@ -2,9 +2,12 @@
 summaries of them that never add different currencies.
 
 ``fundings.rq`` selects the fundings that pass the filters (its header states each filter's
-rule), sorted; ``funding-details.rq`` and ``funding-evidence.rq`` fetch the details of the page
-asked for (of every selected funding for a summary); Python groups those rows into one ``Funding`` each and,
-for summaries (which need every match), totals them.
+rule), sorted, and the engine cuts the page asked for; ``funding-details.rq`` and
+``funding-evidence.rq`` fetch the details of that page, which Python groups into one
+``Funding`` each. Summaries are totalled by the engine (``funding-totals.rq``, one GROUP BY
+over the selection, by year through the derived ``ck:fundingYear``); a split summary reads what
+it counts of each selected funding (``funding-parts.rq``) and its shares
+(``funding-shares.rq``), one query each, and shares the values out in Python, with decimals.
 
 Curated fundings (contributions, pledges, support) and imported IATI transactions and budgets
 (docs/iati.md) are answered together. Rules worth knowing:
