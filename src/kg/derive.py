@@ -13,7 +13,7 @@ and the named queries use them instead of paths:
 * ``ck:withinTheme``: a theme and every broader theme (``skos:broader``);
 * ``ck:withinClass``: a class and every superclass (``rdfs:subClassOf``);
 * ``ck:withinProperty``: a property and every superproperty (``rdfs:subPropertyOf``);
-* ``ck:servesWithin``: a (labelled) funding and every place its areas lie in, its own
+* ``ck:servesWithin``: a funding and every place its areas lie in, its own
   ``schema:areaServed`` and those of the initiative it funds (``schema:fundedItem``), so "the
   fundings in Asia" is one index lookup (1 ms at 1M triples, against 28 ms for the join);
 * ``ck:fundingOrder``: a funding's position (an ``xsd:integer``, 0 first) in the default order
@@ -100,12 +100,10 @@ SELECT ?funding ?documentStart ?documentEnd WHERE {
   OPTIONAL { ?item ck:currentTo ?currentTo }
   BIND (COALESCE(?currentTo, ?coverageEnd) AS ?documentEnd)
 }"""
-#: Labelled fundings only, those the list shows (``ck:fundingOrder``), so that counting a
-#: region's fundings needs no join with the order (fundings-count-in-region.rq).
 _FUNDING_AREAS: Final = """\
 SELECT DISTINCT ?funding ?area WHERE {
   VALUES ?type { %s }
-  ?funding a ?type ; rdfs:label [] .
+  ?funding a ?type .
   { ?funding schema:areaServed ?area }
   UNION { ?funding schema:fundedItem ?initiative . ?initiative schema:areaServed ?area }
 }"""

@@ -72,8 +72,6 @@ from kg.stores.base import SelectResult, Store, Term, with_values
 FUNDINGS_QUERY: Final = "fundings"
 #: fundings.rq driven by the region index, for requests with a region.
 REGION_QUERY: Final = "fundings-in-region"
-#: How many fundings a region has, when it is the only filter.
-REGION_COUNT_QUERY: Final = "fundings-count-in-region"
 DETAILS_QUERY: Final = "funding-details"
 EVIDENCE_QUERY: Final = "funding-evidence"
 #: The XML elements imported fundings come from (run only for pages that hold some).
@@ -708,8 +706,6 @@ def _count(store: Store, filters: FundingFilters) -> int:
     """How many fundings pass ``filters``: fundings.rq counted by the engine (each funding is
     one row of it, whose one ck:fundingOrder it sorts by)."""
     given = {k: v for k, v in filters.bindings().items() if v is not None}
-    if given.keys() == {"regionParam"}:
-        return int(str(select(store, REGION_COUNT_QUERY, given).rows[0][0]))
     name = FUNDINGS_QUERY if filters.region is None else REGION_QUERY
     selection = prune(load_query(name), given)
     head = selection.index("SELECT ?funding WHERE {")
