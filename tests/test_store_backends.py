@@ -86,7 +86,8 @@ CONSTANTS: dict[str, tuple[dict[str, Term], tuple[int, int] | None]] = {
 #: ``OPTIONAL { FILTER (BOUND(?p)) ... }`` blocks are a switch the API sets by rewriting, and
 #: engines disagree on a FILTER in an OPTIONAL that reads a variable from outside it.
 PRUNED: dict[str, set[str]] = {
-    "funding-totals": {"byFunderParam", "byRegionParam", "convertParam"},
+    "funding-totals": {"byFunderParam", "byRegionParam", "byYearParam", "convertParam"},
+    "funding-parts": {"byFunderParam", "byYearParam", "convertParam"},
 }
 
 
