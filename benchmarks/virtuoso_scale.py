@@ -1,6 +1,7 @@
 """Virtuoso against the embedded store: the same REST requests, both engines, in one run.
 
 Run: .venv/bin/python benchmarks/virtuoso_scale.py [--sizes 100000,1000000] [--runs 20]
+         [--unions auto,list]
 
 For each size, the synthetic graph (``kg synth --triples N --seed 0``) imported into a store
 holding the ontology and shapes (``kg import rdf --no-validate``, derived closures included; the
@@ -11,7 +12,10 @@ throwaway Virtuoso 7 (scripts/virtuoso.py, 127.0.0.1) loaded from that store gra
 through the Graph Store Protocol. Both engines are measured in the same process and run, one
 after the other, so that the ratio is fair on a machine others share; the absolute figures are
 not. Reported: load time, p50/p99 per URL on each engine, and the ratio Virtuoso / embedded of
-the p50s (target: 3x). Results: benchmarks/results/virtuoso_scale.json.
+the p50s (target: 3x). The loaded Virtuoso is measured once per ``--unions`` mode of the
+sparql: store (``SparqlStore(union=...)``; the first is the one reported as "virtuoso", the
+others beside it under "virtuoso_by_union"), so that a mode is compared with another on the
+same server and data. Results: benchmarks/results/virtuoso_scale.json.
 """
 
 from __future__ import annotations
@@ -114,23 +118,29 @@ async def on_server(
 
 
 def on_virtuoso(
-    source: Path, urls: dict[str, str], runs: int, budget: float
-) -> tuple[float, dict[str, Any]]:
-    """Load time and latencies of a throwaway Virtuoso loaded from ``source``."""
+    source: Path, urls: dict[str, str], runs: int, budget: float, unions: list[str]
+) -> tuple[float, dict[str, dict[str, Any]]]:
+    """Load time of a throwaway Virtuoso loaded from ``source``, and the latencies measured
+    through a sparql: store in each union mode of ``unions``."""
     script = str(ROOT / "scripts" / "virtuoso.py")
+    measured: dict[str, dict[str, Any]] = {}
     with tempfile.TemporaryDirectory(prefix="kg-virtuoso-") as folder:
         http_port, isql_port = free_port(), free_port()
         ports = ["--http-port", str(http_port), "--isql-port", str(isql_port)]
         subprocess.run([sys.executable, script, "start", folder, *ports], check=True)
         try:
             base = f"http://127.0.0.1:{http_port}"
-            store = SparqlStore(
+            loader = SparqlStore(
                 base + "/sparql", base + "/sparql", gsp_endpoint=base + "/sparql-graph-crud"
             )
-            seconds = load(source, store)
-            print(f"    loaded in {seconds:.1f} s ({store.count():,} triples)", flush=True)
-            measured = asyncio.run(on_server(store, urls, runs, budget))
-            store.close()
+            seconds = load(source, loader)
+            print(f"    loaded in {seconds:.1f} s ({loader.count():,} triples)", flush=True)
+            loader.close()
+            for union in unions:
+                print(f"    union={union}", flush=True)
+                store = SparqlStore(base + "/sparql", union=union)
+                measured[union] = asyncio.run(on_server(store, urls, runs, budget))
+                store.close()
         finally:
             subprocess.run([sys.executable, script, "stop", folder], check=False)
     return seconds, measured
@@ -145,11 +155,15 @@ def ratios(embedded: dict[str, Any], virtuoso: dict[str, Any]) -> dict[str, floa
 
 
 def report(size: int, row: dict[str, Any]) -> None:
-    print(f"\n{size:,} triples: p50 ms, embedded (pyoxigraph in memory) / Virtuoso / ratio")
-    for name, ratio in row["ratio"].items():
-        embedded, virtuoso = row["embedded"][name]["p50"], row["virtuoso"][name]["p50"]
-        verdict = "ok" if ratio <= TARGET else f"MISSED ({ratio / TARGET:.1f}x over)"
-        print(f"  {name:28} {embedded:9.1f} {virtuoso:9.1f} {ratio:7.2f}x  {verdict}")
+    for union, measured in row["virtuoso_by_union"].items():
+        print(
+            f"\n{size:,} triples, union={union}: p50 ms, embedded (pyoxigraph in memory) / "
+            "Virtuoso / ratio"
+        )
+        for name, ratio in row["ratio_by_union"][union].items():
+            embedded, virtuoso = row["embedded"][name]["p50"], measured[name]["p50"]
+            verdict = "ok" if ratio <= TARGET else f"MISSED ({ratio / TARGET:.1f}x over)"
+            print(f"  {name:28} {embedded:9.1f} {virtuoso:9.1f} {ratio:7.2f}x  {verdict}")
 
 
 def main() -> None:
@@ -163,6 +177,11 @@ def main() -> None:
     )
     parser.add_argument("--work", type=Path, default=Path("/tmp/kg-bench/work"))
     parser.add_argument("--only", help="comma-separated URL names to measure (default: all)")
+    parser.add_argument(
+        "--unions",
+        default="auto,list",
+        help="sparql: store union modes to measure, the first reported as 'virtuoso'",
+    )
     args = parser.parse_args()
     results: dict[str, Any] = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     results.pop("oxigraph_for_comparison", None)
@@ -174,12 +193,16 @@ def main() -> None:
         if args.only:
             urls = {k: v for k, v in urls.items() if k in args.only.split(",")}
         embedded = asyncio.run(in_process(source, True, urls, args.runs, args.budget))
-        seconds, virtuoso = on_virtuoso(source, urls, args.runs, args.budget)
+        unions = args.unions.split(",")
+        seconds, by_union = on_virtuoso(source, urls, args.runs, args.budget, unions)
         row = {
             "load_seconds": seconds,
             "embedded": {k: v for k, v in embedded.items() if k in urls},
-            "virtuoso": virtuoso,
-            "ratio": ratios(embedded, virtuoso),
+            "virtuoso": by_union[unions[0]],
+            "ratio": ratios(embedded, by_union[unions[0]]),
+            "union": unions[0],
+            "virtuoso_by_union": by_union,
+            "ratio_by_union": {u: ratios(embedded, m) for u, m in by_union.items()},
         }
         report(size, row)
         results[str(size)] = row
