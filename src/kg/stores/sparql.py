@@ -185,6 +185,9 @@ class SparqlStore:
         # is named only graphs we hold, in FROM clauses as in protocol parameters: a FROM
         # naming Virtuoso's system graphs would otherwise read them (kg._no_fetch).
         form = check_query(sparql)
+        # Decided before the bindings are written in: a VALUES block holds no path, and the
+        # text without it repeats, so a parse (kg.stores._paths) is done once per query.
+        exclude = self._excludes(sparql)
         if bindings:
             sparql = with_values(sparql, bindings)
         sparql, own_dataset = restrict_dataset(
@@ -195,7 +198,7 @@ class SparqlStore:
         if default_graphs is not None or named_graphs is not None:
             params = self._dataset(default_graphs, named_graphs)
         elif not own_dataset:
-            if self._excludes(sparql):
+            if exclude:
                 pragmas = self._exclusions()
             else:
                 params = self._dataset(None, None)
