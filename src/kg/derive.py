@@ -33,6 +33,7 @@ hierarchies are small; the funding index is one row per funding and area).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Final
 
 import pyoxigraph as ox
@@ -71,9 +72,11 @@ SELECT ?funding ?label WHERE {
   VALUES ?type { %s }
   ?funding a ?type ; rdfs:label ?label .
 }"""
+#: The second %s: nothing, or a VALUES block naming the fundings to compute (a write's).
 _FUNDING_AREAS: Final = """\
 SELECT DISTINCT ?funding ?area WHERE {
   VALUES ?type { %s }
+  %s
   ?funding a ?type .
   { ?funding schema:areaServed ?area }
   UNION { ?funding schema:fundedItem ?initiative . ?initiative schema:areaServed ?area }
@@ -113,14 +116,7 @@ def materialise(store: ox.Store) -> int:
     """
     triples = derived_triples(_native_rows(store))
     graph = ox.NamedNode(DERIVED_GRAPH)
-    old: set[Triple] = set()
-    for q in store.quads_for_pattern(None, None, None, graph):
-        if not isinstance(q.subject, ox.NamedNode):
-            continue
-        if isinstance(q.object, ox.NamedNode):
-            old.add((q.subject.value, q.predicate.value, q.object.value))
-        elif isinstance(q.object, ox.Literal) and q.object.datatype.value == _INTEGER:
-            old.add((q.subject.value, q.predicate.value, int(q.object.value)))
+    old = _triples(store.quads_for_pattern(None, None, None, graph))
     gone = old - triples
     if len(gone) > len(old) // 2:
         # Mostly new: dropping the graph at once is cheaper than quad by quad.
@@ -136,6 +132,86 @@ def materialise(store: ox.Store) -> int:
         for s, p, o in sorted(triples - old)
     )
     return len(triples)
+
+
+def apply_change(store: ox.Store, change: Change) -> tuple[set[Triple], set[Triple]]:
+    """Bring the derived graph of ``store`` (a staged write no one reads yet) up to date with
+    a ``change`` of its data graphs; returns the derived triples (removed, added).
+
+    Only what the change can alter is recomputed (``derived_part``) and compared with the
+    same part of the derived graph, so a one-graph write costs a few queries, not a whole
+    derive (1.2 s at 1M triples on disk). When a closure the per-funding rules read changed
+    (a place moved, a class gained a superclass), the whole graph is recomputed: every
+    funding may serve somewhere else now. ``tests/test_derive_incremental.py`` checks the
+    result against ``materialise`` after random writes.
+    """
+    rows = _native_rows(store)
+    part = derived_part(rows, change)
+    old = _old_part(store, part)
+    if part.subjects is not None and any(
+        {t for t in part.triples if t[1] == p} != {t for t in old if t[1] == p}
+        for p in PER_FUNDING_READS
+    ):
+        part = derived_part(rows, None)
+        old = _old_part(store, part)
+    removed, added = old - part.triples, part.triples - old
+    for triple in removed:
+        store.remove(native_quad(triple))
+    store.extend(native_quad(triple) for triple in sorted(added))
+    return removed, added
+
+
+def change_of(after: ox.Store, removed: Iterable[ox.Quad], added: Iterable[ox.Quad]) -> Change:
+    """The ``Change`` that removing and adding these data quads made, ``after`` being the
+    store with them applied: the subjects of the quads, and the nodes that point to one of
+    them (a funding whose initiative now serves elsewhere). A link that the write itself
+    removed or added has its own subject among the quads, so ``after`` alone is enough."""
+    predicates: set[str] = set()
+    nodes: set[ox.NamedNode | ox.BlankNode] = set()
+    for quad in (*removed, *added):
+        predicates.add(quad.predicate.value)
+        if isinstance(quad.subject, ox.NamedNode | ox.BlankNode):
+            nodes.add(quad.subject)  # a blank initiative: its funding still points to it
+    subjects = {node.value for node in nodes if isinstance(node, ox.NamedNode)}
+    derived = ox.NamedNode(DERIVED_GRAPH)
+    for node in nodes:
+        for quad in after.quads_for_pattern(None, None, node, None):
+            if quad.graph_name != derived and isinstance(quad.subject, ox.NamedNode):
+                subjects.add(quad.subject.value)
+    return Change(frozenset(predicates), frozenset(subjects))
+
+
+def _old_part(store: ox.Store, part: Part) -> set[Triple]:
+    """The triples of the derived graph that ``part`` recomputed."""
+    graph = ox.NamedNode(DERIVED_GRAPH)
+    old: set[Triple] = set()
+    for predicate in part.whole | (PER_FUNDING if part.subjects is None else frozenset()):
+        old |= _triples(store.quads_for_pattern(None, ox.NamedNode(predicate), None, graph))
+    for subject in part.subjects or ():
+        for predicate in PER_FUNDING:
+            old |= _triples(
+                store.quads_for_pattern(ox.NamedNode(subject), ox.NamedNode(predicate), None, graph)
+            )
+    return old
+
+
+def _triples(quads: Iterable[ox.Quad]) -> set[Triple]:
+    """Derived quads as ``Triple``s (anything else in the graph is not ours, and skipped)."""
+    found: set[Triple] = set()
+    for q in quads:
+        if not isinstance(q.subject, ox.NamedNode):
+            continue
+        if isinstance(q.object, ox.NamedNode):
+            found.add((q.subject.value, q.predicate.value, q.object.value))
+        elif isinstance(q.object, ox.Literal) and q.object.datatype.value == _INTEGER:
+            found.add((q.subject.value, q.predicate.value, int(q.object.value)))
+    return found
+
+
+def native_quad(triple: Triple) -> ox.Quad:
+    """A derived triple as a quad of ``DERIVED_GRAPH``."""
+    s, p, o = triple
+    return ox.Quad(ox.NamedNode(s), ox.NamedNode(p), _native_object(o), ox.NamedNode(DERIVED_GRAPH))
 
 
 def _native_object(obj: str | int) -> ox.NamedNode | ox.Literal:
@@ -188,6 +264,57 @@ def _native_rows(store: ox.Store) -> Rows:
 def derived_triples(rows: Rows) -> set[Triple]:
     """Every derived triple, as (subject, predicate, object) IRIs, from the store ``rows``
     reads."""
+    return derived_part(rows, None).triples
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """What a write changed in the data graphs, as far as the derived graph cares: the
+    predicates of the quads it removed or added, and the subjects whose per-funding triples
+    (``PER_FUNDING``) may differ: the subjects of those quads and the nodes pointing to them."""
+
+    predicates: frozenset[str]
+    subjects: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """Derived triples computed for a ``Change``: for each predicate in ``whole`` all of its
+    triples; for the ``PER_FUNDING`` predicates those whose subject is in ``subjects`` (all of
+    them when ``subjects`` is None). Predicates in neither were not recomputed: the change
+    cannot alter them."""
+
+    triples: set[Triple]
+    whole: frozenset[str]
+    subjects: frozenset[str] | None
+
+
+_RDF_TYPE: Final = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_RDFS_LABEL: Final = "http://www.w3.org/2000/01/rdf-schema#label"
+_SERVES: Final = _CK + "servesWithin"
+_ORDER: Final = _CK + "fundingOrder"
+#: Rules computed per funding: each triple's subject is a funding, and it reads only that
+#: funding's own triples, those of the nodes it points to, and the closures in
+#: ``PER_FUNDING_READS``. A write recomputes them for the fundings it touched (``Change``).
+PER_FUNDING: Final = frozenset({_SERVES})
+#: The closures the per-funding rules (and the funding order) read: when a write changes one
+#: of these, every funding is recomputed (``apply_change`` falls back to the whole graph).
+PER_FUNDING_READS: Final = frozenset({_CK + "withinClass", _CK + "withinPlace"})
+#: What ``ck:fundingOrder`` reads besides the class closure: recomputed only when a write
+#: changes a type or a label.
+_ORDER_READS: Final = frozenset({_RDF_TYPE, _RDFS_LABEL})
+
+
+def derived_part(rows: Rows, change: Change | None) -> Part:
+    """The derived triples a ``change`` can alter (``None``: every derived triple).
+
+    This is the one place for the rules. The closures are small hierarchies and recomputed
+    whole every time (about 0.1 s at 1M triples on disk); ``ck:servesWithin`` only for the
+    fundings in ``change.subjects``; ``ck:fundingOrder`` only when types or labels changed
+    (it is a global order, so then whole). A new rule is safe by default if it is added to
+    ``whole``: computed over the whole store on every write. Only a rule whose triples are
+    about one funding and read only that funding's neighbourhood may go in ``PER_FUNDING``.
+    """
     classes = closure(_pairs(rows, _CLASS_EDGES), _nodes(rows, _CLASSES))
     properties = closure(_pairs(rows, _PROPERTY_EDGES), _nodes(rows, _PROPERTIES))
     places = closure(
@@ -197,6 +324,7 @@ def derived_triples(rows: Rows) -> set[Triple]:
         _pairs(rows, _THEME_EDGES), _instances(rows, subclasses(classes, _SKOS + "Concept"))
     )
     triples: set[Triple] = set()
+    whole: set[str] = set()
     for name, relation in (
         ("withinClass", classes),
         ("withinProperty", properties),
@@ -204,15 +332,19 @@ def derived_triples(rows: Rows) -> set[Triple]:
         ("withinTheme", themes),
     ):
         predicate = _CK + name
+        whole.add(predicate)
         triples.update((node, predicate, up) for node, ups in relation.items() for up in ups)
     funding_types = subclasses(classes, _CK + "Funding")
-    serves = _CK + "servesWithin"
-    for funding, area in _pairs(rows, _FUNDING_AREAS % _values(funding_types)):
-        triples.update((funding, serves, up) for up in places.get(area, {area}))
-    order = _CK + "fundingOrder"
-    labelled = _pairs(rows, _FUNDING_LABELS % _values(funding_types), literals=True)
-    triples.update((funding, order, n) for n, funding in enumerate(label_order(labelled)))
-    return triples
+    scope = None if change is None else change.subjects
+    if scope is None or scope:
+        only = "" if scope is None else f"VALUES ?funding {{ {_values(scope)} }}"
+        for funding, area in _pairs(rows, _FUNDING_AREAS % (_values(funding_types), only)):
+            triples.update((funding, _SERVES, up) for up in places.get(area, {area}))
+    if change is None or change.predicates & _ORDER_READS:
+        whole.add(_ORDER)
+        labelled = _pairs(rows, _FUNDING_LABELS % _values(funding_types), literals=True)
+        triples.update((funding, _ORDER, n) for n, funding in enumerate(label_order(labelled)))
+    return Part(triples, frozenset(whole), scope)
 
 
 def label_order(labelled: Iterable[tuple[str, str]]) -> list[str]:
