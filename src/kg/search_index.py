@@ -36,7 +36,7 @@ import pyoxigraph as ox
 
 from kg._namespaces import PREFIXES
 
-__all__ = ["Info", "SearchIndex", "carry", "index_for", "warm"]
+__all__ = ["Info", "SearchIndex", "carry", "follow", "index_for", "warm"]
 
 LABEL: Final = 0
 ALT_LABEL: Final = 1
@@ -304,3 +304,16 @@ def carry(before: object, after: object, changed: Sequence[str]) -> None:
     index = previous.copy()
     index.refresh(native, changed)
     _INDEXES[after] = index
+
+
+def follow(store: object, changed: Sequence[str]) -> None:
+    """``store`` (a served in-memory copy that a write changed in place, in one transaction:
+    ``kg.writes``) now holds new content in the ``changed`` graphs: its index re-reads them.
+    A build of the index still running (``warm``) is waited for, so it is refreshed too."""
+    native = _indexable(store)
+    if native is None:
+        return
+    with _BUILDING:
+        index = _INDEXES.get(store)
+    if index is not None:
+        index.refresh(native, changed)
