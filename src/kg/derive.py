@@ -163,22 +163,78 @@ def apply_change(store: ox.Store, change: Change) -> tuple[set[Triple], set[Trip
 
 def change_of(after: ox.Store, removed: Iterable[ox.Quad], added: Iterable[ox.Quad]) -> Change:
     """The ``Change`` that removing and adding these data quads made, ``after`` being the
-    store with them applied: the subjects of the quads, and the nodes that point to one of
-    them (a funding whose initiative now serves elsewhere). A link that the write itself
-    removed or added has its own subject among the quads, so ``after`` alone is enough."""
-    predicates: set[str] = set()
+    store with them applied (its derived graph not yet updated).
+
+    ``subjects``: the subjects of the quads, and the nodes that point to one of them (a
+    funding whose initiative now serves elsewhere); a link that the write itself removed or
+    added has its own subject among the quads, so ``after`` alone is enough. ``closures``: a
+    quad is an edge of a hierarchy, or a type that may add or remove a node of one (a class
+    not known yet, a class no longer used, a declaration, a place or a theme). ``order``: a
+    type or a label of a funding (an IRI that has a funding type before or after) changed.
+    A blank node's type or label changes neither the order nor an instance set (both list
+    IRIs only); a PUT of a graph with blank nodes rewrites all of them, so this matters.
+    """
+    removed, added = list(removed), list(added)
+    gone = set(removed)
+    rows = _native_rows(after)
+    classes = _stored(rows, "withinClass")
+    funding_types = subclasses(classes, _CK + "Funding")
+    listed = subclasses(classes, _SCHEMA + "Place") | subclasses(classes, _SKOS + "Concept")
+    closures = order = False
     nodes: set[ox.NamedNode | ox.BlankNode] = set()
     for quad in (*removed, *added):
-        predicates.add(quad.predicate.value)
+        predicate = quad.predicate.value
         if isinstance(quad.subject, ox.NamedNode | ox.BlankNode):
             nodes.add(quad.subject)  # a blank initiative: its funding still points to it
+        if predicate in _EDGES:
+            closures = True
+        elif predicate == _RDF_TYPE and not closures:
+            kind = quad.object.value if isinstance(quad.object, ox.NamedNode) else None
+            closures = (
+                kind is None
+                or kind in _DECLARATIONS
+                or kind in listed
+                or kind not in classes
+                or (quad in gone and not _still_a_class(after, kind))
+            )
+    for quad in (*removed, *added):
+        if order or not isinstance(quad.subject, ox.NamedNode):
+            continue
+        if quad.predicate.value in _ORDER_READS:
+            order = _was_or_is_funding(after, quad.subject, removed, added, funding_types)
     subjects = {node.value for node in nodes if isinstance(node, ox.NamedNode)}
     derived = ox.NamedNode(DERIVED_GRAPH)
     for node in nodes:
         for quad in after.quads_for_pattern(None, None, node, None):
             if quad.graph_name != derived and isinstance(quad.subject, ox.NamedNode):
                 subjects.add(quad.subject.value)
-    return Change(frozenset(predicates), frozenset(subjects))
+    return Change(closures, order, frozenset(subjects))
+
+
+def _still_a_class(store: ox.Store, cls: str) -> bool:
+    """Whether ``cls`` is still a node of the class hierarchy (``_CLASSES``, or an edge end)."""
+    answer = store.query(
+        f"""ASK {{ {{ ?any a <{cls}> }} UNION {{ <{cls}> a owl:Class }}
+        UNION {{ <{cls}> a rdfs:Class }} UNION {{ <{cls}> rdfs:subClassOf ?up }}
+        UNION {{ ?down rdfs:subClassOf <{cls}> }} }}""",
+        prefixes=PREFIXES,
+        use_default_graph_as_union=True,
+    )
+    return bool(answer)
+
+
+def _was_or_is_funding(
+    after: ox.Store,
+    node: ox.NamedNode,
+    removed: list[ox.Quad],
+    added: list[ox.Quad],
+    funding_types: set[str],
+) -> bool:
+    """Whether ``node`` has a funding type after the change, or had one before it."""
+    type_ = ox.NamedNode(_RDF_TYPE)
+    now = {q.object for q in after.quads_for_pattern(node, type_, None, None)}
+    gone = {q.object for q in removed if q.subject == node and q.predicate == type_}
+    return any(isinstance(t, ox.NamedNode) and t.value in funding_types for t in now | gone)
 
 
 def _old_part(store: ox.Store, part: Part) -> set[Triple]:
@@ -269,11 +325,12 @@ def derived_triples(rows: Rows) -> set[Triple]:
 
 @dataclass(frozen=True, slots=True)
 class Change:
-    """What a write changed in the data graphs, as far as the derived graph cares: the
-    predicates of the quads it removed or added, and the subjects whose per-funding triples
-    (``PER_FUNDING``) may differ: the subjects of those quads and the nodes pointing to them."""
+    """What a write changed in the data graphs, as far as the derived graph cares
+    (``change_of``): whether the closures or the funding order may differ, and the subjects
+    whose per-funding triples (``PER_FUNDING``) may."""
 
-    predicates: frozenset[str]
+    closures: bool
+    order: bool
     subjects: frozenset[str]
 
 
@@ -300,6 +357,26 @@ PER_FUNDING: Final = frozenset({_SERVES})
 #: The closures the per-funding rules (and the funding order) read: when a write changes one
 #: of these, every funding is recomputed (``apply_change`` falls back to the whole graph).
 PER_FUNDING_READS: Final = frozenset({_CK + "withinClass", _CK + "withinPlace"})
+#: Edges of the hierarchies the closures are made of.
+_EDGES: Final = frozenset(
+    {
+        "http://www.w3.org/2000/01/rdf-schema#subClassOf",
+        "http://www.w3.org/2000/01/rdf-schema#subPropertyOf",
+        _SCHEMA + "containedInPlace",
+        _SKOS + "broader",
+    }
+)
+#: Types that declare a node of the class or property hierarchy (``_CLASSES``, ``_PROPERTIES``).
+_DECLARATIONS: Final = frozenset(
+    {
+        "http://www.w3.org/2002/07/owl#Class",
+        "http://www.w3.org/2000/01/rdf-schema#Class",
+        "http://www.w3.org/2002/07/owl#ObjectProperty",
+        "http://www.w3.org/2002/07/owl#DatatypeProperty",
+        "http://www.w3.org/2002/07/owl#AnnotationProperty",
+        "http://www.w3.org/1999/02/22-rdf-syntax-ns#Property",
+    }
+)
 #: What ``ck:fundingOrder`` reads besides the class closure: recomputed only when a write
 #: changes a type or a label.
 _ORDER_READS: Final = frozenset({_RDF_TYPE, _RDFS_LABEL})
@@ -308,43 +385,57 @@ _ORDER_READS: Final = frozenset({_RDF_TYPE, _RDFS_LABEL})
 def derived_part(rows: Rows, change: Change | None) -> Part:
     """The derived triples a ``change`` can alter (``None``: every derived triple).
 
-    This is the one place for the rules. The closures are small hierarchies and recomputed
-    whole every time (about 0.1 s at 1M triples on disk); ``ck:servesWithin`` only for the
+    This is the one place for the rules. The closures are small hierarchies, recomputed
+    whole (about 0.1 s at 1M triples on disk) when the change has an edge or a type, else read
+    back from the derived graph for the rules that need them; ``ck:servesWithin`` only for the
     fundings in ``change.subjects``; ``ck:fundingOrder`` only when types or labels changed
     (it is a global order, so then whole). A new rule is safe by default if it is added to
     ``whole``: computed over the whole store on every write. Only a rule whose triples are
     about one funding and read only that funding's neighbourhood may go in ``PER_FUNDING``.
     """
-    classes = closure(_pairs(rows, _CLASS_EDGES), _nodes(rows, _CLASSES))
-    properties = closure(_pairs(rows, _PROPERTY_EDGES), _nodes(rows, _PROPERTIES))
-    places = closure(
-        _pairs(rows, _PLACE_EDGES), _instances(rows, subclasses(classes, _SCHEMA + "Place"))
-    )
-    themes = closure(
-        _pairs(rows, _THEME_EDGES), _instances(rows, subclasses(classes, _SKOS + "Concept"))
-    )
     triples: set[Triple] = set()
     whole: set[str] = set()
-    for name, relation in (
-        ("withinClass", classes),
-        ("withinProperty", properties),
-        ("withinPlace", places),
-        ("withinTheme", themes),
-    ):
-        predicate = _CK + name
-        whole.add(predicate)
-        triples.update((node, predicate, up) for node, ups in relation.items() for up in ups)
+    if change is not None and not change.closures:
+        # The closures cannot have changed: the derived graph has them.
+        classes, places = _stored(rows, "withinClass"), _stored(rows, "withinPlace")
+    else:
+        classes = closure(_pairs(rows, _CLASS_EDGES), _nodes(rows, _CLASSES))
+        properties = closure(_pairs(rows, _PROPERTY_EDGES), _nodes(rows, _PROPERTIES))
+        places = closure(
+            _pairs(rows, _PLACE_EDGES), _instances(rows, subclasses(classes, _SCHEMA + "Place"))
+        )
+        themes = closure(
+            _pairs(rows, _THEME_EDGES), _instances(rows, subclasses(classes, _SKOS + "Concept"))
+        )
+        for name, relation in (
+            ("withinClass", classes),
+            ("withinProperty", properties),
+            ("withinPlace", places),
+            ("withinTheme", themes),
+        ):
+            predicate = _CK + name
+            whole.add(predicate)
+            triples.update((node, predicate, up) for node, ups in relation.items() for up in ups)
     funding_types = subclasses(classes, _CK + "Funding")
     scope = None if change is None else change.subjects
     if scope is None or scope:
         only = "" if scope is None else f"VALUES ?funding {{ {_values(scope)} }}"
         for funding, area in _pairs(rows, _FUNDING_AREAS % (_values(funding_types), only)):
             triples.update((funding, _SERVES, up) for up in places.get(area, {area}))
-    if change is None or change.predicates & _ORDER_READS:
+    if change is None or change.order:
         whole.add(_ORDER)
         labelled = _pairs(rows, _FUNDING_LABELS % _values(funding_types), literals=True)
         triples.update((funding, _ORDER, n) for n, funding in enumerate(label_order(labelled)))
     return Part(triples, frozenset(whole), scope)
+
+
+def _stored(rows: Rows, name: str) -> Closure:
+    """A closure as the derived graph holds it (``ck:{name}``)."""
+    found: Closure = {}
+    query = f"SELECT ?a ?b WHERE {{ GRAPH <{DERIVED_GRAPH}> {{ ?a <{_CK}{name}> ?b }} }}"
+    for lower, upper in _pairs(rows, query):
+        found.setdefault(lower, set()).add(upper)
+    return found
 
 
 def label_order(labelled: Iterable[tuple[str, str]]) -> list[str]:

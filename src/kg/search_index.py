@@ -309,10 +309,29 @@ def carry(before: object, after: object, changed: Sequence[str]) -> None:
 def follow(store: object, changed: Sequence[str]) -> None:
     """``store`` (a served in-memory copy that a write changed in place, in one transaction:
     ``kg.writes``) now holds new content in the ``changed`` graphs: its index re-reads them.
-    A build of the index still running (``warm``) is waited for, so it is refreshed too."""
+    When a build of the index is still running (``warm``, seconds at 1M triples) the refresh
+    waits for it in a thread of its own, not in the write: the build may have read some
+    graphs before the write and some after, and the refresh re-reads the changed ones."""
     native = _indexable(store)
     if native is None:
         return
+    if _BUILDING.acquire(blocking=False):
+        try:
+            index = _INDEXES.get(store)
+        finally:
+            _BUILDING.release()
+        if index is not None:
+            index.refresh(native, changed)
+        return
+    threading.Thread(
+        target=_follow_after_build,
+        args=(store, native, list(changed)),
+        name="kg-search-index-follow",
+        daemon=True,
+    ).start()
+
+
+def _follow_after_build(store: object, native: ox.Store, changed: list[str]) -> None:
     with _BUILDING:
         index = _INDEXES.get(store)
     if index is not None:

@@ -66,7 +66,7 @@ from kg.errors import (
 )
 from kg.settings import Settings
 from kg.sparql_guard import Refusal, inspect
-from kg.stores.oxigraph import OxigraphStore, identity, to_rdflib
+from kg.stores.oxigraph import InPlace, OxigraphStore, identity, to_rdflib
 
 if TYPE_CHECKING:
     from kg.importer import Contract
@@ -167,11 +167,9 @@ class Writer:
         """Replace ``graph`` with ``triples`` (Graph Store Protocol PUT); none: it goes."""
         name = ox.NamedNode(check_graph(graph))
 
-        def change(work: ox.Store) -> Iterable[str]:
-            if work.contains_named_graph(name):
-                work.remove_graph(name)
-            work.extend(ox.Quad(t.subject, t.predicate, t.object, name) for t in triples)
-            return (graph,)
+        def change(work: ox.Store) -> _Delta:
+            new = {ox.Quad(t.subject, t.predicate, t.object, name) for t in triples}
+            return _Delta.apply(work, graph, new)
 
         return self._write(served, "put", change, graph)
 
@@ -179,9 +177,10 @@ class Writer:
         """Add ``triples`` to ``graph`` (Graph Store Protocol POST)."""
         name = ox.NamedNode(check_graph(graph))
 
-        def change(work: ox.Store) -> Iterable[str]:
-            work.extend(ox.Quad(t.subject, t.predicate, t.object, name) for t in triples)
-            return (graph,)
+        def change(work: ox.Store) -> _Delta:
+            old = set(work.quads_for_pattern(None, None, None, name))
+            added = {ox.Quad(t.subject, t.predicate, t.object, name) for t in triples}
+            return _Delta.apply(work, graph, old | added, old)
 
         return self._write(served, "post", change, graph)
 
@@ -189,13 +188,12 @@ class Writer:
         """Remove ``graph`` (Graph Store Protocol DELETE); ``GraphNotFoundError`` if absent."""
         name = ox.NamedNode(check_graph(graph))
 
-        def change(work: ox.Store) -> Iterable[str]:
+        def change(work: ox.Store) -> _Delta:
             if not _holds(work, name):
                 raise GraphNotFoundError(
                     f"the store holds no graph {graph}; GET /graphs lists the ones it has"
                 )
-            work.remove_graph(name)
-            return (graph,)
+            return _Delta.apply(work, graph, set())
 
         return self._write(served, "delete", change, graph)
 
@@ -210,27 +208,28 @@ class Writer:
             )
         named = _named_graphs(sparql)
 
-        def change(work: ox.Store) -> Iterable[str] | None:
+        def change(work: ox.Store) -> _Delta | None:
             if named is None:
                 _run_update(work, sparql)
                 return None
             # Only the graphs the update names can be read or written by it: run it on those
             # alone, and put what it made of them into ``work``.
             scratch = ox.Store()
+            olds: dict[str, set[ox.Quad]] = {}
             for graph in named:
                 name = ox.NamedNode(graph)
                 if work.contains_named_graph(name):
+                    olds[graph] = set(work.quads_for_pattern(None, None, None, name))
                     scratch.add_graph(name)
-                    scratch.extend(work.quads_for_pattern(None, None, None, name))
+                    scratch.extend(olds[graph])
             _run_update(scratch, sparql)
+            delta = _Delta({})
             for graph in named:
                 name = ox.NamedNode(graph)
                 new = set(scratch.quads_for_pattern(None, None, None, name))
-                if new != set(work.quads_for_pattern(None, None, None, name)):
-                    if work.contains_named_graph(name):
-                        work.remove_graph(name)
-                    work.extend(new)
-            return named
+                if new != olds.get(graph, set()):
+                    delta.graphs |= _Delta.apply(work, graph, new, olds.get(graph, set())).graphs
+            return delta
 
         return self._write(served, "update", change, None)
 
@@ -264,32 +263,48 @@ class Writer:
         assert path is not None
         origin = identity(path)
         done: dict[str, Any] = {}
+        # The served in-memory copy, when it is the state on disk: reading the graphs a write
+        # did not change from memory is several times faster than from RocksDB.
+        copy = (
+            served if isinstance(served, OxigraphStore) and _follows(served, path, origin) else None
+        )
 
-        def work(staged: ox.Store) -> None:
+        def work(staged: ox.Store) -> InPlace | None:
             clock.stop("stage")
             # A local, not the caller's: the swap closes ``target``'s store, and RocksDB keeps
             # a directory locked while any handle on it lives.
             before = target.native
             with clock("apply"):
-                touched = change(staged)
-                changed = _changed(before, staged, touched)
+                found = change(staged)
+                delta = (
+                    found if isinstance(found, _Delta) else _Delta.between(before, staged, found)
+                )
+                changed = list(delta.graphs)
                 self._admissible(target, changed)
                 done["created"] = graph is not None and not _holds(before, ox.NamedNode(graph))
                 if not changed:
                     raise _Unchanged
-                delta = _Delta.between(before, staged, changed)
             with clock("derive"):
                 removed, added = apply_change(staged, change_of(staged, *delta.data_quads()))
                 if removed or added:
                     delta.derived = (removed, added)
                     changed.append(DERIVED_GRAPH)
             with clock("validate"):
-                done["warnings"] = self._validate(before, staged, changed)
+                # Validation reads the changed graphs from ``contents`` and only the other,
+                # unchanged graphs from the stores: the same in both states and in the copy.
+                contents = delta.contents()
+                other = before if copy is None else copy.native
+                done["warnings"] = self._validate(other, other, changed, contents)
             with clock("backup"):
                 done["backup"] = self.backups.take(target, operation)
             done["changed"], done["delta"] = changed, delta
-            done["counts"] = {g: _size(staged, g) for g in changed}
+            done["counts"] = {
+                g: len(delta.graphs[g][2]) if g in delta.graphs else _size(staged, g)
+                for g in changed
+            }
             clock.start("commit")
+            update = delta.as_update(exact=operation == "update")
+            return None if update is None else InPlace(update)
 
         clock.start("stage")
         try:
@@ -328,7 +343,8 @@ class Writer:
             work = OxigraphStore()
             work.native.bulk_extend(before)
         with clock("apply"):
-            touched = change(work.native)
+            found = change(work.native)
+            touched = list(found.graphs) if isinstance(found, _Delta) else found
             changed = _changed(before, work.native, touched)
         self._admissible(target, changed)
         created = graph is not None and not _holds(before, ox.NamedNode(graph))
@@ -381,7 +397,11 @@ class Writer:
             target.close()
 
     def _validate(
-        self, before: ox.Store, after: ox.Store, changed: Sequence[str]
+        self,
+        before: ox.Store,
+        after: ox.Store,
+        changed: Sequence[str],
+        contents: tuple[set[ox.Quad], set[ox.Quad]] | None = None,
     ) -> tuple[Violation, ...]:
         """The warnings about what changed; raise when the write introduces a violation.
 
@@ -393,20 +413,24 @@ class Writer:
         and after is not taken for a new one. A write is refused when the state after has an
         error about those nodes that the state before did not have, so data that was loaded
         unchecked (``kg import --no-validate``) does not block unrelated corrections.
+        ``contents``: the quads of the changed data graphs before and after, when the caller
+        has them already (else they are read).
         """
         contract = self.contract()
         graphs = [g for g in changed if g not in RESERVED_GRAPHS]
-        focus = _focus(before, after, graphs)
+        old, new = contents or (_graph_quads(before, graphs), _graph_quads(after, graphs))
+        focus = _focus(before, after, graphs, old, new)
         names = {node.value for node in focus}
-        report = _check(after, graphs, focus, contract)
+        report = _check(after, new, graphs, focus, contract)
         errors = [v for v in report.errors() if v.focus in names]
         if errors:
-            baseline = _check(before, graphs, focus, contract)
+            baseline = _check(before, old, graphs, focus, contract)
             known = {_key(v) for v in baseline.errors()}
-            new = [v for v in errors if _key(v) not in known]
-            if new:
-                raise WriteNotConformingError(new)
-        return _about(report, after, changed)
+            added = [v for v in errors if _key(v) not in known]
+            if added:
+                raise WriteNotConformingError(added)
+        subjects = {str(to_rdflib(q.subject)) for q in new}
+        return tuple(v for v in report.warnings() if v.focus in subjects)
 
     def contract(self) -> Contract:
         """The shapes and class tree writes are checked against, read once from the files."""
@@ -417,8 +441,9 @@ class Writer:
         return self._contract
 
 
-_Apply = Callable[[ox.Store], "Iterable[str] | None"]
-"""Applies a write to a store; returns the graphs it may have changed (None: any)."""
+_Apply = Callable[[ox.Store], "_Delta | Iterable[str] | None"]
+"""Applies a write to a store; returns what it changed, or the graphs it may have changed
+(None: any)."""
 
 
 class _Unchanged(Exception):
@@ -560,14 +585,43 @@ class _Delta:
     derived: tuple[set[Triple], set[Triple]] = field(default_factory=lambda: (set(), set()))
 
     @classmethod
-    def between(cls, before: ox.Store, after: ox.Store, changed: Sequence[str]) -> _Delta:
+    def between(cls, before: ox.Store, after: ox.Store, touched: Iterable[str] | None) -> _Delta:
+        """The delta of the graphs among ``touched`` (None: every graph) that differ."""
+        names = _graph_names(before) | _graph_names(after) if touched is None else touched
         graphs = {}
-        for graph in changed:
+        for graph in sorted(names):
             name = ox.NamedNode(graph)
             old = set(before.quads_for_pattern(None, None, None, name))
             new = set(after.quads_for_pattern(None, None, None, name))
-            graphs[graph] = (old - new, new - old, new)
+            if old != new:
+                graphs[graph] = (old - new, new - old, new)
         return cls(graphs)
+
+    @classmethod
+    def apply(
+        cls, store: ox.Store, graph: str, new: set[ox.Quad], old: set[ox.Quad] | None = None
+    ) -> _Delta:
+        """Give ``graph`` of ``store`` the content ``new``, touching only the difference (a
+        PUT mostly sends a graph back with a few edits); the delta. ``old``: the graph's
+        content in ``store``, when the caller has read it already."""
+        name = ox.NamedNode(graph)
+        if old is None:
+            old = set(store.quads_for_pattern(None, None, None, name))
+        if old == new:
+            return cls({})
+        if not new:
+            store.remove_graph(name)
+        else:
+            for quad in old - new:
+                store.remove(quad)
+            store.extend(new - old)
+        return cls({graph: (old - new, new - old, new)})
+
+    def contents(self) -> tuple[set[ox.Quad], set[ox.Quad]]:
+        """The quads of the changed data graphs before and after."""
+        new = {q for _, _, content in self.graphs.values() for q in content}
+        removed, added = self.data_quads()
+        return (new - set(added)) | set(removed), new
 
     def data_quads(self) -> tuple[list[ox.Quad], list[ox.Quad]]:
         """(removed, added) over every changed data graph."""
@@ -575,29 +629,56 @@ class _Delta:
         added = [q for _, new, _ in self.graphs.values() for q in new]
         return removed, added
 
-    def as_update(self) -> str:
-        """The delta as one SPARQL update (DELETE DATA / INSERT DATA). A graph left empty is
-        dropped (the store would list it otherwise). SPARQL names no stored blank node, so a
-        graph whose delta has one is rewritten whole (its blank nodes get new labels in the
-        copy, as any load gives them); that needs its new content, which the delta keeps."""
+    def as_update(self, *, exact: bool = False) -> str | None:
+        """The delta as one SPARQL update (one transaction in pyoxigraph): DELETE DATA and
+        INSERT DATA, a graph left empty dropped (the store would list it otherwise).
+
+        SPARQL cannot name a stored blank node, and a blank node in INSERT DATA is a new one.
+        So when the removed quads of a graph hold blank nodes, all its quads with a blank node
+        are deleted by a pattern and its new ones inserted (they get new labels, as any load
+        gives them); added quads with blank nodes are inserted with new labels. That is exact
+        for PUT, POST and DELETE, whose blank nodes come from the request (new) or go with the
+        graph. An update may link to a blank node it found elsewhere in the store: with
+        ``exact`` (for the store on disk) such a delta gives None, and the write swaps the
+        staged store in instead."""
         operations: list[str] = []
         for graph, (removed, added, content) in self.graphs.items():
             if not content:
                 operations.append(f"DROP SILENT GRAPH <{graph}>")
-            elif any(_has_blank(q) for q in (*removed, *added)):
-                operations.append(f"CLEAR SILENT GRAPH <{graph}>")
-                operations.append(_data("INSERT", graph, content))
-            else:
-                if removed:
-                    operations.append(_data("DELETE", graph, removed))
-                if added:
-                    operations.append(_data("INSERT", graph, added))
+                continue
+            if exact and any(_has_blank(q) for q in (*removed, *added)):
+                return None
+            if any(_has_blank(q) for q in removed):
+                operations.append(
+                    f"DELETE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{graph}> "
+                    "{ ?s ?p ?o FILTER (isBlank(?s) || isBlank(?o)) } }"
+                )
+                removed = {q for q in removed if not _has_blank(q)}
+                added = {q for q in added if not _has_blank(q)} | {
+                    q for q in content if _has_blank(q)
+                }
+            if removed:
+                operations.append(_data("DELETE", graph, removed))
+            if added:
+                operations.append(_data("INSERT", graph, added))
         removed_derived, added_derived = self.derived
         if removed_derived:
             operations.append(_data("DELETE", DERIVED_GRAPH, map(native_quad, removed_derived)))
         if added_derived:
             operations.append(_data("INSERT", DERIVED_GRAPH, map(native_quad, added_derived)))
         return " ;\n".join(operations)
+
+
+def _follows(served: Store, path: Path, origin: tuple[int, int]) -> bool:
+    """Whether ``served`` is an in-memory copy of the directory ``path`` whose identity was
+    ``origin`` (``OxigraphStore.in_memory_copy``, kept current by the writes)."""
+    return (
+        isinstance(served, OxigraphStore)
+        and served.path == path
+        and served.read_only
+        and served.origin is not None
+        and served.origin == origin
+    )
 
 
 def _has_blank(quad: ox.Quad) -> bool:
@@ -618,14 +699,11 @@ def _follow(served: Store, path: Path, origin: tuple[int, int], delta: _Delta) -
     Otherwise (a build or an import replaced the directory since the server copied it, or the
     server serves something else) a fresh copy is made, as a restart would: seconds at 1M.
     """
-    if (
-        isinstance(served, OxigraphStore)
-        and served.path == path
-        and served.read_only
-        and served.origin is not None
-        and served.origin == origin
-    ):
-        served.native.update(delta.as_update())
+    if _follows(served, path, origin):
+        assert isinstance(served, OxigraphStore)
+        update = delta.as_update()
+        if update:
+            served.native.update(update)
         served.origin = identity(path)
         search_index.follow(served, list(delta.graphs))
         return served
@@ -648,7 +726,10 @@ def _holds(store: ox.Store, name: ox.NamedNode) -> bool:
 
 
 def _size(store: ox.Store, graph: str) -> int:
-    return sum(1 for _ in store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+    counted = store.query(f"SELECT (COUNT(*) AS ?n) {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+    assert isinstance(counted, ox.QuerySolutions)
+    total = next(iter(counted))["n"]
+    return 0 if total is None else int(total.value)
 
 
 def _graph_names(store: ox.Store) -> set[str]:
@@ -677,9 +758,15 @@ def _graph_quads(store: ox.Store, graphs: Iterable[str]) -> set[ox.Quad]:
     return {q for g in graphs for q in store.quads_for_pattern(None, None, None, ox.NamedNode(g))}
 
 
-def _focus(before: ox.Store, after: ox.Store, graphs: Sequence[str]) -> set[_reach.Node]:
-    """The nodes whose results a change of ``graphs`` may change: see ``Writer._validate``."""
-    old, new = _graph_quads(before, graphs), _graph_quads(after, graphs)
+def _focus(
+    before: ox.Store,
+    after: ox.Store,
+    graphs: Sequence[str],
+    old: set[ox.Quad],
+    new: set[ox.Quad],
+) -> set[_reach.Node]:
+    """The nodes whose results a change of ``graphs`` (``old`` and ``new``, their quads
+    before and after) may change: see ``Writer._validate``."""
     focus: set[_reach.Node] = set()
     for quad in old | new:
         focus.add(quad.subject)  # type: ignore[arg-type]  # no triple terms in our data
@@ -695,13 +782,18 @@ def _focus(before: ox.Store, after: ox.Store, graphs: Sequence[str]) -> set[_rea
 
 
 def _check(
-    state: ox.Store, graphs: Sequence[str], focus: set[_reach.Node], contract: Contract
+    state: ox.Store,
+    quads: set[ox.Quad],
+    graphs: Sequence[str],
+    focus: set[_reach.Node],
+    contract: Contract,
 ) -> ValidationReport:
-    """Validate ``graphs`` of ``state`` whole, with what ``focus`` reaches in the rest of it."""
+    """Validate ``graphs`` of ``state`` whole (``quads``: their content there), with what
+    ``focus`` reaches in the rest of it."""
     from kg.validate import validate_store
 
     scratch = ox.Store()
-    scratch.extend(_graph_quads(state, graphs))
+    scratch.extend(quads)
     _reach.add_neighbours(
         scratch, state, focus, skip=set(RESERVED_GRAPHS) | set(graphs), full_second_step=True
     )
@@ -710,19 +802,6 @@ def _check(
 
 def _key(v: Violation) -> tuple[str, str | None, str, str, str | None]:
     return (v.focus, v.path, v.message, v.shape, v.value)
-
-
-def _about(
-    report: ValidationReport, store: ox.Store, changed: Iterable[str]
-) -> tuple[Violation, ...]:
-    """The warnings whose focus node is a subject of a changed data graph."""
-    subjects = {
-        str(to_rdflib(q.subject))
-        for g in changed
-        if g not in RESERVED_GRAPHS
-        for q in store.quads_for_pattern(None, None, None, ox.NamedNode(g))
-    }
-    return tuple(v for v in report.warnings() if v.focus in subjects)
 
 
 def _ntriples(store: ox.Store, graph: str) -> bytes:

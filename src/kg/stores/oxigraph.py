@@ -8,6 +8,7 @@ is the default.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -62,6 +63,14 @@ def to_oxigraph(term: Term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     if term.datatype is not None:
         return ox.Literal(term, datatype=ox.NamedNode(term.datatype))
     return ox.Literal(term)
+
+
+@dataclass(frozen=True, slots=True)
+class InPlace:
+    """What a staged change (``OxigraphStore.stage``) asks for instead of a swap: apply
+    ``update`` (the same change as a SPARQL update; empty: nothing) to the store itself."""
+
+    update: str
 
 
 class OxigraphStore:
@@ -332,12 +341,17 @@ class OxigraphStore:
         except OSError as exc:
             raise StoreError(f"cannot load into {graph}: {exc}") from exc
 
-    def stage(self, work: Callable[[ox.Store], object]) -> None:
-        """Run ``work`` on a staged copy of the store and swap the copy in, atomically: on disk a
-        RocksDB checkpoint (hard links, a few ms at 1M quads) beside the store, swapped in by
-        two renames, so readers and a crash see all old or all new (as ``load_graph``). While
-        ``work`` runs, this store still holds the state before (``kg.writes`` compares the
-        two). When ``work`` raises, the staged copy is dropped and the store is unchanged."""
+    def stage(self, work: Callable[[ox.Store], InPlace | None]) -> None:
+        """Run ``work`` on a staged copy of the store and commit what it did, atomically.
+
+        On disk the copy is a RocksDB checkpoint (hard links, a few ms at 1M quads) beside the
+        store. While ``work`` runs, this store still holds the state before (``kg.writes``
+        compares the two). When ``work`` returns ``InPlace``, its update (the same change,
+        written as SPARQL) is applied to this store in one transaction and the copy dropped:
+        no reopening of the store (a few hundred ms at 1M quads). When it returns None, the
+        copy is swapped in by two renames, as ``load_graph`` does. Either way readers and a
+        crash see all old or all new. When ``work`` raises, the copy is dropped and the store
+        is unchanged."""
 
         def fill(staged: ox.Store, refill: Callable[[ox.Store, ox.NamedNode], None]) -> None:
             return None
@@ -352,7 +366,8 @@ class OxigraphStore:
         """Fill a staged copy of the store (``fill`` calls ``refill(staged, graph)`` for each
         graph it replaces, before loading it), run ``before_swap`` on it, swap it in; returns
         the quads in the refilled graphs. On any error the staged copy is dropped and the error
-        raised."""
+        raised. When ``before_swap`` returns ``InPlace``, its update is applied to this store
+        instead of the swap (``stage``)."""
         import shutil
         import tempfile
         import traceback
@@ -394,10 +409,10 @@ class OxigraphStore:
 
         try:
             fill(staged, refill)
-            loaded = count_filled(staged)
-            if before_swap is not None:
-                before_swap(staged)
-            staged.flush()
+            loaded = count_filled(staged) if filled else 0
+            outcome = before_swap(staged) if before_swap is not None else None
+            if not isinstance(outcome, InPlace):
+                staged.flush()
         except BaseException as exc:
             # Close the staged copy now: frames in the traceback (``before_swap``'s, the
             # caller's) would keep it open, and RocksDB locks its directory until it closes.
@@ -406,6 +421,13 @@ class OxigraphStore:
             if staged_dir is not None:
                 shutil.rmtree(staged_dir, ignore_errors=True)
             raise
+        if isinstance(outcome, InPlace):
+            del staged
+            if staged_dir is not None:
+                shutil.rmtree(staged_dir, ignore_errors=True)
+            if outcome.update:
+                self._store.update(outcome.update)
+            return loaded
         if staged_dir is None or self.path is None:
             self._store = staged
             return loaded
