@@ -72,15 +72,23 @@ SELECT ?funding ?label WHERE {
   VALUES ?type { %s }
   ?funding a ?type ; rdfs:label ?label .
 }"""
-#: The second %s: nothing, or a VALUES block naming the fundings to compute (a write's).
-_FUNDING_AREAS: Final = """\
-SELECT DISTINCT ?funding ?area WHERE {
-  VALUES ?type { %s }
-  %s
-  ?funding a ?type .
+_AREAS: Final = """\
   { ?funding schema:areaServed ?area }
-  UNION { ?funding schema:fundedItem ?initiative . ?initiative schema:areaServed ?area }
-}"""
+  UNION { ?funding schema:fundedItem ?initiative . ?initiative schema:areaServed ?area }"""
+_FUNDING_AREAS: Final = f"""\
+SELECT DISTINCT ?funding ?area WHERE {{
+  VALUES ?type {{ %s }}
+  ?funding a ?type .
+{_AREAS}
+}}"""
+#: The same for the fundings a write touched (VALUES, then the types as a FILTER: with two
+#: VALUES blocks pyoxigraph 0.5.13 took 8 s for 130 fundings at 1M triples, this 15 ms).
+_FUNDING_AREAS_OF: Final = f"""\
+SELECT DISTINCT ?funding ?area WHERE {{
+  VALUES ?funding {{ %s }}
+  ?funding a ?type . FILTER (?type IN (%s))
+{_AREAS}
+}}"""
 
 Closure = dict[str, set[str]]
 #: A derived triple: subject and predicate IRIs, and an IRI or (for ``ck:fundingOrder``) an
@@ -419,8 +427,12 @@ def derived_part(rows: Rows, change: Change | None) -> Part:
     funding_types = subclasses(classes, _CK + "Funding")
     scope = None if change is None else change.subjects
     if scope is None or scope:
-        only = "" if scope is None else f"VALUES ?funding {{ {_values(scope)} }}"
-        for funding, area in _pairs(rows, _FUNDING_AREAS % (_values(funding_types), only)):
+        query = (
+            _FUNDING_AREAS % _values(funding_types)
+            if scope is None
+            else _FUNDING_AREAS_OF % (_values(scope), ", ".join(_values(funding_types).split()))
+        )
+        for funding, area in _pairs(rows, query):
             triples.update((funding, _SERVES, up) for up in places.get(area, {area}))
     if change is None or change.order:
         whole.add(_ORDER)
