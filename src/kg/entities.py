@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Final, Generic, TypeVar
 from urllib.parse import quote
 
@@ -419,38 +419,41 @@ def search(
         raise ConfigurationError("the search text is empty; give q= some letters")
     index = search_index.index_for(store)
     if index is not None:
-        # The text index answers what search.rq answers (tests/test_search_index.py), in
-        # milliseconds instead of a scan of every name.
+        # The text index answers what search.rq answers (tests/test_search_index.py), ranked
+        # and paged inside the index: milliseconds instead of a scan of every name.
+        Page.of((), limit=limit, offset=offset)  # the same checks of limit and offset
         kind_info = kind_info or kind_map(store)
-        kinds_of: dict[tuple[str, ...], tuple[str, ...]] = {}  # few distinct sets of types
-        found = []
-        for entity, best, (named, types) in index.search(q.strip()):
-            entity_kinds = kinds_of.get(types)
-            if entity_kinds is None:
-                entity_kinds = kinds_of[types] = kind_info.kinds_of(types)
-            if any(k in kinds for k in entity_kinds):
-                label = named if named is not None else EntityRef.of(entity).label
-                found.append((best, label.casefold(), entity, label, types, entity_kinds))
-        found.sort(key=lambda row: row[:3])
-        page = Page.of(found, limit=limit, offset=offset)
+        total, hits = index.search(
+            q.strip(),
+            lambda types: any(k in kinds for k in kind_info.kinds_of(types)),
+            limit=limit,
+            offset=offset,
+        )
         shown = tuple(
             EntityItem(
                 entity,
                 slug_of(entity),
-                label,
-                entity_kinds[0],
-                tuple(kind_info.type_ref(t) for t in sorted(types)),
+                named if named is not None else EntityRef.of(entity).label,
+                kind_info.kinds_of(types)[0],
+                tuple(kind_info.type_ref(t) for t in types),
             )
-            for _, _, entity, label, types, entity_kinds in page.items
+            for entity, named, types in hits
         )
-        return Page(shown, page.total, page.limit, page.offset)
+        return Page(shown, total, limit, offset)
     result = select(store, SEARCH_QUERY, {"q": Literal(q.strip())})
     rank: dict[str, int] = {}
+    least: dict[str, str] = {}  # an entity with several labels shows the least, on any engine
     for row in result.dicts():
         entity = str(row["entity"])
         value = int(str(row["rank"]))
         rank[entity] = min(value, rank.get(entity, value))
-    items = _items(result, kind_info or kind_map(store), kinds)
+        if "label" in row:
+            label = str(row["label"])
+            least[entity] = min(label, least.get(entity, label))
+    items = [
+        replace(item, label=least.get(item.id, item.label))
+        for item in _items(result, kind_info or kind_map(store), kinds)
+    ]
     items.sort(key=lambda item: (rank[item.id], item.label.casefold(), item.id))
     return Page.of(items, limit=limit, offset=offset)
 

@@ -705,7 +705,9 @@ def _follow(served: Store, path: Path, origin: tuple[int, int], delta: _Delta) -
         if update:
             served.native.update(update)
         served.origin = identity(path)
-        search_index.follow(served, list(delta.graphs))
+        was = ox.Store()
+        was.extend(delta.contents()[0])
+        search_index.follow(served, was, list(delta.graphs))
         return served
     fresh = OxigraphStore.in_memory_copy(path)
     search_index.warm(fresh)

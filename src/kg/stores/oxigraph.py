@@ -139,6 +139,9 @@ class OxigraphStore:
         check_query(sparql)  # pyoxigraph runs SERVICE itself (kg._no_fetch)
         default = None if default_graphs is None else [ox.NamedNode(g) for g in default_graphs]
         named = None if named_graphs is None else [ox.NamedNode(g) for g in named_graphs]
+        # Asked of the text before its bindings are written in: cached (kg._no_fetch), and
+        # VALUES never adds a dataset clause.
+        union = default is None and not has_dataset_clause(sparql)
         if bindings:
             sparql = with_values(sparql, bindings)
         try:
@@ -146,7 +149,7 @@ class OxigraphStore:
                 sparql,
                 prefixes=PREFIXES,
                 # The union option would override the query's own FROM (measured, 0.5.13).
-                use_default_graph_as_union=default is None and not has_dataset_clause(sparql),
+                use_default_graph_as_union=union,
                 default_graph=default,  # type: ignore[arg-type]
                 named_graphs=named,  # type: ignore[arg-type]
             )
