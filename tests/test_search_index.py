@@ -314,7 +314,8 @@ TOKEN = "curator-token-" + "x" * 24
 
 def test_parity_after_a_write(built: BuildResult, tmp_path: Path) -> None:
     """A PUT through the API, on an on-disk store served from memory (as ``kg serve`` does):
-    the served snapshot carries the index forward, and it answers like search.rq."""
+    the served copy follows the write in place (``kg.writes``), its index re-reads the changed
+    graph, and it answers like search.rq."""
     assert built.store is not None
     path = tmp_path / "store"
     source = OxigraphStore(built.store, read_only=True)
@@ -332,10 +333,16 @@ def test_parity_after_a_write(built: BuildResult, tmp_path: Path) -> None:
         )
         assert response.status_code == 201, response.text
         new = client.app.state.store  # type: ignore[attr-defined]
-        assert new is not old and search_index._INDEXES.get(new) is not None  # carried
+        index = search_index._INDEXES.get(new)
+        assert new is old and index is not None  # followed, not rebuilt
         found = client.get("/api/search", params={"q": "atl"}).json()["items"]
         assert found[0]["slug"] == "atlantis"
         assert assert_parity(new.native, [*FIXED, "atl", "atlantis", "ATL"]) > 5
+        assert search_index._INDEXES.get(new) is index
+        rebuilt = search_index.SearchIndex.build(new.native)
+        for q in [*FIXED, "atl", "atlantis", "ATL"]:
+            every = {"wanted": lambda types: True, "limit": 10_000, "offset": 0}
+            assert index.search(q, **every) == rebuilt.search(q, **every), q  # type: ignore[arg-type]
 
 
 def test_parity_after_an_import(built: BuildResult, tmp_path: Path) -> None:

@@ -51,7 +51,7 @@ import pyoxigraph as ox
 
 from kg._namespaces import PREFIXES
 
-__all__ = ["Hit", "SearchIndex", "carry", "index_for", "warm"]
+__all__ = ["Hit", "SearchIndex", "carry", "follow", "index_for", "warm"]
 
 LABEL: Final = 0
 ALT_LABEL: Final = 1
@@ -486,3 +486,34 @@ def carry(before: object, after: object, changed: Sequence[str]) -> None:
     index = index.copy()
     index.refresh(previous, native, changed)
     _INDEXES[after] = index
+
+
+def follow(store: object, before: ox.Store, changed: Sequence[str]) -> None:
+    """``store`` (a served in-memory copy that a write changed in place, in one transaction:
+    ``kg.writes``) now holds new content in the ``changed`` graphs, which ``before`` (a scratch
+    store) holds as they were: its index re-reads them. When the index is still being built
+    (``warm``) the refresh waits for it in a thread of its own, not in the write."""
+    native = _indexable(store)
+    if native is None:
+        return
+    warming = _WARMING.get(store)
+    if warming is not None and not warming.is_set():
+        threading.Thread(
+            target=_follow_after_build,
+            args=(store, warming, before, native, list(changed)),
+            name="kg-search-index-follow",
+            daemon=True,
+        ).start()
+        return
+    index = _INDEXES.get(store)
+    if index is not None:
+        index.refresh(before, native, changed)
+
+
+def _follow_after_build(
+    store: object, warming: threading.Event, before: ox.Store, native: ox.Store, changed: list[str]
+) -> None:
+    warming.wait()
+    index = _INDEXES.get(store)
+    if index is not None:
+        index.refresh(before, native, changed)

@@ -8,6 +8,7 @@ is the default.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -64,12 +65,23 @@ def to_oxigraph(term: Term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     return ox.Literal(term)
 
 
+@dataclass(frozen=True, slots=True)
+class InPlace:
+    """What a staged change (``OxigraphStore.stage``) asks for instead of a swap: apply
+    ``update`` (the same change as a SPARQL update; empty: nothing) to the store itself."""
+
+    update: str
+
+
 class OxigraphStore:
     """A pyoxigraph ``Store``; ``path=None`` keeps it in memory (tests, throwaway builds)."""
 
     def __init__(self, path: Path | None = None, *, read_only: bool = False) -> None:
         self.path = path
         self.read_only = read_only
+        self.origin: tuple[int, int] | None = None
+        """For an in-memory copy (``in_memory_copy``): the ``identity`` of the directory it
+        was copied from, which the writes that bring it up to date keep current."""
         try:
             if path is None:
                 self._store = ox.Store()
@@ -94,11 +106,12 @@ class OxigraphStore:
         directory unlocked, so ``kg build`` can write a new store while this one serves.
         ``path`` stays recorded so that /health can report which build is served.
         """
+        origin = identity(path)
         source = cls(path, read_only=True)
         copy = cls()
         copy._store.bulk_extend(source._store)
         source.close()
-        copy.path, copy.read_only = path, True
+        copy.path, copy.read_only, copy.origin = path, True, origin
         return copy
 
     @classmethod
@@ -107,6 +120,7 @@ class OxigraphStore:
         to close."""
         wrapper = cls.__new__(cls)
         wrapper.path, wrapper.read_only, wrapper._store = None, False, native
+        wrapper.origin = None
         return wrapper
 
     @property
@@ -330,6 +344,23 @@ class OxigraphStore:
         except OSError as exc:
             raise StoreError(f"cannot load into {graph}: {exc}") from exc
 
+    def stage(self, work: Callable[[ox.Store], InPlace | None]) -> None:
+        """Run ``work`` on a staged copy of the store and commit what it did, atomically.
+
+        On disk the copy is a RocksDB checkpoint (hard links, a few ms at 1M quads) beside the
+        store. While ``work`` runs, this store still holds the state before (``kg.writes``
+        compares the two). When ``work`` returns ``InPlace``, its update (the same change,
+        written as SPARQL) is applied to this store in one transaction and the copy dropped:
+        no reopening of the store (a few hundred ms at 1M quads). When it returns None, the
+        copy is swapped in by two renames, as ``load_graph`` does. Either way readers and a
+        crash see all old or all new. When ``work`` raises, the copy is dropped and the store
+        is unchanged."""
+
+        def fill(staged: ox.Store, refill: Callable[[ox.Store, ox.NamedNode], None]) -> None:
+            return None
+
+        self._replace_staged(fill, work)
+
     def _replace_staged(
         self,
         fill: Callable[[ox.Store, Callable[[ox.Store, ox.NamedNode], None]], None],
@@ -338,7 +369,8 @@ class OxigraphStore:
         """Fill a staged copy of the store (``fill`` calls ``refill(staged, graph)`` for each
         graph it replaces, before loading it), run ``before_swap`` on it, swap it in; returns
         the quads in the refilled graphs. On any error the staged copy is dropped and the error
-        raised."""
+        raised. When ``before_swap`` returns ``InPlace``, its update is applied to this store
+        instead of the swap (``stage``)."""
         import shutil
         import tempfile
         import traceback
@@ -380,10 +412,10 @@ class OxigraphStore:
 
         try:
             fill(staged, refill)
-            loaded = count_filled(staged)
-            if before_swap is not None:
-                before_swap(staged)
-            staged.flush()
+            loaded = count_filled(staged) if filled else 0
+            outcome = before_swap(staged) if before_swap is not None else None
+            if not isinstance(outcome, InPlace):
+                staged.flush()
         except BaseException as exc:
             # Close the staged copy now: frames in the traceback (``before_swap``'s, the
             # caller's) would keep it open, and RocksDB locks its directory until it closes.
@@ -392,6 +424,13 @@ class OxigraphStore:
             if staged_dir is not None:
                 shutil.rmtree(staged_dir, ignore_errors=True)
             raise
+        if isinstance(outcome, InPlace):
+            del staged
+            if staged_dir is not None:
+                shutil.rmtree(staged_dir, ignore_errors=True)
+            if outcome.update:
+                self._store.update(outcome.update)
+            return loaded
         if staged_dir is None or self.path is None:
             self._store = staged
             return loaded
@@ -449,6 +488,13 @@ class OxigraphStore:
     def close(self) -> None:
         self.flush()
         del self._store
+
+
+def identity(path: Path) -> tuple[int, int]:
+    """Which directory is at ``path`` now: builds, imports and writes swap a new one in by a
+    rename, so a copy made from the directory before has another identity (device, inode)."""
+    found = path.stat()
+    return found.st_dev, found.st_ino
 
 
 def _checked(solutions: ox.QuerySolutions) -> Iterator[ox.QuerySolution]:
