@@ -25,7 +25,7 @@ from urllib.parse import quote
 from rdflib import BNode, Literal, URIRef
 
 from kg import search_index
-from kg._namespaces import ID, PREFIXES, slug_of
+from kg._namespaces import CK, ID, PREFIXES, slug_of
 from kg.errors import AmbiguousNameError, ConfigurationError, NotFoundError, UnknownNameError
 from kg.queries import select, select_each
 from kg.stores.base import SelectResult, Store, Term
@@ -74,6 +74,24 @@ DIRECTIONS: Final = ("outgoing", "incoming")
 GROUP_LIMIT: Final = 20
 #: The largest page of one group: evidence is fetched for every relation on the page.
 MAX_GROUP_LIMIT: Final = 1000
+#: The properties of the derived graph (``kg.derive``): closures and the funding index that
+#: every load computes from the rest of the data, for queries. No user asserted them, and they
+#: repeat what the page shows anyway ("within place" repeats the place hierarchy, "serves
+#: within" the areas served), so an entity's answer counts their groups but lists them only
+#: when asked for that group (``GroupPage``): listing them cost most of the answer at 1M
+#: triples (a continent has a funding serving within it for every funding in its countries).
+#: ``/api/fundings?region=`` lists those fundings with amounts and filters.
+INDEX_PROPERTIES: Final = frozenset(
+    str(CK[name])
+    for name in (
+        "withinPlace",
+        "withinTheme",
+        "withinClass",
+        "withinProperty",
+        "servesWithin",
+        "fundingOrder",
+    )
+)
 
 
 def collection_query(collection: str) -> str:
@@ -261,6 +279,8 @@ class RelationGroup:
     shown: int
     #: The offset of the next page, or None on the last one.
     next_offset: int | None
+    #: A group of the derived index (``INDEX_PROPERTIES``): counted, listed only when paged.
+    derived: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -554,12 +574,13 @@ def describe(
     paged, and the evidence of the relations listed.
 
     Relations come in groups (``EntityDetail.groups``: direction, property, total): every group
-    is counted, and the first ``limit`` relations of each are listed; ``page`` lists one group
-    only, from its offset. The work therefore grows with ``limit`` and the number of groups,
-    not with the relations: counting is one aggregate, an incoming page is read with LIMIT and
-    OFFSET in IRI order (the same page on every engine; sorting thousands by label costs more
-    than the answer may; a page is sorted by label for display), and evidence is fetched for the nodes on the
-    page only. Outgoing relations are stated on the entity itself, so they are few: they are
+    is counted, and the first ``limit`` relations of each are listed, except the groups of the
+    derived index (``INDEX_PROPERTIES``: counted, marked ``derived``, listed only when paged);
+    ``page`` lists one group only, from its offset. The work therefore grows with ``limit``
+    and the number of groups, not with the relations: counting is one aggregate, an incoming
+    page is read with LIMIT and OFFSET in IRI order (the same page on every engine; sorting
+    thousands by label costs more than the answer may; a page is sorted by label for
+    display), and evidence is fetched for the nodes on the page only. Outgoing relations are stated on the entity itself, so they are few: they are
     read at once, sorted by label and paged here.
 
     Evidence of a relation is the evidence of the node the statement is made on, because that
@@ -615,10 +636,12 @@ def describe(
         else sorted(counts, key=lambda g: (DIRECTIONS.index(g[0]), g[1]))
     )
     offset = page.offset if page is not None else 0
+    # The derived index is listed only when its group is paged (INDEX_PROPERTIES).
+    listed_groups = [g for g in wanted if page is not None or g[1] not in INDEX_PROPERTIES]
     own = _evidence(select(store, EVIDENCE_QUERY, {"entity": subject}))
     own_elements = _elements(select(store, ELEMENTS_QUERY, {"entity": subject}))
     outgoing_all: tuple[Relation, ...] = ()
-    if any(direction == "outgoing" for direction, _ in wanted):
+    if any(direction == "outgoing" for direction, _ in listed_groups):
         outgoing_all = _outgoing(
             select(store, OUTGOING_QUERY, {"entity": subject}), own, own_elements
         )
@@ -627,7 +650,7 @@ def describe(
         subject,
         [
             property_refs.get(prop) or EntityRef.of(prop)
-            for direction, prop in wanted
+            for direction, prop in listed_groups
             if direction == "incoming" and counts.get((direction, prop), 0) > offset
         ],
         limit,
@@ -638,6 +661,14 @@ def describe(
     groups: list[RelationGroup] = []
     for direction, prop in wanted:
         prop_ref = property_refs.get(prop) or EntityRef.of(prop)
+        total = counts.get((direction, prop), 0)
+        derived = prop in INDEX_PROPERTIES
+        if (direction, prop) not in listed_groups:
+            # Counted, not listed: its first page is at offset 0.
+            groups.append(
+                RelationGroup(direction, prop_ref, total, limit, 0, 0, 0 if total else None, True)
+            )
+            continue
         if direction == "outgoing":
             members = [r for r in outgoing_all if r.property.id == prop]
             listed = members[offset : offset + limit]
@@ -645,7 +676,6 @@ def describe(
         else:
             listed = incoming_pages.get(prop, [])
             incoming.extend(listed)
-        total = counts.get((direction, prop), 0)
         after = offset + limit
         groups.append(
             RelationGroup(
@@ -656,6 +686,7 @@ def describe(
                 offset,
                 len(listed),
                 after if after < total else None,
+                derived,
             )
         )
     groups.sort(key=lambda g: (DIRECTIONS.index(g.direction), g.property.label.casefold()))
