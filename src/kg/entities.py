@@ -90,6 +90,9 @@ INDEX_PROPERTIES: Final = frozenset(
         "withinProperty",
         "servesWithin",
         "fundingOrder",
+        "fundingYear",
+        "activityWithin",
+        "activityOrder",
     )
 )
 
