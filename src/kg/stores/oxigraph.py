@@ -7,6 +7,7 @@ is the default.
 
 from __future__ import annotations
 
+import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -135,6 +136,24 @@ class OxigraphStore:
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
         bindings: Mapping[str, Term] | None = None,
+    ) -> QueryResult:
+        try:
+            return self._evaluate(sparql, default_graphs, named_graphs, bindings)
+        except BaseException as exc:
+            # pyoxigraph's results may only be dropped by the thread that made them ("is
+            # unsendable, but is being dropped on another thread": a RuntimeError where the last
+            # reference goes). An exception carries its frames, and the deadline's
+            # QueryTimeoutError is raised while the rows are read, then handed by the route's
+            # worker thread to the event loop: clear those frames here, on this thread.
+            _clear_frames(exc)
+            raise
+
+    def _evaluate(
+        self,
+        sparql: str,
+        default_graphs: Sequence[str] | None,
+        named_graphs: Sequence[str] | None,
+        bindings: Mapping[str, Term] | None,
     ) -> QueryResult:
         check_query(sparql)  # pyoxigraph runs SERVICE itself (kg._no_fetch)
         default = None if default_graphs is None else [ox.NamedNode(g) for g in default_graphs]
@@ -495,6 +514,19 @@ def identity(path: Path) -> tuple[int, int]:
     rename, so a copy made from the directory before has another identity (device, inode)."""
     found = path.stat()
     return found.st_dev, found.st_ino
+
+
+def _clear_frames(exc: BaseException) -> None:
+    """Drop the local variables of the finished frames ``exc`` and its causes carry."""
+    seen: set[int] = set()
+    pending: list[BaseException | None] = [exc]
+    while pending:
+        current = pending.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        traceback.clear_frames(current.__traceback__)
+        pending += [current.__cause__, current.__context__]
 
 
 def _checked(solutions: ox.QuerySolutions) -> Iterator[ox.QuerySolution]:
