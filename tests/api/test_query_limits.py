@@ -38,7 +38,11 @@ PATH_QUERY = f"SELECT (COUNT(*) AS ?n) WHERE {{ ?a (<{P}>|^<{P}>)* ?b }}"
 #: A cartesian product of all triples three times over.
 CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?b . ?c ?q ?d . ?e ?r ?f }"
 CHAIN = {"oxigraph": 5_000, "memory": 600}
-LIGHT = ("/health", "/api/search?q=node")
+#: Light requests sent while a runaway query runs: the health check and a small REST answer
+#: (one page of a collection: 0.2 s on rdflib with the shipped data, a safe margin under the
+#: 1 s REST deadline these apps run with even on a busy machine; a search took 0.6-1.5 s there
+#: and was cut by that deadline under load).
+LIGHT = ("/health", "/api/actors?limit=5")
 
 Get = Callable[[str], Any]
 
@@ -129,7 +133,7 @@ def assert_cut(cut: Cut) -> None:
     assert response.json()["type"] == PROBLEM_BASE + "query-timeout"
     assert cut.elapsed < DEADLINE + 1, f"answered after {cut.elapsed:.2f} s"
     # Every light request sent while the runaway ran succeeded, and some were answered
-    # before it was cut (on rdflib the REST search itself can take longer than the deadline).
+    # before it was cut (on rdflib the REST answer itself can take about as long as the deadline).
     assert {r.path for r in cut.light} == set(LIGHT), cut.light
     assert all(r.status == 200 for r in cut.light), [(r.path, r.status) for r in cut.light]
     assert any(r.ended < cut.answered for r in cut.light), cut.light
