@@ -59,6 +59,26 @@ def latency(url: str) -> Callable[[dict[str, Any]], tuple[float | None, str]]:
     return read
 
 
+def worst(*urls: str) -> Callable[[dict[str, Any]], tuple[float | None, str]]:
+    """The slowest p50 of several URLs that stand for one target (the most-connected entity by
+    stored relations, and as its page counts them with the derived index), naming the entity."""
+    readers = [latency(url) for url in urls]
+
+    def read(figures: dict[str, Any]) -> tuple[float | None, str]:
+        found = [(reader(figures), url) for reader, url in zip(readers, urls, strict=True)]
+        timed = [(value, note, url) for (value, note), url in found if value is not None]
+        if not timed:
+            return found[0][0]
+        value, note, url = max(timed, key=lambda item: item[0])
+        key = "connected_all" if url.endswith("_all") else "connected"
+        params = figures.get("params") or {}
+        if key in params:
+            note = f" (`{params[key]}`, {params[f'{key}_incoming']:,} incoming){note}"
+        return value, note
+
+    return read
+
+
 def import_ratio(figures: dict[str, Any]) -> tuple[float | None, str]:
     load = figures.get("load") or {}
     step, floor = load.get("import_validated"), load.get("bulk_load") or {}
@@ -96,7 +116,11 @@ TARGETS: Final = (
     Target("search `q=health` p50", TEN_M, 20, "ms", latency("search")),
     Target("entity detail p50, median funder", M, 10, "ms", latency("entity_detail")),
     Target(
-        "entity detail p50, most-connected entity", M, 10, "ms", latency("entity_detail_connected")
+        "entity detail p50, most-connected entity",
+        M,
+        10,
+        "ms",
+        worst("entity_detail_connected", "entity_detail_connected_all"),
     ),
     Target("`/api/fundings?region=asia` p50", M, 50, "ms", latency("fundings_region")),
     Target("`/api/fundings?region=asia` p50", TEN_M, 100, "ms", latency("fundings_region")),
