@@ -1240,6 +1240,8 @@ def code_measured() -> dict[str, Any]:
 
     return {
         "commit": git("rev-parse", "--short", "HEAD"),
+        # The last commit of main this branch has merged: what the figures stand for.
+        "main": git("merge-base", "HEAD", "main")[:7],
         "subject": git("log", "-1", "--format=%s")[:120],
         "dirty": bool(git("status", "--porcelain", "--untracked-files=no", "src", "api")),
     }
