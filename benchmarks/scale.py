@@ -153,7 +153,11 @@ def measured(
         # stderr to a scratch file: a pipe left unread would block a chatty child.
         errors_file = stack.enter_context(tempfile.TemporaryFile())
         rss_file = Path(stack.enter_context(tempfile.TemporaryDirectory())) / "rss"
-        timed = [str(TIME), "-f", "%M", "-o", str(rss_file), *command] if TIME.exists() else command
+        timed = (
+            [str(TIME), "-f", "%U %S %M", "-o", str(rss_file), *command]
+            if TIME.exists()
+            else command
+        )
         process = subprocess.Popen(
             timed, env=env, stdout=sink, stderr=errors_file, cwd=ROOT, start_new_session=guarded
         )
@@ -169,11 +173,18 @@ def measured(
         errors = errors_file.read()
         reported = rss_file.read_text().split() if rss_file.exists() else []
     peak = int(reported[-1]) / 1024 if reported else usage.ru_maxrss / 1024  # both in kB
+    # CPU seconds (user + system, the command and the children it waited for): on a shared
+    # machine wall time includes waiting for a core; CPU time mostly does not.
+    cpu = (
+        float(reported[-3]) + float(reported[-2])
+        if len(reported) >= 3
+        else usage.ru_utime + usage.ru_stime
+    )
     if watch["stopped"]:
         return {"seconds": seconds, "peak_rss_mb": watch["rss_mb"], "stopped": watch["stopped"]}
     if process.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} failed:\n{errors.decode(errors='replace')}")
-    return {"seconds": seconds, "peak_rss_mb": peak}
+    return {"seconds": seconds, "cpu_seconds": cpu, "peak_rss_mb": peak}
 
 
 def finished(step: dict[str, Any] | None) -> bool:
@@ -537,14 +548,24 @@ async def request_latencies(
                 print(f"    {label:6} {name}: answered {response.status_code} after {first:.1f} s")
                 continue
             count = planned_runs(first, runs, budget)
-            samples = []
+            samples, cpu = [], []
             for _ in range(count):
-                started = time.perf_counter()
+                started, started_cpu = time.perf_counter(), time.process_time()
                 response = await client.get(url)
                 samples.append((time.perf_counter() - started) * 1000)
+                # This process's CPU (every thread: the app's worker thread and the engine's):
+                # what the answer costs without the waiting for a core that a busy machine adds.
+                cpu.append((time.process_time() - started_cpu) * 1000)
                 response.raise_for_status()
-            out[name] = summary(samples) | {"bytes": len(response.content)}
-            print(f"    {label:6} {name}: p50 {out[name]['p50']:.1f} ms ({count} runs)", flush=True)
+            out[name] = summary(samples) | {
+                "bytes": len(response.content),
+                "cpu_p50": statistics.median(cpu),
+            }
+            print(
+                f"    {label:6} {name}: p50 {out[name]['p50']:.1f} ms, CPU "
+                f"{out[name]['cpu_p50']:.1f} ms ({count} runs)",
+                flush=True,
+            )
     return out
 
 
@@ -720,12 +741,14 @@ async def put_timings(
         async with httpx.AsyncClient(
             transport=transport, base_url="http://bench", timeout=3600
         ) as client:
+            cpu: list[float] = []
             for run in range(runs):
-                started = time.perf_counter()
+                started, started_cpu = time.perf_counter(), time.process_time()
                 response = await client.put(
                     "/graphs", params={"graph": graph}, content=bodies[run % 2], headers=headers
                 )
                 seconds = time.perf_counter() - started
+                cpu.append(time.process_time() - started_cpu)
                 if response.status_code >= 300:
                     out["refused"] = {"status": response.status_code, "body": response.text[:2000]}
                     print(f"    PUT answered {response.status_code}: {response.text[:300]}")
@@ -738,7 +761,7 @@ async def put_timings(
                 if sum(samples) > budget:
                     break
     if samples:
-        out |= summary(samples)
+        out |= summary(samples) | {"cpu_p50": statistics.median(cpu[: len(samples)])}
     return out
 
 
@@ -1269,6 +1292,7 @@ def write_between(path: Path, start: str, end: str, body: str) -> None:
 
 
 def main() -> None:
+    global RESULTS, HISTORY
     if sys.argv[1:2] == ["--child"]:
         run_child(sys.argv[2], Path(sys.argv[3]), Path(sys.argv[4]))
         return
@@ -1376,7 +1400,15 @@ def main() -> None:
         default="",
         help="what this run measures (e.g. 'start of session'), kept in the JSON",
     )
+    parser.add_argument(
+        "--results",
+        type=Path,
+        default=RESULTS,
+        help="the JSON to write (a trial run elsewhere leaves results/scale.json alone); the "
+        "history is kept beside it",
+    )
     args = parser.parse_args()
+    RESULTS, HISTORY = args.results, args.results.with_name("scale-history.json")
     if args.runs < 50:
         parser.error("--runs must be at least 50")
     datasets = [d.strip() for d in args.datasets.split(",")]
@@ -1414,13 +1446,13 @@ def main() -> None:
     results = save()
     if measured_now:
         remember(results, code, measured_now)
-    if not args.no_readme:
+    if not args.no_readme and args.results.resolve() == (ROOT / "benchmarks/results/scale.json"):
         write_between(README, TARGETS_START, TARGETS_END, scale_targets.markdown(results))
         print(f"wrote the targets table in {README}")
     print(f"wrote {RESULTS}")
 
 
-HISTORY: Final = RESULTS.with_name("scale-history.json")
+HISTORY = RESULTS.with_name("scale-history.json")
 
 
 def remember(results: dict[str, Any], code: dict[str, Any], measured_now: list[str]) -> None:

@@ -51,6 +51,8 @@ def latency(url: str) -> Callable[[dict[str, Any]], tuple[float | None, str]]:
                 return None, f"HTTP {mode[url]['status']} after {mode[url]['ms'] / 1000:,.1f} s"
             if url in mode:
                 note = "" if served == "memory" else " (from disk: no memory free for a copy)"
+                if "cpu_p50" in mode[url]:
+                    note = f" (CPU {mode[url]['cpu_p50']:,.1f} ms){note}"
                 return float(mode[url]["p50"]), note
             if "stopped" in mode or "failed" in mode:
                 return None, mode.get("stopped") or "failed"
@@ -87,8 +89,13 @@ def import_ratio(figures: dict[str, Any]) -> tuple[float | None, str]:
     if "seconds" not in step or "seconds" not in floor:
         reason = step.get("stopped") or str(step.get("failed", "")).strip().splitlines()[-1:]
         return None, f"did not finish: {reason}"
+    cpu = (
+        f"; CPU {step['cpu_seconds']:,.1f} s against {floor['cpu_seconds']:,.1f} s"
+        if "cpu_seconds" in step and "cpu_seconds" in floor
+        else ""
+    )
     return step["seconds"] / floor["seconds"], (
-        f" ({step['seconds']:,.1f} s against {floor['seconds']:,.1f} s)"
+        f" ({step['seconds']:,.1f} s against {floor['seconds']:,.1f} s{cpu})"
     )
 
 
@@ -99,7 +106,9 @@ def put_seconds(figures: dict[str, Any]) -> tuple[float | None, str]:
     if "p50" in put:
         return float(put["p50"]), (
             f" ({put['graph_triples']:,}-triple graph, {put['runs']} PUT"
-            f"{'s' if put['runs'] != 1 else ''})"
+            f"{'s' if put['runs'] != 1 else ''}"
+            + (f", CPU {put['cpu_p50']:,.2f} s" if "cpu_p50" in put else "")
+            + ")"
         )
     refused = put.get("refused")
     if refused:
