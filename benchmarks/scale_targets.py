@@ -200,7 +200,7 @@ def _cell(row: dict[str, Any], cell: dict[str, Any] | None) -> str:
     return f"{shown}{cell['note']}: {cell['ratio']:.2f}x the target"
 
 
-def markdown(results: dict[str, Any]) -> str:
+def markdown(results: dict[str, Any], history: list[dict[str, Any]] | None = None) -> str:
     """The table, then when each size was measured and how busy the machine was (the load
     average over one minute before and after: it is shared, and 2 means both cores busy)."""
     table = results.get("targets") or rows(results)
@@ -236,10 +236,74 @@ def markdown(results: dict[str, Any]) -> str:
             )
             kept = dig(figures, "load", "from_run")
             busy += f" (loading from the run of {kept})" if kept else ""
+            code = figures.get("code") or {}
+            if code.get("main"):
+                busy += f", main `{code['main']}`"
+            elif code.get("commit"):
+                busy += f", `{code['commit']}`"
             runs.append(
                 f"{dataset} {int(size):,}: {figures.get('when', 'date not recorded')}{busy}"
             )
     lines += ["", "Measured: " + "; ".join(runs) + "."]
+    history_file = RESULTS.with_name("scale-history.json")
+    if history is None and history_file.exists():
+        history = json.loads(history_file.read_text())
+    if history and (table_of_progress := progress(history)):
+        lines += [
+            "",
+            "From the first run of the session to the last (`results/scale-history.json`; the "
+            "machine's load differed between them, see the load averages there):",
+            "",
+            table_of_progress,
+        ]
+    return "\n".join(lines)
+
+
+def _short(cell: dict[str, Any] | None, unit: str) -> str:
+    if not cell or cell.get("value") is None:
+        return "-"
+    value = cell["value"]
+    number = (
+        f"{value:,.2f}x"
+        if unit == "x"
+        else f"{value:,.2f} s"
+        if unit == "s"
+        else (f"{value:,.1f} ms")
+    )
+    return number if cell.get("met") else f"**{number}**"
+
+
+def progress(history: list[dict[str, Any]]) -> str:
+    """The first and the last run of results/scale-history.json side by side, per target and
+    dataset: what a session changed (the machine's load differs between the two runs: read the
+    ratio of each row, not one row against another)."""
+    if len(history) < 2:
+        return ""
+    first, last = history[0], history[-1]
+
+    def title(run: dict[str, Any]) -> str:
+        code = run.get("code") or {}
+        return (
+            f"{code.get('label') or run['when']} (main `{code.get('main') or code.get('commit')}`)"
+        )
+
+    lines = [
+        f"| target | size | limit | {title(first)}: synth / IATI | {title(last)}: synth / IATI |",
+        "|---|---|---|---|---|",
+    ]
+    before = {(r["target"], r["size"]): r for r in first["targets"]}
+    for row in last["targets"]:
+        old = before.get((row["target"], row["size"]))
+        if old is None:
+            continue
+        unit = row["unit"]
+        limit = f"<= {row['limit']:g}x" if unit == "x" else f"< {row['limit']:g} {unit}"
+        cells = []
+        for run_row in (old, row):
+            cells.append(" / ".join(_short(run_row["cells"].get(d), unit) for d in DATASETS))
+        lines.append(
+            f"| {row['target']} | {_size_label(row['size'])} | {limit} | {cells[0]} | {cells[1]} |"
+        )
     return "\n".join(lines)
 
 
