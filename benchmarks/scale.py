@@ -1250,6 +1250,10 @@ def measure_prepared(
     if size <= args.query_max and args.put_runs > 0:
         print("  (c) one-graph PUT", flush=True)
         out["put"] = one_graph_put(store_path, work, PUT_GRAPH[dataset], args)
+    elif previous and "put" in previous:  # --put-runs 0: keep the last one, saying when
+        out["put"] = previous["put"] | {
+            "from_run": previous["put"].get("from_run") or previous["when"]
+        }
     shutil.rmtree(store_path, ignore_errors=True)
     return out
 

@@ -115,6 +115,7 @@ def put_seconds(figures: dict[str, Any]) -> tuple[float | None, str]:
             f" ({put['graph_triples']:,}-triple graph, {put['runs']} PUT"
             f"{'s' if put['runs'] != 1 else ''}"
             + (f", CPU {put['cpu_p50']:,.2f} s" if "cpu_p50" in put else "")
+            + (f", from the run of {put['from_run']}" if "from_run" in put else "")
             + ")"
         )
     refused = put.get("refused")
