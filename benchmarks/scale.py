@@ -1447,9 +1447,14 @@ def main() -> None:
                 },
             )
             measured_now.append(f"{dataset}:{size}")
+            # The history and the README after every size: a long run stopped halfway (or a
+            # session that ends) keeps what it measured.
+            remember(save(), code, [f"{dataset}:{size}"])
+            if not args.no_readme and args.results.resolve() == (
+                ROOT / "benchmarks/results/scale.json"
+            ):
+                write_between(README, TARGETS_START, TARGETS_END, scale_targets.markdown(save()))
     results = save()
-    if measured_now:
-        remember(results, code, measured_now)
     if not args.no_readme and args.results.resolve() == (ROOT / "benchmarks/results/scale.json"):
         write_between(README, TARGETS_START, TARGETS_END, scale_targets.markdown(results))
         print(f"wrote the targets table in {README}")
