@@ -9,6 +9,7 @@ no store): ``python benchmarks/scale_targets.py`` prints the table from the JSON
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -287,7 +288,9 @@ def _short(cell: dict[str, Any] | None, unit: str) -> str:
         if unit == "s"
         else (f"{value:,.1f} ms")
     )
-    return number if cell.get("met") else f"**{number}**"
+    shown = number if cell.get("met") else f"**{number}**"
+    cpu = re.search(r"CPU ([\d,.]+ m?s)\b", str(cell.get("note", "")))
+    return f"{shown} (CPU {cpu.group(1)})" if cpu else shown
 
 
 def progress(history: list[dict[str, Any]]) -> str:
@@ -300,9 +303,9 @@ def progress(history: list[dict[str, Any]]) -> str:
 
     def title(run: dict[str, Any]) -> str:
         code = run.get("code") or {}
-        return (
-            f"{code.get('label') or run['when']} (main `{code.get('main') or code.get('commit')}`)"
-        )
+        label = code.get("label") or run["when"]
+        main = code.get("main") or code.get("commit")
+        return label if main in label else f"{label} (main `{main}`)"
 
     lines = [
         f"| target | size | limit | {title(first)}: synth / IATI | {title(last)}: synth / IATI |",
