@@ -140,6 +140,11 @@ STYLES = {"synth": ("-", ""), "iati": ("--", " (IATI)")}
 HISTORY = RESULTS.with_name("scale-history.json")
 
 
+def _short_name(target: str) -> str:
+    """A target's name without Markdown and without its parenthesised comment."""
+    return target.replace("`", "").split(" (")[0]
+
+
 def targets_figure() -> None:
     """The issue-12 targets as ratios to their limits (log scale, 1 = the limit), one bar per
     target and dataset for the first and the last run of results/scale-history.json: where a
@@ -157,7 +162,7 @@ def targets_figure() -> None:
                 for r2 in runs[0]["targets"]
                 if r2["target"] == row["target"] and r2["size"] == row["size"]
             ):
-                names.append(f"{row['target'].replace('`', '')} {size}, {dataset}")
+                names.append(f"{_short_name(row['target'])} {size}, {dataset}")
     if not names:
         return
 
@@ -167,16 +172,16 @@ def targets_figure() -> None:
             size = "10M" if row["size"] >= 10_000_000 else "1M"
             for dataset, cell in row["cells"].items():
                 if cell.get("ratio") is not None:
-                    found[f"{row['target'].replace('`', '')} {size}, {dataset}"] = cell["ratio"]
+                    found[f"{_short_name(row['target'])} {size}, {dataset}"] = cell["ratio"]
         return [found.get(name, float("nan")) for name in names]
 
     figure, axes = plt.subplots(figsize=(10, 0.32 * len(names) + 1.8))
     height = 0.8 / len(runs)
     for index, run in enumerate(runs):
         code = run.get("code") or {}
-        label = (
-            f"{code.get('label') or run['when']} (main {code.get('main') or code.get('commit')})"
-        )
+        label = code.get("label") or run["when"]
+        main = code.get("main") or code.get("commit")
+        label = label if main in label else f"{label} (main {main})"
         axes.barh(
             [i + index * height for i in range(len(names))],
             ratios(run),
@@ -190,7 +195,7 @@ def targets_figure() -> None:
     axes.set_yticklabels(names, fontsize=7)
     axes.invert_yaxis()
     axes.set_xlabel("figure / target (left of the black line: met)")
-    axes.set_title("Issue 12 targets: ratio to the target")
+    axes.set_title("Issue 12 targets: ratio to the target (wall clock; see the load averages)")
     axes.grid(True, axis="x", which="both", alpha=0.3)
     axes.legend(fontsize=7)
     figure.tight_layout()
