@@ -128,6 +128,16 @@ class RelationGroup(Schema):
     next_offset: int | None = Field(
         examples=[50], description="The offset of the next page; null on the last page."
     )
+    derived: bool = Field(
+        default=False,
+        examples=[False],
+        description=(
+            "A group of the derived index (ck:servesWithin, ck:withinPlace, ...: closures the "
+            "store computes for queries, not statements anyone made): counted, but listed only "
+            "when this group is paged (`direction`, `property`, `offset=0`). The fundings "
+            "serving within a region, with amounts: `/api/fundings?region=`."
+        ),
+    )
 
 
 class Identifier(Schema):

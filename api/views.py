@@ -22,6 +22,7 @@ from kg._namespaces import CK, SCHEMA
 from kg.anchor import Anchor, evidence_iri
 from kg.browse import XmlExcerpt
 from kg.entities import (
+    INDEX_PROPERTIES,
     ElementEvidence,
     EntityDetail,
     EntityRef,
@@ -172,12 +173,9 @@ class PropertyGroup:
     next: str | None = None
 
 
-#: The closures ``kg build`` derives (kg.derive): right for queries, noise on a page, which
-#: shows the hierarchy itself ("Where it lies").
-DERIVED: Final = frozenset(
-    str(CK[name])
-    for name in ("withinPlace", "withinTheme", "withinClass", "withinProperty", "servesWithin")
-)
+#: The derived index (kg.derive): right for queries, noise on a page, which shows the hierarchy
+#: itself ("Where it lies"). One list with the library's (``kg.entities.INDEX_PROPERTIES``).
+DERIVED: Final = INDEX_PROPERTIES
 
 #: ``link(group, offset)``: the URL of the page of ``group`` that starts at ``offset``.
 PageLink = Callable[[RelationGroup, int], str]

@@ -22,7 +22,18 @@ import pyoxigraph as ox
 from kg import entities, search_index
 from kg.stores.oxigraph import OxigraphStore
 
-QUERIES = ["health", "unodc", "japan", "asia", "ministry", "nodc", "water", "zzzq", "un", "a"]
+QUERIES = [
+    "health",
+    "unodc",
+    "japan",
+    "asia",
+    "ministry",
+    "comoros",  # a rare word
+    "ion",  # a very common trigram
+    "zzzq",
+    "un",  # two letters: a scan of every name inside SQLite
+    "a",
+]
 PREDICATES = [
     "http://www.w3.org/2000/01/rdf-schema#label",
     "http://www.w3.org/2004/02/skos/core#altLabel",
@@ -86,7 +97,7 @@ def main() -> None:
     started = time.perf_counter()
     copy = index.copy()
     copied = time.perf_counter() - started
-    copy.refresh(served.native, [graph])
+    copy.refresh(served.native, served.native, [graph])
     print(
         f"carry over a write of {graph} ({served.count(graph)} quads): copy {copied * 1000:.0f} ms, "
         f"refresh {(time.perf_counter() - started - copied) * 1000:.0f} ms"

@@ -206,6 +206,40 @@ def test_derived_closures_of_themes_classes_and_the_funding_index(tmp_path: Path
     }
 
 
+def test_derived_activity_index_and_order(tmp_path: Path) -> None:
+    """Activities (IATI activities, initiatives with an organisation in an IATI role) get the
+    places their own areas lie in and their position by label; other nodes get neither."""
+    store = OxigraphStore()
+    data = PREFIXES + (
+        "id:thailand a schema:Country ; schema:containedInPlace id:asia . id:asia a ck:Region .\n"
+        'id:b a ck:IatiActivity ; rdfs:label "beta" ; schema:areaServed id:thailand .\n'
+        'id:a a ck:Project ; rdfs:label "Alpha" ; ck:implementedBy id:jica .\n'
+        'id:c a ck:Project ; rdfs:label "alpha" ; ck:fundedBy id:japan ;'
+        " schema:areaServed id:asia, id:nowhere .\n"
+        'id:p a ck:Project ; rdfs:label "Aardvark" ; schema:areaServed id:thailand .\n'
+        'id:f a ck:Funding ; rdfs:label "A" ; schema:areaServed id:asia .\n'
+    )
+    store.load_graph(str(GRAPH["t"]), write(tmp_path, "t.ttl", data))
+    materialise(store.native)
+
+    def rows(name: str) -> set[tuple[str, str]]:
+        sparql = f"SELECT ?a ?b WHERE {{ ?a ck:{name} ?b }}"
+        return {(str(a), str(b)) for a, b in store.query(sparql).rows}  # type: ignore[union-attr]
+
+    # Up the containment from its own areas; an area that is no place adds nothing.
+    assert rows("activityWithin") == {
+        (str(ID.b), str(ID.thailand)),
+        (str(ID.b), str(ID.asia)),
+        (str(ID.c), str(ID.asia)),
+    }
+    # By label ignoring case, then IRI; id:p has no IATI role, id:f is a funding.
+    assert sorted(rows("activityOrder"), key=lambda r: int(r[1])) == [
+        (str(ID.a), "0"),
+        (str(ID.c), "1"),
+        (str(ID.b), "2"),
+    ]
+
+
 def test_closure_of_a_store_without_places_is_empty() -> None:
     store = OxigraphStore()
     assert materialise(store.native) == 0
@@ -337,3 +371,32 @@ def test_a_rebuild_after_a_cut_swap_keeps_the_previous_store(tmp_path: Path) -> 
         assert rebuilt.count(str(GRAPH["imported"])) == 2
     finally:
         rebuilt.close()
+
+
+def test_every_derived_property_is_an_index_property_of_entity_detail(tmp_path: Path) -> None:
+    """Entity detail counts the derived index (``kg.entities.INDEX_PROPERTIES``) but does not
+    list it: a rule added to ``kg.derive`` without joining that list would flood the relations
+    of every region and funding with index triples."""
+    from kg.entities import INDEX_PROPERTIES
+
+    store = OxigraphStore()
+    data = (
+        PREFIXES
+        + "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+        + "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+        + (
+            "id:thailand a schema:Country ; schema:containedInPlace id:asia . id:asia a ck:Region .\n"
+            'id:b a ck:IatiActivity ; rdfs:label "beta" ; schema:areaServed id:thailand .\n'
+            'id:f a ck:Funding ; rdfs:label "A" ; schema:areaServed id:asia ;'
+            ' schema:startDate "2019-01-01"^^xsd:date ; schema:endDate "2020-06-30"^^xsd:date .\n'
+            "id:t a skos:Concept ; skos:broader id:u . id:u a skos:Concept .\n"
+        )
+    )
+    store.load_graph(str(GRAPH["t"]), write(tmp_path, "t.ttl", data))
+    materialise(store.native)
+    result = store.query(
+        f"SELECT DISTINCT ?p WHERE {{ GRAPH <{GRAPH['derived']}> {{ ?s ?p ?o }} }}"
+    )
+    derived = {str(row[0]) for row in result.rows}  # type: ignore[union-attr]
+    assert str(CK.fundingYear) in derived and str(CK.activityWithin) in derived
+    assert derived <= INDEX_PROPERTIES

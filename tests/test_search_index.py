@@ -9,6 +9,7 @@ can change in place, which gets no index and runs ``search.rq``.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from fastapi.testclient import TestClient
 from api.main import create_app
 from kg import entities, search_index
 from kg.build import BuildResult
+from kg.errors import ConfigurationError
 from kg.importer import import_rdf
 from kg.settings import Settings
 from kg.stores.oxigraph import OxigraphStore
@@ -27,7 +29,26 @@ Answer = tuple[int, list[tuple[str, str, str, tuple[str, ...]]]]
 
 #: Queries every check runs besides those drawn from the data: acronyms inside words, one and
 #: two letters (the scan path), case, spaces and quotes (FTS5 syntax must not leak through).
-FIXED = ["unodc", "nodc", "UN", "a", "as", "j", "asia", "Japan", "health", "south", 'a"b', "e e"]
+FIXED = [
+    "unodc",
+    "nodc",
+    "UN",
+    "a",
+    "as",
+    "j",
+    "asia",
+    "Japan",
+    "health",
+    "south",
+    'a"b',
+    "e e",
+    "nodc*",
+    "no AND dc",
+    "(nodc)",
+    "-nod",
+    "nodc OR x",
+    "^no",
+]
 
 
 def served(native: ox.Store) -> OxigraphStore:
@@ -118,6 +139,14 @@ GRAPH <https://w3id.org/coop-kg/graph/t1> {
   id:tie-a a ck:Organization ; rdfs:label "tie NODC" .
   id:no-label a ck:Organization ; skos:altLabel "xnodcx" .
   id:quote a ck:Organization ; rdfs:label "say \\"nodc\\" twice" .
+  id:cafe a ck:Organization ; rdfs:label "Café Économie" ; skos:altLabel "CAFE" .
+  id:cafe-2 a ck:Organization ; rdfs:label "cafe economie" .
+  id:cafe-3 a ck:Organization ; rdfs:label "CAFÉ" .
+  id:twice a ck:Organization ; rdfs:label "nodc label" ; skos:altLabel "nodc" ;
+    dcterms:description "nodc described" .
+  id:many a ck:Organization ; rdfs:label "Zeta nodc" , "alpha nodc" .
+  id:region-nodc a schema:Country ; rdfs:label "Nodcland" .
+  id:last-char a ck:Organization ; rdfs:label "zq\\U0010FFFF end" ; skos:altLabel "zq\\uD7FF" .
 }
 GRAPH <https://w3id.org/coop-kg/graph/t2> {
   id:split a ck:Organization .
@@ -149,6 +178,19 @@ def test_parity_on_the_hard_cases(hard_cases: ox.Store) -> None:
         "STRASSE",
         "tie",
         '"nodc"',
+        "café",
+        "CAFÉ",
+        "cafe",
+        "éco",
+        "É",
+        "Économie",
+        "nodc label",
+        "alpha",
+        "zeta",
+        "nodcland",
+        "zq\U0010ffff",  # no character after the last one: the prefix range has no end
+        "zq\ud7ff",  # the next one would be a surrogate
+        "zq",
     ]
     assert assert_parity(hard_cases, FIXED + queries) > 10
     total, items = answer(served(hard_cases), "nodc")
@@ -159,6 +201,54 @@ def test_parity_on_the_hard_cases(hard_cases: ox.Store) -> None:
     # rank 4 (found in its description alone) after rank 3 ("xnodcx", an altLabel)
     assert ids.index("describer") > max(ids.index("no-label"), ids.index("tie-b"))
     assert "untyped" not in ids and "split" in ids and "no-label" in ids
+    assert answer(served(hard_cases), "zq\U0010ffff")[0] == 1
+    assert answer(served(hard_cases), "ZQ\ud7ff")[0] == 1
+    assert ids[2:4] == ["twice", "region-nodc"]  # altLabel "nodc" (rank 1, by label), then 2
+    assert [i[0].rsplit("/", 1)[1] for i in answer(served(hard_cases), "café")[1]] == [
+        "cafe-3",  # the label is "café" (rank 0), then starts with it; "cafe" does not match
+        "cafe",
+    ]
+
+
+def test_pages_and_kinds_agree_with_search_rq(hard_cases: ox.Store) -> None:
+    """Every page of a long answer, and each kind alone, cut as search.rq's answer is cut."""
+    indexed, reference = served(hard_cases), OxigraphStore.wrapping(hard_cases)
+    for q in ("nodc", "a", "an"):
+        for kinds in [entities.KINDS, *((k,) for k in entities.KINDS)]:
+            for limit, offset in ((1, 0), (3, 2), (5, 5), (50, 1), (2, 10_000)):
+                got = entities.search(indexed, q, kinds=kinds, limit=limit, offset=offset)
+                expected = entities.search(reference, q, kinds=kinds, limit=limit, offset=offset)
+                assert got == expected, (q, kinds, limit, offset)
+    assert entities.search(indexed, "nodc", kinds=("region",)).total == 1
+    with pytest.raises(ConfigurationError):
+        entities.search(indexed, "nodc", limit=0)
+
+
+def test_search_rq_answers_while_the_index_warms(
+    hard_cases: ox.Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At server start the index builds in the background (a minute at 10M triples); searches
+    meanwhile are answered by search.rq, and the same; a write waits for the build to carry."""
+    release = threading.Event()
+    build = search_index.SearchIndex.build
+
+    def slow_build(native: ox.Store) -> search_index.SearchIndex:
+        release.wait(30)
+        return build(native)
+
+    monkeypatch.setattr(search_index.SearchIndex, "build", slow_build)
+    store, reference = served(hard_cases), OxigraphStore.wrapping(hard_cases)
+    search_index.warm(store)
+    assert search_index.index_for(store) is None  # still building: search.rq answers
+    assert answer(store, "nodc") == answer(reference, "nodc")
+    after = served(hard_cases)
+    carried = threading.Thread(target=search_index.carry, args=(store, after, []))
+    carried.start()
+    release.set()
+    carried.join(30)
+    assert search_index.index_for(store) is not None
+    assert search_index._INDEXES.get(after) is not None
+    assert answer(store, "nodc") == answer(reference, "nodc")
 
 
 def test_a_refreshed_graph_answers_like_a_fresh_build(hard_cases: ox.Store) -> None:
@@ -188,6 +278,27 @@ def test_a_refreshed_graph_answers_like_a_fresh_build(hard_cases: ox.Store) -> N
     assert answer(before, "nodc") == answer(OxigraphStore.wrapping(hard_cases), "nodc")
 
 
+def test_a_refreshed_graph_of_types_alone(hard_cases: ox.Store) -> None:
+    """A write that changes only types (graph t2) changes the kinds of entities whose names
+    live in another graph (t1), and a new label elsewhere moves an entity in the order."""
+    before = served(hard_cases)
+    assert search_index.index_for(before) is not None
+    after_native = ox.Store()
+    after_native.bulk_extend(hard_cases)
+    t2 = ox.NamedNode("https://w3id.org/coop-kg/graph/t2")
+    t3 = ox.NamedNode("https://w3id.org/coop-kg/graph/t3")
+    after_native.remove_graph(t2)
+    tie_b = ox.NamedNode("https://w3id.org/coop-kg/id/tie-b")
+    after_native.add(ox.Quad(tie_b, ox.NamedNode(_PREDICATES["rdfs#label"]), ox.Literal("A"), t3))
+    after = served(after_native)
+    search_index.carry(before, after, [t2.value, t3.value])
+    reference = OxigraphStore.wrapping(after_native)
+    assert assert_parity(after_native, ["nodc", "unodc", "tie", "a"]) > 2
+    for q in ("nodc", "unodc", "tie", "a"):
+        assert answer(after, q) == answer(reference, q)
+    assert "https://w3id.org/coop-kg/id/split" not in [i[0] for i in answer(after, "nodc")[1]]
+
+
 CURATED = """\
 @prefix id: <https://w3id.org/coop-kg/id/> .
 @prefix ck: <https://w3id.org/coop-kg/ontology#> .
@@ -203,7 +314,8 @@ TOKEN = "curator-token-" + "x" * 24
 
 def test_parity_after_a_write(built: BuildResult, tmp_path: Path) -> None:
     """A PUT through the API, on an on-disk store served from memory (as ``kg serve`` does):
-    the served snapshot carries the index forward, and it answers like search.rq."""
+    the served copy follows the write in place (``kg.writes``), its index re-reads the changed
+    graph, and it answers like search.rq."""
     assert built.store is not None
     path = tmp_path / "store"
     source = OxigraphStore(built.store, read_only=True)
@@ -221,10 +333,16 @@ def test_parity_after_a_write(built: BuildResult, tmp_path: Path) -> None:
         )
         assert response.status_code == 201, response.text
         new = client.app.state.store  # type: ignore[attr-defined]
-        assert new is not old and search_index._INDEXES.get(new) is not None  # carried
+        index = search_index._INDEXES.get(new)
+        assert new is old and index is not None  # followed, not rebuilt
         found = client.get("/api/search", params={"q": "atl"}).json()["items"]
         assert found[0]["slug"] == "atlantis"
         assert assert_parity(new.native, [*FIXED, "atl", "atlantis", "ATL"]) > 5
+        assert search_index._INDEXES.get(new) is index
+        rebuilt = search_index.SearchIndex.build(new.native)
+        for q in [*FIXED, "atl", "atlantis", "ATL"]:
+            every = {"wanted": lambda types: True, "limit": 10_000, "offset": 0}
+            assert index.search(q, **every) == rebuilt.search(q, **every), q  # type: ignore[arg-type]
 
 
 def test_parity_after_an_import(built: BuildResult, tmp_path: Path) -> None:

@@ -115,3 +115,16 @@ def test_long_query_scans_quickly() -> None:
     # The scan is on every request's path: a regex pass, not a parser.
     body = " ".join(f'?s{i} <http://ex/p{i}> "v{i}" .' for i in range(2000))
     assert check(f"SELECT * {{ {body} }}") == "SELECT"
+
+
+def test_a_refused_query_is_refused_every_time_it_comes_back() -> None:
+    """``check_query`` caches what it accepts (every store checks every named query); a refusal
+    is an exception, never cached, so the same hostile text is refused on every call."""
+    from kg._no_fetch import check_query
+
+    hostile = "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }"
+    for _ in range(3):
+        with pytest.raises(RefusedQueryError):
+            check_query(hostile)
+    accepted = "SELECT * WHERE { ?s ?p ?o }"
+    assert check_query(accepted) == check_query(accepted) == "SELECT"

@@ -169,8 +169,13 @@ def test_kill_9_during_a_write_leaves_old_or_new(server: Server, moment: str) ->
     if moment == "validating":
         time.sleep(1.0)
     else:
-        # The commit stages the new content in a checkpoint beside the store, then swaps it in.
-        while not list(parent.glob("store.import-*")) and time.monotonic() < deadline:
+        # A write stages a checkpoint beside the store, derives and validates, takes its backup
+        # and then commits: the new backup is the sign that the commit is next.
+        backups = parent / (server.store.name + ".backups")
+        taken = set(backups.iterdir()) if backups.is_dir() else set()
+        while time.monotonic() < deadline and not (
+            backups.is_dir() and set(backups.iterdir()) - taken
+        ):
             assert client.poll() is None, "the write ended before the commit was seen"
             time.sleep(0.001)
     server.kill()

@@ -470,6 +470,7 @@ def pledge_delivery(
     answer = deliveries.pledge_delivery(store, str(ID) + slug, convert=_target(convert))
     used = [
         deliveries.DELIVERY_QUERY,
+        deliveries.TRANSACTIONS_QUERY,
         fundings.DETAILS_QUERY,
         fundings.EVIDENCE_QUERY,
         fundings.ELEMENTS_QUERY,
@@ -490,6 +491,7 @@ def list_deliveries(
     page = deliveries.deliveries(store, convert=_target(convert), limit=limit, offset=offset)
     used = [
         deliveries.DELIVERY_QUERY,
+        deliveries.TRANSACTIONS_QUERY,
         fundings.DETAILS_QUERY,
         fundings.EVIDENCE_QUERY,
         fundings.ELEMENTS_QUERY,

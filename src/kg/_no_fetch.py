@@ -27,6 +27,7 @@ whether anything is fetched.
 
 from __future__ import annotations
 
+import functools
 import importlib.abc
 import importlib.machinery
 import re
@@ -63,9 +64,16 @@ class ServerExtensionRefusal(Refusal):
         )
 
 
+@functools.lru_cache(maxsize=1024)
 def check_query(sparql: str) -> str | None:
     """``kg.sparql_guard.check`` plus server extensions: the query form, or raise
-    ``RefusedQueryError`` for ``SERVICE``, ``LOAD``, updates, ``DEFINE``, ``bif:`` or ``sql:``."""
+    ``RefusedQueryError`` for ``SERVICE``, ``LOAD``, updates, ``DEFINE``, ``bif:`` or ``sql:``.
+
+    Cached by text: every store checks every query, and the named queries come back verbatim
+    (their parameters are written in after the check), while tokenising one in Python costs
+    0.4-2.4 ms, as much as answering it at 1M triples. A refused text raises again each time
+    (an exception is never cached).
+    """
     form = check(sparql)
     for match in _TOKEN.finditer(sparql):
         kind, token = match.lastgroup, match.group()

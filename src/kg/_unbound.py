@@ -104,11 +104,17 @@ def _closing(text: str, opening: int, pair: str = "()") -> int | None:
     return None
 
 
-def select_bound(store: Store, name: str, bindings: Mapping[str, Term | None]) -> SelectResult:
+def select_bound(
+    store: Store, name: str, bindings: Mapping[str, Term | None], *, suffix: str = ""
+) -> SelectResult:
     """``kg.queries.select`` of the named query ``name`` without the filters of the parameters
-    ``bindings`` leaves None (``prune``)."""
+    ``bindings`` leaves None (``prune``); ``suffix`` (a solution modifier such as ``LIMIT 50
+    OFFSET 0``) goes after the query's own."""
     given = {k: v for k, v in bindings.items() if v is not None}
-    result = store.query(prune(load_query(name), given), bindings=given or None)
+    text = prune(load_query(name), given)
+    if suffix:
+        text = f"{text.rstrip()}\n{suffix}\n"
+    result = store.query(text, bindings=given or None)
     if not isinstance(result, SelectResult):
         raise QueryError(f"queries/{name}.rq is not a SELECT query")
     return result

@@ -28,11 +28,13 @@ from typing import Final
 
 from rdflib import Literal, URIRef
 
+from kg import deadline
 from kg._namespaces import CK, slug_of
+from kg._unbound import prune
 from kg.entities import EntityRef, Page, sorted_refs
-from kg.errors import ConfigurationError
-from kg.queries import select
-from kg.stores.base import Store, Term
+from kg.errors import ConfigurationError, QueryError
+from kg.queries import load_query, select
+from kg.stores.base import SelectResult, Store, Term, with_values
 
 ACTIVITIES_QUERY: Final = "activities"
 DETAILS_QUERY: Final = "activity-details"
@@ -153,22 +155,46 @@ def activities(
     store: Store, filters: ActivityFilters = ActivityFilters(), *, limit: int = 50, offset: int = 0
 ) -> Page[Activity]:
     """The activities that pass ``filters``, sorted by label: one page, whose details alone
-    are fetched."""
+    are fetched.
+
+    ``activities.rq`` runs twice, without the filters left unbound (``kg._unbound``): counted,
+    and cut to the page. Fetching every selected IRI to count them in Python cost more than
+    the selection itself at 1M triples (each row becomes Python objects)."""
     if limit < 1 or offset < 0:
         raise ConfigurationError(
             f"limit must be at least 1 and offset at least 0, not {limit}, {offset}"
         )
-    selected = [
-        row[0] for row in select(store, ACTIVITIES_QUERY, filters.bindings()).rows if row[0]
-    ]
-    page = selected[offset : offset + limit]
+    selection = _selection(filters)
+    counted = _run(store, "SELECT (COUNT(*) AS ?total) WHERE {\n{\n" + selection + "\n}\n}")
+    total = int(str(counted.rows[0][0])) if counted.rows and counted.rows[0][0] else 0
+    page: list[Term] = []
+    if offset < total:
+        cut = _run(store, f"{selection}\nLIMIT {int(limit)} OFFSET {int(offset)}\n")
+        page = [row[0] for row in cut.rows if row[0]]
     builders: dict[str, _Builder] = {}
     if page:
-        for row in select(store, DETAILS_QUERY, rows=("activity", page)).dicts():
-            builder = builders.setdefault(str(row["activity"]), _Builder(row))
-            _add(builder, row)
+        # One query per activity: see the header of activity-details.rq.
+        for iri in page:
+            for row in select(store, DETAILS_QUERY, constants={"activity": iri}).dicts():
+                builder = builders.setdefault(str(iri), _Builder(row))
+                _add(builder, row)
     items = tuple(_activity(str(i), builders[str(i)]) for i in page if str(i) in builders)
-    return Page(items, len(selected), limit, offset)
+    return Page(items, total, limit, offset)
+
+
+def _selection(filters: ActivityFilters) -> str:
+    """``activities.rq`` with the bound filters' values written in, the others left out."""
+    given = {k: v for k, v in filters.bindings().items() if v is not None}
+    return with_values(prune(load_query(ACTIVITIES_QUERY), given), given)
+
+
+def _run(store: Store, sparql: str) -> SelectResult:
+    """A SELECT made from ``activities.rq``, unless the request's deadline has passed."""
+    deadline.check()
+    result = store.query(sparql)
+    if not isinstance(result, SelectResult):
+        raise QueryError(f"queries/{ACTIVITIES_QUERY}.rq is not a SELECT query")
+    return result
 
 
 #: Parts of activity-details.rq that carry a literal (?value) rather than an entity (?item).

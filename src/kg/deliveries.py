@@ -3,9 +3,10 @@ reported for it in IATI.
 
 A curator links a pledge (a curated ``ck:Funding``) to what delivers it with a ``ck:Delivery``
 (``ck:pledge``, ``ck:deliveredBy`` an IATI activity or transaction, evidence, a comment).
-``pledge-delivery.rq`` returns those links with the transactions they stand for (a linked
-activity stands for all its transactions); ``funding-details.rq`` the pledge itself. Python adds
-the transactions up:
+``pledge-delivery.rq`` returns those links, ``delivery-transactions.rq`` (once per delivered
+item, for the pledges of the page only) the transactions each stands for (a linked activity
+stands for all its transactions); ``funding-details.rq`` the pledge itself. Python adds the
+transactions up:
 
 * ``committed``: transaction types 2 (outgoing commitment) and 11 (incoming commitment);
   ``disbursed``: type 3; ``expenditure``: type 4; ``spent`` = disbursed + expenditure. Other
@@ -36,6 +37,7 @@ from kg.queries import select
 from kg.stores.base import Store, Term
 
 DELIVERY_QUERY: Final = "pledge-delivery"
+TRANSACTIONS_QUERY: Final = "delivery-transactions"
 COMMITTED: Final = frozenset({"2", "11"})
 DISBURSED: Final = frozenset({"3"})
 EXPENDITURE: Final = frozenset({"4"})
@@ -112,8 +114,8 @@ def pledge_delivery(store: Store, pledge: str, *, convert: str | None = None) ->
             f"{pledge} is not a funding (a pledge, contribution or commitment); "
             "/api/fundings?type=pledge lists the pledges"
         )
-    rows = select(store, DELIVERY_QUERY, {"pledge": URIRef(pledge)}).dicts()
-    return _delivery(found[0], list(rows), into)
+    links = list(select(store, DELIVERY_QUERY, {"pledge": URIRef(pledge)}).dicts())
+    return _delivery(found[0], _with_transactions(store, links), into)
 
 
 def deliveries(
@@ -131,8 +133,29 @@ def deliveries(
     pledges = fundings.by_id(store, sorted(by_pledge), convert=into)
     pledges.sort(key=lambda f: (f.label.casefold(), f.id))
     page = pledges[offset : offset + limit]
-    items = tuple(_delivery(p, by_pledge[p.id], into) for p in page)
+    items = tuple(_delivery(p, _with_transactions(store, by_pledge[p.id]), into) for p in page)
     return Page(items, len(pledges), limit, offset)
+
+
+def _with_transactions(store: Store, links: Sequence[dict[str, Term]]) -> list[dict[str, Term]]:
+    """Rows of ``pledge-delivery.rq`` joined to the transactions each delivered item stands
+    for (``delivery-transactions.rq``, one query per item: see its header); a link without
+    transactions stays one row."""
+    found: dict[str, list[dict[str, Term]]] = {}
+    for link in links:
+        item = link["deliveredBy"]
+        if str(item) not in found:
+            found[str(item)] = list(
+                select(store, TRANSACTIONS_QUERY, constants={"item": item}).dicts()
+            )
+    rows: list[dict[str, Term]] = []
+    for link in links:
+        transactions = found[str(link["deliveredBy"])]
+        if transactions:
+            rows.extend({**link, **t} for t in transactions)
+        else:
+            rows.append(link)
+    return rows
 
 
 def _delivery(pledge: Funding, rows: Sequence[dict[str, Term]], into: str | None) -> PledgeDelivery:
@@ -142,7 +165,7 @@ def _delivery(pledge: Funding, rows: Sequence[dict[str, Term]], into: str | None
         link = links.setdefault(str(row["delivery"]), (row, {}))
         by = EntityRef.of(row["deliveredBy"], row.get("deliveredByLabel"))
         link[1][by.id] = by
-        if "transaction" in row:
+        if "transaction" in row and "code" in row:
             transactions.setdefault(str(row["transaction"]), row)
     totals: dict[str, _Sums] = {}
     years: dict[tuple[int | None, str], _Sums] = {}

@@ -18,14 +18,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Final, Generic, TypeVar
 from urllib.parse import quote
 
 from rdflib import BNode, Literal, URIRef
 
 from kg import search_index
-from kg._namespaces import ID, PREFIXES, slug_of
+from kg._namespaces import CK, ID, PREFIXES, slug_of
 from kg.errors import AmbiguousNameError, ConfigurationError, NotFoundError, UnknownNameError
 from kg.queries import select, select_each
 from kg.stores.base import SelectResult, Store, Term
@@ -74,6 +74,27 @@ DIRECTIONS: Final = ("outgoing", "incoming")
 GROUP_LIMIT: Final = 20
 #: The largest page of one group: evidence is fetched for every relation on the page.
 MAX_GROUP_LIMIT: Final = 1000
+#: The properties of the derived graph (``kg.derive``): closures and the funding index that
+#: every load computes from the rest of the data, for queries. No user asserted them, and they
+#: repeat what the page shows anyway ("within place" repeats the place hierarchy, "serves
+#: within" the areas served), so an entity's answer counts their groups but lists them only
+#: when asked for that group (``GroupPage``): listing them cost most of the answer at 1M
+#: triples (a continent has a funding serving within it for every funding in its countries).
+#: ``/api/fundings?region=`` lists those fundings with amounts and filters.
+INDEX_PROPERTIES: Final = frozenset(
+    str(CK[name])
+    for name in (
+        "withinPlace",
+        "withinTheme",
+        "withinClass",
+        "withinProperty",
+        "servesWithin",
+        "fundingOrder",
+        "fundingYear",
+        "activityWithin",
+        "activityOrder",
+    )
+)
 
 
 def collection_query(collection: str) -> str:
@@ -261,6 +282,8 @@ class RelationGroup:
     shown: int
     #: The offset of the next page, or None on the last one.
     next_offset: int | None
+    #: A group of the derived index (``INDEX_PROPERTIES``): counted, listed only when paged.
+    derived: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -419,38 +442,41 @@ def search(
         raise ConfigurationError("the search text is empty; give q= some letters")
     index = search_index.index_for(store)
     if index is not None:
-        # The text index answers what search.rq answers (tests/test_search_index.py), in
-        # milliseconds instead of a scan of every name.
+        # The text index answers what search.rq answers (tests/test_search_index.py), ranked
+        # and paged inside the index: milliseconds instead of a scan of every name.
+        Page.of((), limit=limit, offset=offset)  # the same checks of limit and offset
         kind_info = kind_info or kind_map(store)
-        kinds_of: dict[tuple[str, ...], tuple[str, ...]] = {}  # few distinct sets of types
-        found = []
-        for entity, best, (named, types) in index.search(q.strip()):
-            entity_kinds = kinds_of.get(types)
-            if entity_kinds is None:
-                entity_kinds = kinds_of[types] = kind_info.kinds_of(types)
-            if any(k in kinds for k in entity_kinds):
-                label = named if named is not None else EntityRef.of(entity).label
-                found.append((best, label.casefold(), entity, label, types, entity_kinds))
-        found.sort(key=lambda row: row[:3])
-        page = Page.of(found, limit=limit, offset=offset)
+        total, hits = index.search(
+            q.strip(),
+            lambda types: any(k in kinds for k in kind_info.kinds_of(types)),
+            limit=limit,
+            offset=offset,
+        )
         shown = tuple(
             EntityItem(
                 entity,
                 slug_of(entity),
-                label,
-                entity_kinds[0],
-                tuple(kind_info.type_ref(t) for t in sorted(types)),
+                named if named is not None else EntityRef.of(entity).label,
+                kind_info.kinds_of(types)[0],
+                tuple(kind_info.type_ref(t) for t in types),
             )
-            for _, _, entity, label, types, entity_kinds in page.items
+            for entity, named, types in hits
         )
-        return Page(shown, page.total, page.limit, page.offset)
+        return Page(shown, total, limit, offset)
     result = select(store, SEARCH_QUERY, {"q": Literal(q.strip())})
     rank: dict[str, int] = {}
+    least: dict[str, str] = {}  # an entity with several labels shows the least, on any engine
     for row in result.dicts():
         entity = str(row["entity"])
         value = int(str(row["rank"]))
         rank[entity] = min(value, rank.get(entity, value))
-    items = _items(result, kind_info or kind_map(store), kinds)
+        if "label" in row:
+            label = str(row["label"])
+            least[entity] = min(label, least.get(entity, label))
+    items = [
+        replace(item, label=least.get(item.id, item.label))
+        for item in _items(result, kind_info or kind_map(store), kinds)
+    ]
     items.sort(key=lambda item: (rank[item.id], item.label.casefold(), item.id))
     return Page.of(items, limit=limit, offset=offset)
 
@@ -551,12 +577,13 @@ def describe(
     paged, and the evidence of the relations listed.
 
     Relations come in groups (``EntityDetail.groups``: direction, property, total): every group
-    is counted, and the first ``limit`` relations of each are listed; ``page`` lists one group
-    only, from its offset. The work therefore grows with ``limit`` and the number of groups,
-    not with the relations: counting is one aggregate, an incoming page is read with LIMIT and
-    OFFSET in IRI order (the same page on every engine; sorting thousands by label costs more
-    than the answer may; a page is sorted by label for display), and evidence is fetched for the nodes on the
-    page only. Outgoing relations are stated on the entity itself, so they are few: they are
+    is counted, and the first ``limit`` relations of each are listed, except the groups of the
+    derived index (``INDEX_PROPERTIES``: counted, marked ``derived``, listed only when paged);
+    ``page`` lists one group only, from its offset. The work therefore grows with ``limit``
+    and the number of groups, not with the relations: counting is one aggregate, an incoming
+    page is read with LIMIT and OFFSET in IRI order (the same page on every engine; sorting
+    thousands by label costs more than the answer may; a page is sorted by label for
+    display), and evidence is fetched for the nodes on the page only. Outgoing relations are stated on the entity itself, so they are few: they are
     read at once, sorted by label and paged here.
 
     Evidence of a relation is the evidence of the node the statement is made on, because that
@@ -612,10 +639,12 @@ def describe(
         else sorted(counts, key=lambda g: (DIRECTIONS.index(g[0]), g[1]))
     )
     offset = page.offset if page is not None else 0
+    # The derived index is listed only when its group is paged (INDEX_PROPERTIES).
+    listed_groups = [g for g in wanted if page is not None or g[1] not in INDEX_PROPERTIES]
     own = _evidence(select(store, EVIDENCE_QUERY, {"entity": subject}))
     own_elements = _elements(select(store, ELEMENTS_QUERY, {"entity": subject}))
     outgoing_all: tuple[Relation, ...] = ()
-    if any(direction == "outgoing" for direction, _ in wanted):
+    if any(direction == "outgoing" for direction, _ in listed_groups):
         outgoing_all = _outgoing(
             select(store, OUTGOING_QUERY, {"entity": subject}), own, own_elements
         )
@@ -624,7 +653,7 @@ def describe(
         subject,
         [
             property_refs.get(prop) or EntityRef.of(prop)
-            for direction, prop in wanted
+            for direction, prop in listed_groups
             if direction == "incoming" and counts.get((direction, prop), 0) > offset
         ],
         limit,
@@ -635,6 +664,14 @@ def describe(
     groups: list[RelationGroup] = []
     for direction, prop in wanted:
         prop_ref = property_refs.get(prop) or EntityRef.of(prop)
+        total = counts.get((direction, prop), 0)
+        derived = prop in INDEX_PROPERTIES
+        if (direction, prop) not in listed_groups:
+            # Counted, not listed: its first page is at offset 0.
+            groups.append(
+                RelationGroup(direction, prop_ref, total, limit, 0, 0, 0 if total else None, True)
+            )
+            continue
         if direction == "outgoing":
             members = [r for r in outgoing_all if r.property.id == prop]
             listed = members[offset : offset + limit]
@@ -642,7 +679,6 @@ def describe(
         else:
             listed = incoming_pages.get(prop, [])
             incoming.extend(listed)
-        total = counts.get((direction, prop), 0)
         after = offset + limit
         groups.append(
             RelationGroup(
@@ -653,6 +689,7 @@ def describe(
                 offset,
                 len(listed),
                 after if after < total else None,
+                derived,
             )
         )
     groups.sort(key=lambda g: (DIRECTIONS.index(g.direction), g.property.label.casefold()))

@@ -2,9 +2,12 @@
 summaries of them that never add different currencies.
 
 ``fundings.rq`` selects the fundings that pass the filters (its header states each filter's
-rule), sorted; ``funding-details.rq`` and ``funding-evidence.rq`` fetch the details of the page
-asked for (of every selected funding for a summary); Python groups those rows into one ``Funding`` each and,
-for summaries (which need every match), totals them.
+rule), sorted, and the engine cuts the page asked for; ``funding-details.rq`` and
+``funding-evidence.rq`` fetch the details of that page, which Python groups into one
+``Funding`` each. Summaries are totalled by the engine (``funding-totals.rq``, one GROUP BY
+over the selection, by year through the derived ``ck:fundingYear``); a split summary reads what
+it counts of each selected funding (``funding-parts.rq``) and its shares
+(``funding-shares.rq``), one query each, and shares the values out in Python, with decimals.
 
 Curated fundings (contributions, pledges, support) and imported IATI transactions and budgets
 (docs/iati.md) are answered together. Rules worth knowing:
@@ -39,7 +42,8 @@ Curated fundings (contributions, pledges, support) and imported IATI transaction
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import re
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Final
@@ -51,6 +55,7 @@ from kg._namespaces import CK, slug_of
 from kg._unbound import prune, select_bound
 from kg.activities import ROLES, check_role
 from kg.currency import Conversion
+from kg.derive import funding_years
 from kg.entities import (
     ElementEvidence,
     EntityRef,
@@ -76,8 +81,10 @@ ELEMENTS_QUERY: Final = "funding-element-evidence"
 _IMPORTED: Final = frozenset({str(CK.Transaction), str(CK.Budget)})
 #: The places and themes of fundings with their allocation percentages (split=percentage).
 SHARES_QUERY: Final = "funding-shares"
-#: Totals per group and currency computed by the engine (summaries but by year and split).
+#: Totals per group and currency computed by the engine (every summary but a split one).
 TOTALS_QUERY: Final = "funding-totals"
+#: What a split summary counts of each funding besides its shares.
+PARTS_QUERY: Final = "funding-parts"
 #: Labels of a summary's groups.
 LABELS_QUERY: Final = "funding-group-labels"
 #: Each selected funding's amount and dates, for a summary's conversion report.
@@ -91,6 +98,7 @@ _TOTALS_BY: Final = {
     "recipient": "byRecipientParam",
     "region": "byRegionParam",
     "theme": "byThemeParam",
+    "year": "byYearParam",
 }
 #: Fundings whose details one query fetches (a VALUES block of IRIs; summaries need them all).
 DETAILS_CHUNK: Final = 1000
@@ -299,7 +307,8 @@ class _Builder:
     themes: dict[str, EntityRef] = field(default_factory=dict)
     evidence: list[Evidence] = field(default_factory=list)
     types: dict[str, EntityRef] = field(default_factory=dict)
-    document_years: list[tuple[int | None, int | None]] = field(default_factory=list)
+    #: (start, end) of each document its evidence quotes, as lexical forms.
+    document_periods: list[tuple[str | None, str | None]] = field(default_factory=list)
     elements: dict[str, ElementEvidence] = field(default_factory=dict)
 
 
@@ -309,9 +318,9 @@ class _Bucket:
 
     key: dict[str, EntityRef | int | None]
     unallocated: tuple[str, ...]
-    shares: dict[str, tuple[Funding, Decimal]] = field(default_factory=dict)
+    shares: dict[str, tuple[_Countable, Decimal]] = field(default_factory=dict)
 
-    def add(self, funding: Funding, share: Decimal) -> None:
+    def add(self, funding: _Countable, share: Decimal) -> None:
         _, before = self.shares.get(funding.id, (funding, Decimal(0)))
         self.shares[funding.id] = (funding, before + share)
 
@@ -348,10 +357,9 @@ def fundings(
             f"limit must be at least 1 and offset at least 0, not {limit}, {offset}"
         )
     into = None if convert is None else currency.target(convert)
-    selected = _selected(store, filters)
-    page = selected[offset : offset + limit]
+    page = _selected(store, filters, page=(limit, offset))
     items = tuple(f for f, _ in _details(store, page, convert=into))
-    return Page(items, len(selected), limit, offset)
+    return Page(items, _count(store, filters), limit, offset)
 
 
 def by_id(store: Store, iris: Sequence[str], *, convert: str | None = None) -> list[Funding]:
@@ -381,12 +389,37 @@ def summarize(
         )
     into = None if convert is None else currency.target(convert)
     split_by = [d for d in by if d in SPLIT_DIMENSIONS] if split else []
-    if not split_by and all(d in _TOTALS_BY for d in by):
+    if not split_by:
         return _summary_of_totals(store, by, filters, limit=limit, offset=offset, into=into)
-    # The evidence only matters to a summary by year (an open period ends where its source
-    # document's period ends); skipping it halves the queries for the other dimensions.
-    selected = _select(store, filters, evidence="year" in by, convert=into)
-    shares = _shares(store, [f.id for f, _ in selected], split_by) if split_by else {}
+    return _summary_of_details(
+        store, by, filters, limit=limit, offset=offset, split_by=split_by, into=into
+    )
+
+
+def _summary_of_details(
+    store: Store,
+    by: Sequence[str],
+    filters: FundingFilters,
+    *,
+    limit: int,
+    offset: int,
+    split_by: Sequence[str],
+    into: str | None,
+    lean: bool = True,
+) -> Summary:
+    """``summarize`` from each selected funding (and, for ``split_by``, its shares): what
+    split summaries need. A split summary reads only what it counts of each funding
+    (``_parts``) unless not ``lean``; otherwise, and without ``split_by``, every funding's
+    details are read: the reference the lean parts and the engine's totals are tested
+    against."""
+    selected: Sequence[tuple[_Countable, tuple[int, ...] | None]]
+    if split_by and lean:
+        selected = _parts(store, filters, by, into)
+    else:
+        # The evidence only matters to a summary by year (an open period ends where its
+        # source document's period ends); skipping it halves the queries for the others.
+        selected = _select(store, filters, evidence="year" in by, convert=into)
+    shares = _shares(store, filters, [f.id for f, _ in selected], split_by) if split_by else {}
     buckets: dict[tuple[object, ...], _Bucket] = {}
     for funding, years in selected:
         for key, share, unallocated in _keys(funding, years, by, shares):
@@ -406,6 +439,82 @@ def summarize(
         split_rule=SPLIT_RULE if split_by else None,
         conversion=None if into is None else _report(into, [f for f, _ in selected]),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _Counted:
+    """What a split summary counts of a funding (funding-parts.rq): no places, themes or
+    evidence, which its shares and the group labels stand in for; a label only when its
+    conversion is reported."""
+
+    id: str
+    slug: str | None
+    label: str
+    amount: Amount | None
+    conversion: Conversion | None
+    funder: EntityRef | None
+    recipient: EntityRef | None
+    regions: tuple[EntityRef, ...] = ()
+    themes: tuple[EntityRef, ...] = ()
+
+
+#: What summaries count: a funding with its details, or what a split summary fetches of it.
+_Countable = Funding | _Counted
+
+
+def _parts(
+    store: Store, filters: FundingFilters, by: Sequence[str], into: str | None
+) -> list[tuple[_Countable, tuple[int, ...] | None]]:
+    """Every selected funding's amount (converted with ``into``), funder, recipient and years
+    (those of ``by``), in the order of the list: one query (funding-parts.rq)."""
+    asked = {_TOTALS_BY[d] for d in by if d in ("funder", "recipient", "year")}
+    asked |= {"convertParam"} if into is not None else set()
+    result = store.query(_over_selection(prune(load_query(PARTS_QUERY), asked), filters))
+    assert isinstance(result, SelectResult)
+    rows: dict[str, Mapping[str, Term]] = {}
+    years: dict[str, set[int]] = {}
+    for row in result.dicts():
+        iri = str(row["funding"])
+        rows.setdefault(iri, row)
+        if "yearGroup" in row:
+            years.setdefault(iri, set()).add(int(str(row["yearGroup"])))
+    entities = {
+        row[k] for row in rows.values() for k in ("funderGroup", "recipientGroup") if k in row
+    }
+    labels = _labels(store, sorted(entities, key=str))
+
+    def ref(row: Mapping[str, Term], name: str) -> EntityRef | None:
+        term = row.get(name)
+        return None if term is None else EntityRef.of(term, labels.get(str(term)))
+
+    counted: list[tuple[_Countable, tuple[int, ...] | None]] = []
+    for iri, first in rows.items():
+        amount = conversion = None
+        if "figure" in first and "currency" in first:
+            amount = Amount(
+                Decimal(str(first["figure"])),
+                str(first["currency"]),
+                QUALIFIERS.get(str(first.get("qualifier")), "exact"),
+            )
+            if into is not None:
+                conversion = currency.convert(
+                    amount.value,
+                    amount.currency,
+                    into,
+                    value_date=_text(first.get("valueDate")),
+                    start_date=_text(first.get("startDate")),
+                )
+        funding = _Counted(
+            iri,
+            slug_of(iri),
+            str(first.get("label", "")),
+            amount,
+            conversion,
+            ref(first, "funderGroup"),
+            ref(first, "recipientGroup"),
+        )
+        counted.append((funding, tuple(sorted(years[iri])) if iri in years else None))
+    return counted
 
 
 def _summary_of_totals(
@@ -508,27 +617,63 @@ class _Sums:
 
 def _totals(
     store: Store, filters: FundingFilters, by: Sequence[str], into: str | None
-) -> list[tuple[tuple[EntityRef | None, ...], Mapping[str, Term]]]:
+) -> list[tuple[tuple[EntityRef | int | None, ...], Mapping[str, Term]]]:
     """The rows of funding-totals.rq grouped by ``by``, each with its group key (an entity,
-    labelled, or None per dimension)."""
+    labelled, a year, or None per dimension)."""
     asked = {_TOTALS_BY[d] for d in by} | ({"convertParam"} if into is not None else set())
-    result = store.query(_over_selection(prune(load_query(TOTALS_QUERY), asked), filters))
+    grouped = {f"{d}Group" for d in by} | ({"valueDate", "startDate"} if into else set())
+    totals = _grouped_only(prune(load_query(TOTALS_QUERY), asked), grouped)
+    result = store.query(_over_selection(totals, filters))
     assert isinstance(result, SelectResult)
     rows = list(result.dicts())
-    keys = {row[f"{d}Group"] for row in rows for d in by if f"{d}Group" in row}
+    entities = [d for d in by if d != "year"]
+    keys = {row[f"{d}Group"] for row in rows for d in entities if f"{d}Group" in row}
     labels = _labels(store, sorted(keys, key=str))
-    return [
-        (
-            tuple(
-                EntityRef.of(row[f"{d}Group"], labels.get(str(row[f"{d}Group"])))
-                if f"{d}Group" in row
-                else None
-                for d in by
-            ),
-            row,
-        )
-        for row in rows
-    ]
+
+    def key(row: Mapping[str, Term], dimension: str) -> EntityRef | int | None:
+        term = row.get(f"{dimension}Group")
+        if term is None:
+            return None
+        if dimension == "year":
+            return int(str(term))
+        return EntityRef.of(term, labels.get(str(term)))
+
+    return [(tuple(key(row, d) for d in by), row) for row in rows]
+
+
+#: The variables funding-totals.rq groups by that only some summaries ask for.
+_OPTIONAL_KEYS: Final = (
+    "funderGroup",
+    "recipientGroup",
+    "regionGroup",
+    "themeGroup",
+    "yearGroup",
+    "valueDate",
+    "startDate",
+)
+
+
+def _grouped_only(sparql: str, keep: Collection[str]) -> str:
+    """funding-totals.rq selecting and grouping by the keys in ``keep`` only.
+
+    Why not group by a variable that no row binds (the dimensions ``prune`` took out): SPARQL
+    says it changes nothing, but Virtuoso 7.2 then returns most rows without any of their keys
+    (at 1M triples, 445 of 558 rows of a summary by funder came back with neither the funder
+    nor the currency), and it costs every engine a comparison per row.
+    """
+    found = re.search(r"(?m)^SELECT\b", sparql)
+    assert found is not None, "funding-totals.rq starts its query with SELECT on a line"
+    select = found.start()
+    where, group = sparql.index("WHERE", select), sparql.rindex("GROUP BY")
+    drop = re.compile(
+        "|".join(rf"\?{name}\b" for name in _OPTIONAL_KEYS if name not in keep) or "(?!)"
+    )
+
+    def cut(part: str) -> str:
+        return re.sub(r"[ ]{2,}", " ", drop.sub("", part))
+
+    head, body, tail = sparql[select:where], sparql[where:group], sparql[group:]
+    return sparql[:select] + cut(head) + body + cut(tail)
 
 
 def _labels(store: Store, items: Sequence[Term]) -> dict[str, Term]:
@@ -577,10 +722,39 @@ def _amounts_report(store: Store, filters: FundingFilters, into: str) -> Convers
     )
 
 
-def _selected(store: Store, filters: FundingFilters) -> list[Term]:
-    """The IRIs of the fundings that pass ``filters``, sorted by label (fundings.rq)."""
+def _selected(
+    store: Store, filters: FundingFilters, *, page: tuple[int, int] | None = None
+) -> list[Term]:
+    """The IRIs of the fundings that pass ``filters``, sorted by label (fundings.rq); with
+    ``page`` (limit, offset) only those of that page, cut by the engine: the rows of every
+    match cost more than the query as soon as there are many (at 1M triples, turning the
+    5,157 fundings in Asia into Python terms took about as long as selecting them)."""
     name = FUNDINGS_QUERY if filters.region is None else REGION_QUERY
-    return [row[0] for row in select_bound(store, name, filters.bindings()).rows if row[0]]
+    if page is None:
+        result = select_bound(store, name, filters.bindings())
+    else:
+        limit, offset = page
+        result = select_bound(
+            store, name, filters.bindings(), suffix=f"LIMIT {int(limit)} OFFSET {int(offset)}"
+        )
+    return [row[0] for row in result.rows if row[0]]
+
+
+def _count(store: Store, filters: FundingFilters) -> int:
+    """How many fundings pass ``filters``: fundings.rq counted by the engine (each funding is
+    one row of it, whose one ck:fundingOrder it sorts by)."""
+    given = {k: v for k, v in filters.bindings().items() if v is not None}
+    name = FUNDINGS_QUERY if filters.region is None else REGION_QUERY
+    selection = prune(load_query(name), given)
+    head = selection.index("SELECT ?funding WHERE {")
+    counted = (
+        selection[:head]
+        + "SELECT (COUNT(?funding) AS ?total) WHERE {"
+        + selection[head + len("SELECT ?funding WHERE {") : selection.rindex("}") + 1]
+    )
+    result = store.query(counted, bindings=given or None)
+    assert isinstance(result, SelectResult)
+    return int(str(result.rows[0][0]))
 
 
 def _select(
@@ -632,8 +806,8 @@ def _add(builder: _Builder, row: Mapping[str, Term]) -> None:
         builder.themes[str(row["item"])] = EntityRef.of(row["item"], row.get("itemLabel"))
     elif part == "evidence" and "quote" in row:
         builder.evidence.append(evidence_of(row, document="item"))
-        builder.document_years.append(
-            (_year(row.get("documentStart")), _year(row.get("documentEnd")))
+        builder.document_periods.append(
+            (_text(row.get("documentStart")), _text(row.get("documentEnd")))
         )
     elif part == "evidence" and "xpath" in row:
         line = int(str(row["line"])) if "line" in row else None
@@ -700,23 +874,14 @@ def _period(row: Mapping[str, Term]) -> tuple[Term | None, Term | None]:
 
 
 def _years(b: _Builder) -> tuple[int, ...] | None:
-    """The calendar years a funding counts in for ``by=year`` (see the module docstring)."""
-    first, last = _period(b.row)
-    start, end = _year(first), _year(last)
-    if start is None and end is None:
-        return None
-    if end is None:
-        ends = [e for _, e in b.document_years if e is not None]
-        end = max([start, *ends]) if start is not None else None
-    if start is None:
-        starts = [s for s, _ in b.document_years if s is not None]
-        start = min([*starts, end]) if end is not None else None
-    assert start is not None and end is not None
-    return tuple(range(start, end + 1)) if start <= end else (start,)
+    """The calendar years a funding counts in for ``by=year`` (see the module docstring), by
+    the rule that derives its ``ck:fundingYear``; None: no period."""
+    start, end, day = (_text(b.row.get(name)) for name in ("start", "end", "transactionDate"))
+    return tuple(funding_years(start, end, day, b.document_periods)) or None
 
 
 def _keys(
-    funding: Funding,
+    funding: _Countable,
     years: tuple[int, ...] | None,
     by: Sequence[str],
     shares: Mapping[tuple[str, str], list[_Share]],
@@ -747,27 +912,27 @@ def _keys(
 
 
 def _shares(
-    store: Store, fundings: Sequence[str], dimensions: Sequence[str]
+    store: Store, filters: FundingFilters, fundings: Sequence[str], dimensions: Sequence[str]
 ) -> dict[tuple[str, str], list[_Share]]:
     """(funding, dimension) -> the funding's shares in that dimension (``SPLIT_RULE``), from
-    funding-shares.rq; every funding of ``fundings`` gets an entry per dimension."""
+    funding-shares.rq over the selection (one query); every funding of ``fundings`` gets an
+    entry per dimension."""
     rows: dict[tuple[str, str], dict[str, dict[str, tuple[EntityRef, Decimal | None]]]] = {}
-    iris = [URIRef(f) for f in fundings]
-    for start in range(0, len(iris), DETAILS_CHUNK):
-        chunk = iris[start : start + DETAILS_CHUNK]
-        for row in select(store, SHARES_QUERY, rows=("funding", chunk)).dicts():
-            dimension = str(row["dimension"])
-            if dimension not in dimensions:
-                continue
-            origins = rows.setdefault((str(row["funding"]), dimension), {})
-            items = origins.setdefault(str(row["origin"]), {})
-            item = EntityRef.of(row["item"], row.get("itemLabel"))
-            percentage = Decimal(str(row["percentage"])) if "percentage" in row else None
-            # Two allocations to one place or theme add up.
-            _, before = items.get(item.id, (item, None))
-            if before is not None and percentage is not None:
-                percentage += before
-            items[item.id] = (item, percentage if percentage is not None else before)
+    result = store.query(_over_selection(load_query(SHARES_QUERY), filters))
+    assert isinstance(result, SelectResult)
+    for row in result.dicts():
+        dimension = str(row["dimension"])
+        if dimension not in dimensions:
+            continue
+        origins = rows.setdefault((str(row["funding"]), dimension), {})
+        items = origins.setdefault(str(row["origin"]), {})
+        item = EntityRef.of(row["item"], row.get("itemLabel"))
+        percentage = Decimal(str(row["percentage"])) if "percentage" in row else None
+        # Two allocations to one place or theme add up.
+        _, before = items.get(item.id, (item, None))
+        if before is not None and percentage is not None:
+            percentage += before
+        items[item.id] = (item, percentage if percentage is not None else before)
     return {
         (funding, dimension): _share_out(rows.get((funding, dimension), {}))
         for funding in fundings
@@ -812,13 +977,13 @@ def _sort_key(value: EntityRef | int | None) -> tuple[int, int, str, str]:
 
 
 def _tally_fields(
-    members: Iterable[tuple[Funding, Decimal]], into: str | None = None
+    members: Iterable[tuple[_Countable, Decimal]], into: str | None = None
 ) -> tuple[int, int, tuple[Total, ...]]:
     """(count, without amount, totals per currency) of fundings, each with the share of its
     value to count: amounts in different currencies are never added, and each funding counts
     once even when it appears twice in ``members``. With ``into``, converted amounts are added
     in that currency (recording what they were converted from) and the others stay in theirs."""
-    seen: dict[str, tuple[Funding, Decimal]] = {f.id: (f, share) for f, share in members}
+    seen: dict[str, tuple[_Countable, Decimal]] = {f.id: (f, share) for f, share in members}
     sums: dict[str, tuple[Decimal, int, set[str]]] = {}
     origins: dict[str, tuple[Decimal, int]] = {}
     without = 0
@@ -852,7 +1017,7 @@ def _tally_fields(
     return len(seen), without, totals
 
 
-def _report(into: str, selected: Sequence[Funding]) -> ConversionReport:
+def _report(into: str, selected: Sequence[_Countable]) -> ConversionReport:
     items = tuple(
         FundingConversion(EntityRef(f.id, f.slug, f.label), f.conversion)
         for f in selected
@@ -862,9 +1027,5 @@ def _report(into: str, selected: Sequence[Funding]) -> ConversionReport:
     return ConversionReport(into, currency.source(), converted, len(items) - converted, items)
 
 
-def _year(term: Term | None) -> int | None:
-    """The year of an xsd:gYear, gYearMonth or date literal (its first four digits)."""
-    if term is None:
-        return None
-    text = str(term)
-    return int(text[:4]) if text[:4].isdigit() else None
+def _text(term: Term | None) -> str | None:
+    return None if term is None else str(term)

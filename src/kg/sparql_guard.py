@@ -11,6 +11,7 @@ and numbers. The scan errs on the side of refusing: text it cannot tokenise is r
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Final
@@ -150,6 +151,7 @@ def where_body(sparql: str) -> int:
     return brace + 1
 
 
+@functools.lru_cache(maxsize=1024)
 def has_dataset_clause(sparql: str) -> bool:
     """Whether ``sparql`` names its own dataset (``FROM`` or ``FROM NAMED``).
 

@@ -1,29 +1,41 @@
 """Curators' writes: Graph Store Protocol PUT/POST/DELETE and SPARQL Update, validated and atomic.
 
 Every write goes the same way, one at a time (a lock in this process; the store's own lock
-against other processes):
+against other processes), and costs what the change costs, not what the store holds:
 
-1. copy the store's current content into memory (pyoxigraph), and the copy once more;
-2. apply the write to the second copy: any SPARQL Update, however many operations, is one
-   pyoxigraph transaction there; graphs are compared with the first copy to find what changed;
+1. stage: on pyoxigraph on disk (what ``kg serve`` writes) a RocksDB checkpoint of the store
+   beside it (hard links: a few ms at 1M triples) is the state the write is applied to; the
+   store itself stays the state before;
+2. apply the write to the staged store. PUT, POST and DELETE name their graph. A SPARQL
+   Update runs on a scratch store holding only the graphs it names by IRI (``_named_graphs``)
+   and its result replaces those graphs in the staged store; an update that names graphs by
+   a variable (``GRAPH ?g``), by ``ALL``/``NAMED``, or has a ``BASE``, runs on the staged store
+   itself and then every graph is compared (seconds at 1M triples: the one slow case). Only
+   the graphs a write can have touched are compared, quad by quad, to find what changed;
 3. refuse what may not change: the ontology, shapes and derived graphs (``RESERVED_GRAPHS``: the
    first two are the contract every write is checked against, so a write that could edit them
    could switch validation off; the derived graph is recomputed), the default graph (queries see
    the union of the named graphs, so a triple there would be invisible), ``LOAD`` and
    ``SERVICE`` (nothing is fetched on a client's behalf);
-4. recompute the derived graph (``kg.derive.materialise``) and validate what the changed graphs
-   reach (``Writer._validate``: the changed graphs, the nodes they mention and the nodes that
-   point to what they rewrote, with their neighbourhood) against the shapes; a write is refused
-   when that has a violation that the store did not already have, so data that was loaded
-   unchecked (``kg import --no-validate``) does not block unrelated corrections;
-5. keep the previous state (``kg.backup.Backups``), then replace the changed graphs in the store
-   in one step: on pyoxigraph a staged copy swapped in by renames (``load_graph``), readers and
-   a crash see all old or all new; on the rdflib store and on a SPARQL server one graph at a
-   time, each atomically, with the graphs already replaced put back if a later one fails.
+4. bring the derived graph up to date with what changed (``kg.derive.apply_change``: the
+   closures and the fundings the change touched, not the whole store) and validate what the
+   changed graphs reach (``Writer._validate``: the changed graphs, the nodes they mention and
+   the nodes that point to what they rewrote, with their neighbourhood) against the shapes; a
+   write is refused when that has a violation that the store did not already have, so data
+   that was loaded unchecked (``kg import --no-validate``) does not block unrelated corrections;
+5. keep the previous state (``kg.backup.Backups``: a checkpoint, again hard links), then swap
+   the staged store in by two renames (``OxigraphStore.stage``): readers and a crash see all
+   old or all new. A server answering from an in-memory copy of the store gets the same change
+   (``_Delta``) as one SPARQL update, which pyoxigraph applies as one transaction: a query sees
+   the copy before or after it, and the copy is not replaced by a new one (which at 1M triples
+   took seconds to make). Its search index re-reads the changed graphs (``search_index.follow``).
 
-Nothing touches the store before step 5, so a refused write leaves it exactly as it was. The
-validation grows with the changed graphs, not with the store; the copies of step 1 and the
-derive of step 4 still grow with the store.
+Other stores take a simpler path, as small stores: an in-memory store (``memory``,
+``oxigraph:memory``, tests) or a SPARQL server (``sparql:``) is copied into a pyoxigraph store
+in memory for steps 2-4, the derived graph is recomputed whole, and the changed graphs are
+replaced in the store one at a time, each atomically, with the graphs already replaced put back
+if a later one fails. Nothing touches the store before step 5, so a refused write leaves it
+exactly as it was.
 """
 
 from __future__ import annotations
@@ -37,14 +49,14 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import pyoxigraph as ox
 
 from kg import _reach, search_index
 from kg._namespaces import ONTOLOGY_GRAPH, PREFIXES, SHAPES_GRAPH
 from kg.backup import Backups
-from kg.derive import DERIVED_GRAPH, materialise
+from kg.derive import DERIVED_GRAPH, Triple, apply_change, change_of, materialise, native_quad
 from kg.errors import (
     DataNotConformingError,
     KGError,
@@ -54,7 +66,7 @@ from kg.errors import (
 )
 from kg.settings import Settings
 from kg.sparql_guard import Refusal, inspect
-from kg.stores.oxigraph import OxigraphStore, to_rdflib
+from kg.stores.oxigraph import InPlace, OxigraphStore, identity, to_rdflib
 
 if TYPE_CHECKING:
     from kg.importer import Contract
@@ -155,10 +167,9 @@ class Writer:
         """Replace ``graph`` with ``triples`` (Graph Store Protocol PUT); none: it goes."""
         name = ox.NamedNode(check_graph(graph))
 
-        def change(work: ox.Store) -> None:
-            if work.contains_named_graph(name):
-                work.remove_graph(name)
-            work.extend(ox.Quad(t.subject, t.predicate, t.object, name) for t in triples)
+        def change(work: ox.Store) -> _Delta:
+            new = {ox.Quad(t.subject, t.predicate, t.object, name) for t in triples}
+            return _Delta.apply(work, graph, new)
 
         return self._write(served, "put", change, graph)
 
@@ -166,8 +177,10 @@ class Writer:
         """Add ``triples`` to ``graph`` (Graph Store Protocol POST)."""
         name = ox.NamedNode(check_graph(graph))
 
-        def change(work: ox.Store) -> None:
-            work.extend(ox.Quad(t.subject, t.predicate, t.object, name) for t in triples)
+        def change(work: ox.Store) -> _Delta:
+            old = set(work.quads_for_pattern(None, None, None, name))
+            added = {ox.Quad(t.subject, t.predicate, t.object, name) for t in triples}
+            return _Delta.apply(work, graph, old | added, old)
 
         return self._write(served, "post", change, graph)
 
@@ -175,12 +188,12 @@ class Writer:
         """Remove ``graph`` (Graph Store Protocol DELETE); ``GraphNotFoundError`` if absent."""
         name = ox.NamedNode(check_graph(graph))
 
-        def change(work: ox.Store) -> None:
+        def change(work: ox.Store) -> _Delta:
             if not _holds(work, name):
                 raise GraphNotFoundError(
                     f"the store holds no graph {graph}; GET /graphs lists the ones it has"
                 )
-            work.remove_graph(name)
+            return _Delta.apply(work, graph, set())
 
         return self._write(served, "delete", change, graph)
 
@@ -193,30 +206,30 @@ class Writer:
                 "allowed: nothing is fetched on a client's behalf. Send the data itself (INSERT "
                 "DATA, or PUT/POST /graphs)."
             )
+        named = _named_graphs(sparql)
 
-        def change(work: ox.Store) -> None:
-            try:
-                work.update(sparql, prefixes=PREFIXES)
-            except SyntaxError as exc:
-                message = str(exc.msg or exc)
-                found = _UPDATE_LOCATION.search(message)
-                line, column = (int(found[1]), int(found[2])) if found else (None, None)
-                where = f" at line {line}, column {column}" if found else ""
-                raise UpdateSyntaxError(
-                    f"SPARQL Update syntax error{where}: {message}",
-                    line=line,
-                    column=column,
-                ) from exc
-            except (OSError, RuntimeError, ValueError, TypeError) as exc:
-                # RuntimeError: pyoxigraph's evaluation errors (DROP of a missing graph, ...).
-                raise WriteError(f"the update could not be applied: {exc}") from exc
-            if next(iter(work.quads_for_pattern(None, None, None, ox.DefaultGraph())), None):
-                raise WriteError(
-                    "the update writes into the default graph, which here is the union of the "
-                    "named graphs and holds nothing of its own: name the graph (INSERT DATA { "
-                    "GRAPH <...> { ... } }, or WITH <...>). In WHERE, too, read named graphs "
-                    "with GRAPH or USING: the default graph is empty during an update."
-                )
+        def change(work: ox.Store) -> _Delta | None:
+            if named is None:
+                _run_update(work, sparql)
+                return None
+            # Only the graphs the update names can be read or written by it: run it on those
+            # alone, and put what it made of them into ``work``.
+            scratch = ox.Store()
+            olds: dict[str, set[ox.Quad]] = {}
+            for graph in named:
+                name = ox.NamedNode(graph)
+                if work.contains_named_graph(name):
+                    olds[graph] = set(work.quads_for_pattern(None, None, None, name))
+                    scratch.add_graph(name)
+                    scratch.extend(olds[graph])
+            _run_update(scratch, sparql)
+            delta = _Delta({})
+            for graph in named:
+                name = ox.NamedNode(graph)
+                new = set(scratch.quads_for_pattern(None, None, None, name))
+                if new != olds.get(graph, set()):
+                    delta.graphs |= _Delta.apply(work, graph, new, olds.get(graph, set())).graphs
+            return delta
 
         return self._write(served, "update", change, None)
 
@@ -226,52 +239,143 @@ class Writer:
         self,
         served: Store,
         operation: str,
-        change: Callable[[ox.Store], None],
+        change: _Apply,
         graph: str | None,
     ) -> WriteResult:
         seconds: dict[str, float] = {}
         clock = _Clock(seconds)
         with self._lock, self._target(served) as target:
-            with clock("copy"):
-                before = _copy_of(target)
-                work = OxigraphStore()
-                work.native.bulk_extend(before)
-            with clock("apply"):
-                change(work.native)
-                changed = _changed(before, work.native)
-            reserved = sorted(set(changed) & RESERVED_GRAPHS)
-            if reserved:
-                raise ReservedGraphError(_reserved_message(reserved[0]))
-            created = graph is not None and not _holds(before, ox.NamedNode(graph))
-            if not changed:
-                return WriteResult(operation, (), created, {}, (), None, seconds)
-            prefix = getattr(target, "graph_prefix", None)
-            outside = [g for g in changed if isinstance(prefix, str) and not g.startswith(prefix)]
-            if outside:
-                raise WriteError(
-                    f"{outside[0]} is not under {prefix}: the store this server writes to "
-                    "only holds graphs there."
-                )
-            with clock("derive"):
-                materialise(work.native)
-                changed = _changed(before, work.native)
-            with clock("validate"):
-                warnings = self._validate(before, work.native, changed)
-            with clock("backup"):
-                kept = self.backups.take(target, operation, before=before)
-            with clock("commit"):
-                _commit(target, before, work.native, changed)
-            counts = {g: _size(work.native, g) for g in changed}
-        path = self.settings.store_path()
-        if path is not None:
-            work.path, work.read_only = path, True
-            if self.settings.serve_from_memory:
-                # The server will answer from this snapshot: its search index is the served
-                # one's with the changed graphs re-read, not a full build on the next search.
-                search_index.carry(served, work, changed)
-        return WriteResult(
-            operation, tuple(changed), created, counts, warnings, kept, seconds, work
+            if isinstance(target, OxigraphStore) and target.path and not target.read_only:
+                return self._write_staged(served, target, operation, change, graph, clock)
+            return self._write_copied(served, target, operation, change, graph, clock)
+
+    def _write_staged(
+        self,
+        served: Store,
+        target: OxigraphStore,
+        operation: str,
+        change: _Apply,
+        graph: str | None,
+        clock: _Clock,
+    ) -> WriteResult:
+        """Steps 1-5 of the module docstring on a pyoxigraph store on disk."""
+        path = target.path
+        assert path is not None
+        origin = identity(path)
+        done: dict[str, Any] = {}
+        # The served in-memory copy, when it is the state on disk: reading the graphs a write
+        # did not change from memory is several times faster than from RocksDB.
+        copy = (
+            served if isinstance(served, OxigraphStore) and _follows(served, path, origin) else None
         )
+
+        def work(staged: ox.Store) -> InPlace | None:
+            clock.stop("stage")
+            # A local, not the caller's: the swap closes ``target``'s store, and RocksDB keeps
+            # a directory locked while any handle on it lives.
+            before = target.native
+            with clock("apply"):
+                found = change(staged)
+                delta = (
+                    found if isinstance(found, _Delta) else _Delta.between(before, staged, found)
+                )
+                changed = list(delta.graphs)
+                self._admissible(target, changed)
+                done["created"] = graph is not None and not _holds(before, ox.NamedNode(graph))
+                if not changed:
+                    raise _Unchanged
+            with clock("derive"):
+                removed, added = apply_change(staged, change_of(staged, *delta.data_quads()))
+                if removed or added:
+                    delta.derived = (removed, added)
+                    changed.append(DERIVED_GRAPH)
+            with clock("validate"):
+                # Validation reads the changed graphs from ``contents`` and only the other,
+                # unchanged graphs from the stores: the same in both states and in the copy.
+                contents = delta.contents()
+                other = before if copy is None else copy.native
+                done["warnings"] = self._validate(other, other, changed, contents)
+            with clock("backup"):
+                done["backup"] = self.backups.take(target, operation)
+            done["changed"], done["delta"] = changed, delta
+            done["counts"] = {
+                g: len(delta.graphs[g][2]) if g in delta.graphs else _size(staged, g)
+                for g in changed
+            }
+            clock.start("commit")
+            update = delta.as_update(exact=operation == "update")
+            return None if update is None else InPlace(update)
+
+        clock.start("stage")
+        try:
+            target.stage(work)
+        except _Unchanged:
+            return WriteResult(operation, (), done["created"], {}, (), None, clock.seconds)
+        clock.stop("commit")
+        changed, delta = done["changed"], done["delta"]
+        snapshot = None
+        if self.settings.serve_from_memory:
+            with clock("serve"):
+                snapshot = _follow(served, path, origin, delta)
+        return WriteResult(
+            operation,
+            tuple(changed),
+            done["created"],
+            done["counts"],
+            done["warnings"],
+            done["backup"],
+            clock.seconds,
+            snapshot,
+        )
+
+    def _write_copied(
+        self,
+        served: Store,
+        target: Store,
+        operation: str,
+        change: _Apply,
+        graph: str | None,
+        clock: _Clock,
+    ) -> WriteResult:
+        """The simpler path for in-memory stores and SPARQL servers (module docstring)."""
+        with clock("copy"):
+            before = _copy_of(target)
+            work = OxigraphStore()
+            work.native.bulk_extend(before)
+        with clock("apply"):
+            found = change(work.native)
+            touched = list(found.graphs) if isinstance(found, _Delta) else found
+            changed = _changed(before, work.native, touched)
+        self._admissible(target, changed)
+        created = graph is not None and not _holds(before, ox.NamedNode(graph))
+        if not changed:
+            return WriteResult(operation, (), created, {}, (), None, clock.seconds)
+        with clock("derive"):
+            materialise(work.native)
+            changed = _changed(before, work.native, [*changed, DERIVED_GRAPH])
+        with clock("validate"):
+            warnings = self._validate(before, work.native, changed)
+        with clock("backup"):
+            kept = self.backups.take(target, operation, before=before)
+        with clock("commit"):
+            _commit(target, before, work.native, changed)
+        counts = {g: _size(work.native, g) for g in changed}
+        return WriteResult(
+            operation, tuple(changed), created, counts, warnings, kept, clock.seconds
+        )
+
+    def _admissible(self, target: Store, changed: Sequence[str]) -> None:
+        """Refuse a change of a reserved graph, or of a graph outside the store's prefix."""
+        reserved = sorted(set(changed) & RESERVED_GRAPHS)
+        if reserved:
+            raise ReservedGraphError(_reserved_message(reserved[0]))
+        prefix = getattr(target, "graph_prefix", None)
+        outside = [g for g in changed if isinstance(prefix, str) and not g.startswith(prefix)]
+        if outside:
+            raise WriteError(
+                f"{outside[0]} is not under {prefix}: the store this server writes to "
+                "only holds graphs there."
+            )
 
     @contextmanager
     def _target(self, served: Store) -> Iterator[Store]:
@@ -293,7 +397,11 @@ class Writer:
             target.close()
 
     def _validate(
-        self, before: ox.Store, after: ox.Store, changed: Sequence[str]
+        self,
+        before: ox.Store,
+        after: ox.Store,
+        changed: Sequence[str],
+        contents: tuple[set[ox.Quad], set[ox.Quad]] | None = None,
     ) -> tuple[Violation, ...]:
         """The warnings about what changed; raise when the write introduces a violation.
 
@@ -305,20 +413,24 @@ class Writer:
         and after is not taken for a new one. A write is refused when the state after has an
         error about those nodes that the state before did not have, so data that was loaded
         unchecked (``kg import --no-validate``) does not block unrelated corrections.
+        ``contents``: the quads of the changed data graphs before and after, when the caller
+        has them already (else they are read).
         """
         contract = self.contract()
         graphs = [g for g in changed if g not in RESERVED_GRAPHS]
-        focus = _focus(before, after, graphs)
+        old, new = contents or (_graph_quads(before, graphs), _graph_quads(after, graphs))
+        focus = _focus(before, after, graphs, old, new)
         names = {node.value for node in focus}
-        report = _check(after, graphs, focus, contract)
+        report = _check(after, new, graphs, focus, contract)
         errors = [v for v in report.errors() if v.focus in names]
         if errors:
-            baseline = _check(before, graphs, focus, contract)
+            baseline = _check(before, old, graphs, focus, contract)
             known = {_key(v) for v in baseline.errors()}
-            new = [v for v in errors if _key(v) not in known]
-            if new:
-                raise WriteNotConformingError(new)
-        return _about(report, after, changed)
+            added = [v for v in errors if _key(v) not in known]
+            if added:
+                raise WriteNotConformingError(added)
+        subjects = {str(to_rdflib(q.subject)) for q in new}
+        return tuple(v for v in report.warnings() if v.focus in subjects)
 
     def contract(self) -> Contract:
         """The shapes and class tree writes are checked against, read once from the files."""
@@ -327,6 +439,97 @@ class Writer:
 
             self._contract = Contract.load(self.settings)
         return self._contract
+
+
+_Apply = Callable[[ox.Store], "_Delta | Iterable[str] | None"]
+"""Applies a write to a store; returns what it changed, or the graphs it may have changed
+(None: any)."""
+
+
+class _Unchanged(Exception):
+    """The write changes nothing: the staged store is dropped and nothing is committed."""
+
+
+def _run_update(store: ox.Store, sparql: str) -> None:
+    """Run ``sparql`` on ``store`` (one pyoxigraph transaction); our errors for its errors, and
+    a refusal when it wrote into the default graph."""
+    try:
+        store.update(sparql, prefixes=PREFIXES)
+    except SyntaxError as exc:
+        message = str(exc.msg or exc)
+        found = _UPDATE_LOCATION.search(message)
+        line, column = (int(found[1]), int(found[2])) if found else (None, None)
+        where = f" at line {line}, column {column}" if found else ""
+        raise UpdateSyntaxError(
+            f"SPARQL Update syntax error{where}: {message}",
+            line=line,
+            column=column,
+        ) from exc
+    except (OSError, RuntimeError, ValueError, TypeError) as exc:
+        # RuntimeError: pyoxigraph's evaluation errors (DROP of a missing graph, ...).
+        raise WriteError(f"the update could not be applied: {exc}") from exc
+    if next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None):
+        raise WriteError(
+            "the update writes into the default graph, which here is the union of the "
+            "named graphs and holds nothing of its own: name the graph (INSERT DATA { "
+            "GRAPH <...> { ... } }, or WITH <...>). In WHERE, too, read named graphs "
+            "with GRAPH or USING: the default graph is empty during an update."
+        )
+
+
+#: Strings and comments (blanked before ``_named_graphs`` looks for keywords), and IRIs (kept:
+#: an IRI may hold a ``#``).
+_TOKENS: Final = re.compile(
+    r"""(<[^<>"{}|^`\\\x00-\x20]*>)|("{3}[\s\S]*?"{3}|'{3}[\s\S]*?'{3}|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|\#[^\n]*)"""
+)
+_ANY_GRAPH: Final = re.compile(r"\bGRAPH\s*[?$]|\b(?:ALL|NAMED|BASE)\b", re.IGNORECASE)
+_PREFIX_DECLARATION: Final = re.compile(
+    r"\bPREFIX\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", re.IGNORECASE
+)
+_PREFIXED: Final = re.compile(r"(?<![\w:<])([A-Za-z][\w.-]*)?:((?:[\w\-.%:]|\\.)*)")
+
+
+def _named_graphs(sparql: str) -> frozenset[str] | None:
+    """Every IRI an update names (in full or prefixed), a superset of the graphs it can read or
+    write, or None when it can reach graphs it does not name: ``GRAPH ?g`` (a variable graph,
+    in a template or in WHERE), ``ALL``/``NAMED`` (``CLEAR ALL``, ``USING NAMED``) or ``BASE``
+    (relative IRIs). During an update the default graph is empty here, so an update that
+    names every graph it touches sees, on a store of just those graphs, what it sees on the
+    whole store. Being a superset is what matters: a word in a string or a comment, or an IRI
+    that is no graph, costs a look at a graph that is not there. A prefixed name is expanded
+    with every prefix it could mean (the update's own declarations and ``PREFIXES``)."""
+    iris: set[str] = set()
+    code: list[str] = []
+    last = 0
+    for found in _TOKENS.finditer(sparql):
+        code.append(sparql[last : found.start()])
+        if found[1]:
+            iris.add(found[1][1:-1])
+            code.append(" " * len(found[1]))
+        else:
+            code.append(" ")
+        last = found.end()
+    code.append(sparql[last:])
+    text = "".join(code)
+    if _ANY_GRAPH.search(text):
+        return None
+    prefixes = dict(PREFIXES)
+    for name, iri in _PREFIX_DECLARATION.findall(sparql):
+        prefixes[name] = iri
+    for name, local in _PREFIXED.findall(text):
+        if name in prefixes:
+            iris.add(prefixes[name] + local.rstrip("."))
+            iris.add(prefixes[name] + local)
+    return frozenset(i for i in iris if _IRI.fullmatch(i) and _is_iri(i))
+
+
+def _is_iri(text: str) -> bool:
+    """Whether pyoxigraph takes ``text`` as an absolute IRI (a graph name must be one)."""
+    try:
+        ox.NamedNode(text)
+    except ValueError:
+        return False
+    return True
 
 
 def outbound(sparql: str) -> Refusal | None:
@@ -349,16 +552,166 @@ def outbound(sparql: str) -> Refusal | None:
 
 
 class _Clock:
+    """Seconds per phase of a write (``WriteResult.seconds``)."""
+
     def __init__(self, seconds: dict[str, float]) -> None:
         self.seconds = seconds
+        self._started: dict[str, float] = {}
 
     @contextmanager
     def __call__(self, phase: str) -> Iterator[None]:
-        started = time.perf_counter()
+        self.start(phase)
         try:
             yield
         finally:
+            self.stop(phase)
+
+    def start(self, phase: str) -> None:
+        self._started[phase] = time.perf_counter()
+
+    def stop(self, phase: str) -> None:
+        if phase in self._started:
+            started = self._started.pop(phase)
             self.seconds[phase] = round(time.perf_counter() - started, 4)
+
+
+@dataclass(slots=True)
+class _Delta:
+    """What a write did to each changed data graph, and to the derived graph: what a served
+    in-memory copy of the store needs to follow it."""
+
+    graphs: dict[str, tuple[set[ox.Quad], set[ox.Quad], set[ox.Quad]]]
+    """{graph: (removed, added, the graph's new content)}"""
+    derived: tuple[set[Triple], set[Triple]] = field(default_factory=lambda: (set(), set()))
+
+    @classmethod
+    def between(cls, before: ox.Store, after: ox.Store, touched: Iterable[str] | None) -> _Delta:
+        """The delta of the graphs among ``touched`` (None: every graph) that differ."""
+        names = _graph_names(before) | _graph_names(after) if touched is None else touched
+        graphs = {}
+        for graph in sorted(names):
+            name = ox.NamedNode(graph)
+            old = set(before.quads_for_pattern(None, None, None, name))
+            new = set(after.quads_for_pattern(None, None, None, name))
+            if old != new:
+                graphs[graph] = (old - new, new - old, new)
+        return cls(graphs)
+
+    @classmethod
+    def apply(
+        cls, store: ox.Store, graph: str, new: set[ox.Quad], old: set[ox.Quad] | None = None
+    ) -> _Delta:
+        """Give ``graph`` of ``store`` the content ``new``, touching only the difference (a
+        PUT mostly sends a graph back with a few edits); the delta. ``old``: the graph's
+        content in ``store``, when the caller has read it already."""
+        name = ox.NamedNode(graph)
+        if old is None:
+            old = set(store.quads_for_pattern(None, None, None, name))
+        if old == new:
+            return cls({})
+        if not new:
+            store.remove_graph(name)
+        else:
+            for quad in old - new:
+                store.remove(quad)
+            store.extend(new - old)
+        return cls({graph: (old - new, new - old, new)})
+
+    def contents(self) -> tuple[set[ox.Quad], set[ox.Quad]]:
+        """The quads of the changed data graphs before and after."""
+        new = {q for _, _, content in self.graphs.values() for q in content}
+        removed, added = self.data_quads()
+        return (new - set(added)) | set(removed), new
+
+    def data_quads(self) -> tuple[list[ox.Quad], list[ox.Quad]]:
+        """(removed, added) over every changed data graph."""
+        removed = [q for gone, _, _ in self.graphs.values() for q in gone]
+        added = [q for _, new, _ in self.graphs.values() for q in new]
+        return removed, added
+
+    def as_update(self, *, exact: bool = False) -> str | None:
+        """The delta as one SPARQL update (one transaction in pyoxigraph): DELETE DATA and
+        INSERT DATA, a graph left empty dropped (the store would list it otherwise).
+
+        SPARQL cannot name a stored blank node, and a blank node in INSERT DATA is a new one.
+        So when the removed quads of a graph hold blank nodes, all its quads with a blank node
+        are deleted by a pattern and its new ones inserted (they get new labels, as any load
+        gives them); added quads with blank nodes are inserted with new labels. That is exact
+        for PUT, POST and DELETE, whose blank nodes come from the request (new) or go with the
+        graph. An update may link to a blank node it found elsewhere in the store: with
+        ``exact`` (for the store on disk) such a delta gives None, and the write swaps the
+        staged store in instead."""
+        operations: list[str] = []
+        for graph, (removed, added, content) in self.graphs.items():
+            if not content:
+                operations.append(f"DROP SILENT GRAPH <{graph}>")
+                continue
+            if exact and any(_has_blank(q) for q in (*removed, *added)):
+                return None
+            if any(_has_blank(q) for q in removed):
+                operations.append(
+                    f"DELETE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{graph}> "
+                    "{ ?s ?p ?o FILTER (isBlank(?s) || isBlank(?o)) } }"
+                )
+                removed = {q for q in removed if not _has_blank(q)}
+                added = {q for q in added if not _has_blank(q)} | {
+                    q for q in content if _has_blank(q)
+                }
+            if removed:
+                operations.append(_data("DELETE", graph, removed))
+            if added:
+                operations.append(_data("INSERT", graph, added))
+        removed_derived, added_derived = self.derived
+        if removed_derived:
+            operations.append(_data("DELETE", DERIVED_GRAPH, map(native_quad, removed_derived)))
+        if added_derived:
+            operations.append(_data("INSERT", DERIVED_GRAPH, map(native_quad, added_derived)))
+        return " ;\n".join(operations)
+
+
+def _follows(served: Store, path: Path, origin: tuple[int, int]) -> bool:
+    """Whether ``served`` is an in-memory copy of the directory ``path`` whose identity was
+    ``origin`` (``OxigraphStore.in_memory_copy``, kept current by the writes)."""
+    return (
+        isinstance(served, OxigraphStore)
+        and served.path == path
+        and served.read_only
+        and served.origin is not None
+        and served.origin == origin
+    )
+
+
+def _has_blank(quad: ox.Quad) -> bool:
+    return isinstance(quad.subject, ox.BlankNode) or isinstance(quad.object, ox.BlankNode)
+
+
+def _data(verb: str, graph: str, quads: Iterable[ox.Quad]) -> str:
+    triples = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
+    return f"{verb} DATA {{ GRAPH <{graph}> {{\n{triples}\n}} }}"
+
+
+def _follow(served: Store, path: Path, origin: tuple[int, int], delta: _Delta) -> OxigraphStore:
+    """The served in-memory copy of the store at ``path``, brought to the state just committed.
+
+    When ``served`` is the copy of the directory the write started from (``identity``), the
+    write's delta is applied to it in one update (one pyoxigraph transaction: a query running
+    meanwhile keeps the state it started on) and its search index re-reads the changed graphs.
+    Otherwise (a build or an import replaced the directory since the server copied it, or the
+    server serves something else) a fresh copy is made, as a restart would: seconds at 1M.
+    """
+    if _follows(served, path, origin):
+        assert isinstance(served, OxigraphStore)
+        update = delta.as_update()
+        if update:
+            served.native.update(update)
+        served.origin = identity(path)
+        was = ox.Store()
+        was.extend(delta.contents()[0])
+        search_index.follow(served, was, list(delta.graphs))
+        return served
+    fresh = OxigraphStore.in_memory_copy(path)
+    search_index.warm(fresh)
+    return fresh
 
 
 def _copy_of(store: Store) -> ox.Store:
@@ -375,7 +728,10 @@ def _holds(store: ox.Store, name: ox.NamedNode) -> bool:
 
 
 def _size(store: ox.Store, graph: str) -> int:
-    return sum(1 for _ in store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+    counted = store.query(f"SELECT (COUNT(*) AS ?n) {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+    assert isinstance(counted, ox.QuerySolutions)
+    total = next(iter(counted))["n"]
+    return 0 if total is None else int(total.value)
 
 
 def _graph_names(store: ox.Store) -> set[str]:
@@ -387,10 +743,12 @@ def _graph_names(store: ox.Store) -> set[str]:
     return names
 
 
-def _changed(before: ox.Store, after: ox.Store) -> list[str]:
-    """The graphs whose quads differ, data graphs first and the derived graph last."""
+def _changed(before: ox.Store, after: ox.Store, touched: Iterable[str] | None) -> list[str]:
+    """The graphs among ``touched`` (None: all) whose quads differ, data graphs first and the
+    derived graph last."""
+    names = _graph_names(before) | _graph_names(after) if touched is None else set(touched)
     changed = []
-    for graph in sorted(_graph_names(before) | _graph_names(after)):
+    for graph in sorted(names):
         name = ox.NamedNode(graph)
         old = set(before.quads_for_pattern(None, None, None, name))
         if old != set(after.quads_for_pattern(None, None, None, name)):
@@ -402,9 +760,15 @@ def _graph_quads(store: ox.Store, graphs: Iterable[str]) -> set[ox.Quad]:
     return {q for g in graphs for q in store.quads_for_pattern(None, None, None, ox.NamedNode(g))}
 
 
-def _focus(before: ox.Store, after: ox.Store, graphs: Sequence[str]) -> set[_reach.Node]:
-    """The nodes whose results a change of ``graphs`` may change: see ``Writer._validate``."""
-    old, new = _graph_quads(before, graphs), _graph_quads(after, graphs)
+def _focus(
+    before: ox.Store,
+    after: ox.Store,
+    graphs: Sequence[str],
+    old: set[ox.Quad],
+    new: set[ox.Quad],
+) -> set[_reach.Node]:
+    """The nodes whose results a change of ``graphs`` (``old`` and ``new``, their quads
+    before and after) may change: see ``Writer._validate``."""
     focus: set[_reach.Node] = set()
     for quad in old | new:
         focus.add(quad.subject)  # type: ignore[arg-type]  # no triple terms in our data
@@ -420,13 +784,18 @@ def _focus(before: ox.Store, after: ox.Store, graphs: Sequence[str]) -> set[_rea
 
 
 def _check(
-    state: ox.Store, graphs: Sequence[str], focus: set[_reach.Node], contract: Contract
+    state: ox.Store,
+    quads: set[ox.Quad],
+    graphs: Sequence[str],
+    focus: set[_reach.Node],
+    contract: Contract,
 ) -> ValidationReport:
-    """Validate ``graphs`` of ``state`` whole, with what ``focus`` reaches in the rest of it."""
+    """Validate ``graphs`` of ``state`` whole (``quads``: their content there), with what
+    ``focus`` reaches in the rest of it."""
     from kg.validate import validate_store
 
     scratch = ox.Store()
-    scratch.extend(_graph_quads(state, graphs))
+    scratch.extend(quads)
     _reach.add_neighbours(
         scratch, state, focus, skip=set(RESERVED_GRAPHS) | set(graphs), full_second_step=True
     )
@@ -435,19 +804,6 @@ def _check(
 
 def _key(v: Violation) -> tuple[str, str | None, str, str, str | None]:
     return (v.focus, v.path, v.message, v.shape, v.value)
-
-
-def _about(
-    report: ValidationReport, store: ox.Store, changed: Iterable[str]
-) -> tuple[Violation, ...]:
-    """The warnings whose focus node is a subject of a changed data graph."""
-    subjects = {
-        str(to_rdflib(q.subject))
-        for g in changed
-        if g not in RESERVED_GRAPHS
-        for q in store.quads_for_pattern(None, None, None, ox.NamedNode(g))
-    }
-    return tuple(v for v in report.warnings() if v.focus in subjects)
 
 
 def _ntriples(store: ox.Store, graph: str) -> bytes:

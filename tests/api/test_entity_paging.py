@@ -53,6 +53,33 @@ def test_groups_count_what_the_store_holds(api_client: TestClient, store: Store)
         )
 
 
+WITHIN_PLACE = "https://w3id.org/coop-kg/ontology#withinPlace"
+
+
+def test_the_derived_index_is_counted_and_listed_only_when_paged(
+    api_client: TestClient, store: Store
+) -> None:
+    """ck:withinPlace, ck:servesWithin and the other closures of the derived graph are an
+    index for queries, not statements: the answer counts them (marked derived) but lists none
+    until that group is paged; the paged group lists them as any other group."""
+    body = ok(api_client, "/api/regions/world")
+    derived = [g for g in body["groups"] if g["derived"]]
+    incoming = next(
+        g for g in derived if g["direction"] == "incoming" and g["property"]["id"] == WITHIN_PLACE
+    )
+    assert incoming["total"] == incoming_count(store, "world", WITHIN_PLACE) > 20
+    for group in derived:
+        assert group["shown"] == 0 and group["nextOffset"] == 0 < group["total"]
+        listed = body[group["direction"]]
+        assert not [r for r in listed if r["property"]["id"] == group["property"]["id"]]
+    assert all(not g["derived"] for g in body["groups"] if g not in derived)
+    assert any(g["shown"] for g in body["groups"])  # the asserted relations are listed
+    page = ok(api_client, "/api/regions/world?direction=incoming&property=ck:withinPlace")
+    (group,) = page["groups"]
+    assert group["derived"] and group["shown"] == 20 and group["nextOffset"] == 20
+    assert len(page["incoming"]) == 20
+
+
 def test_paging_through_a_group_lists_each_relation_once(
     api_client: TestClient, store: Store
 ) -> None:

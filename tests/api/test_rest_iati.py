@@ -675,6 +675,7 @@ def test_pledge_against_the_activity_that_delivers_it(iati_client: TestClient) -
     assert "conversions" not in body
     assert described_by(iati_client.get(url)) == [
         "/api/queries/pledge-delivery",
+        "/api/queries/delivery-transactions",
         "/api/queries/funding-details",
         "/api/queries/funding-evidence",
         "/api/queries/funding-element-evidence",

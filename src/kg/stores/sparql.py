@@ -7,16 +7,18 @@ gives (``kg.stores._terms``). Three things differ from an embedded store and are
 * The union default graph. A server's own default graph holds whatever else it stores
   (Virtuoso's holds thousands of system triples), so the union is the union of *our* named
   graphs, those under ``graph_prefix``: the store lists the server's graphs (cached for a
-  few seconds) and names ours as ``default-graph-uri`` and ``named-graph-uri``, both always:
-  Virtuoso given only default graphs lets ``GRAPH ?g`` range over every graph it has.
-  Virtuoso 7.2 runs a query naming hundreds of graphs (one per document at 1M triples) two to
-  three orders of magnitude slower (the place tree: 13 s against 60 ms), so there the store
-  names the server's *other* graphs instead, with Virtuoso's ``input:default-graph-exclude``
-  and ``input:named-graph-exclude`` pragmas (``union="exclude"``; ``"auto"`` picks it when the
-  server says it is Virtuoso). Both are opt-in, the default is ``"list"``: under the exclusion
-  pragmas Virtuoso 7.2 drops the rows of property paths (``skos:broader*`` in competency
-  question 12 answered nothing), and a graph another process creates shows within the
-  listing's lifetime (5 s) before it is known, such as the staging graph of a load.
+  few seconds) and keeps each query to ours in one of two ways. Naming ours as
+  ``default-graph-uri`` and ``named-graph-uri`` (both always: Virtuoso given only default
+  graphs lets ``GRAPH ?g`` range over every graph it has) is right on any server, but
+  Virtuoso 7.2 compiles a query naming hundreds of graphs (one per document: 437 at 1M
+  triples) slowly, some 60 ms before it reads anything and far more for some plans. Naming
+  the server's *other* graphs in Virtuoso's ``input:default-graph-exclude`` and
+  ``input:named-graph-exclude`` pragmas is 4-60x faster, but Virtuoso then drops rows of
+  variable-length property paths (``skos:broader*`` in competency question 12). So the
+  default, ``union="auto"``, excludes on Virtuoso for every query without such a path
+  (``kg.stores._paths``, by parsing) and names ours for the others and on other servers;
+  ``"list"`` and ``"exclude"`` force one way. Staging graphs of this store's own loads are
+  excluded too; one created by another process shows within the listing's lifetime (5 s).
 * Atomic replacement. Measured on Virtuoso 7.2: an update request with several operations is
   not atomic (``DROP; INSERT; <failing op>`` left the first two applied), nor is a Graph Store
   Protocol PUT (a body that failed to parse on line 3 left lines 1-2 as the new graph), but one
@@ -52,6 +54,7 @@ from kg._namespaces import GRAPH, PREFIXES
 from kg._no_fetch import check_query, restrict_dataset
 from kg.errors import ConfigurationError, QueryError, QueryTimeoutError, StoreError
 from kg.export import get_format, serialize_quads
+from kg.stores._paths import has_variable_path
 from kg.stores._terms import decimal_text, make_literal
 from kg.stores.base import (
     AskResult,
@@ -117,8 +120,9 @@ class SparqlStore:
     Without ``update_endpoint`` the store is read-only (``kg serve`` in front of a server that
     someone else loads). ``union`` says how queries are kept to our graphs: ``"list"`` names
     them (any server), ``"exclude"`` names the others in Virtuoso's pragmas (much faster on
-    Virtuoso with many graphs, but property paths lose rows there), ``"auto"`` excludes on
-    Virtuoso and lists elsewhere. The default is the one that is right everywhere, ``"list"``.
+    Virtuoso with many graphs, but property paths lose rows there), ``"auto"`` (the default)
+    excludes on Virtuoso for queries without a variable-length property path and lists for
+    the rest, and everywhere on other servers.
     """
 
     def __init__(
@@ -130,7 +134,7 @@ class SparqlStore:
         auth: tuple[str, str] | None = None,
         timeout: float = 60.0,
         graph_prefix: str = str(GRAPH),
-        union: str = "list",
+        union: str = "auto",
     ) -> None:
         if union not in UNION_MODES:
             raise ConfigurationError(f"union={union!r} is not one of {', '.join(UNION_MODES)}")
@@ -154,8 +158,12 @@ class SparqlStore:
             headers={"User-Agent": "coop-kg"},
         )
         self.union = union
+        #: Whether the server said it is Virtuoso (its ``Server`` header), once it was asked.
+        self.virtuoso: bool | None = None
         self._graphs: tuple[float, list[str]] | None = None
         self._graphs_lock = threading.Lock()
+        #: Staging graphs this store is writing now: excluded, as they are not in any listing.
+        self._staging: set[str] = set()
 
     # --- queries ------------------------------------------------------------------------
 
@@ -177,6 +185,9 @@ class SparqlStore:
         # is named only graphs we hold, in FROM clauses as in protocol parameters: a FROM
         # naming Virtuoso's system graphs would otherwise read them (kg._no_fetch).
         form = check_query(sparql)
+        # Decided before the bindings are written in: a VALUES block holds no path, and the
+        # text without it repeats, so a parse (kg.stores._paths) is done once per query.
+        exclude = self._excludes(sparql)
         if bindings:
             sparql = with_values(sparql, bindings)
         sparql, own_dataset = restrict_dataset(
@@ -187,7 +198,7 @@ class SparqlStore:
         if default_graphs is not None or named_graphs is not None:
             params = self._dataset(default_graphs, named_graphs)
         elif not own_dataset:
-            if self._excludes():
+            if exclude:
                 pragmas = self._exclusions()
             else:
                 params = self._dataset(None, None)
@@ -236,24 +247,30 @@ class SparqlStore:
         """Virtuoso's pragmas leaving the server's other graphs out of the default graph and
         out of ``GRAPH ?g``, on the query's first line (before its prologue, as Virtuoso
         wants them): one line, so that the line numbers of syntax errors stay the user's."""
-        others = [g for g in self._all_graphs() if not g.startswith(self.graph_prefix)]
+        with self._graphs_lock:
+            staging = set(self._staging)
+        listed = [g for g in self._all_graphs() if not g.startswith(self.graph_prefix)]
+        others = listed + sorted(staging.difference(listed))
         return "".join(
             f"define input:{part}-graph-exclude {sparql_term(URIRef(g))} "
             for g in others
             for part in ("default", "named")
         )
 
-    def _excludes(self) -> bool:
-        if self.union == "auto":
+    def _excludes(self, sparql: str) -> bool:
+        """Whether ``sparql`` goes out with the exclusion pragmas (see the module docstring)."""
+        if self.union != "auto":
+            return self.union == "exclude"
+        if self.virtuoso is None:
             self._all_graphs()  # learns what the server is
-        return self.union == "exclude"
+        return bool(self.virtuoso) and not has_variable_path(sparql)
 
     def _our_graphs(self) -> list[str]:
         return [g for g in self._all_graphs() if g.startswith(self.graph_prefix)]
 
     def _all_graphs(self) -> list[str]:
         """Every graph the server has (ours and others), listed again after a few seconds.
-        The first listing also settles ``union="auto"`` by the server's ``Server`` header."""
+        The first listing also tells whether the server is Virtuoso (its ``Server`` header)."""
         with self._graphs_lock:
             cached = self._graphs
         if cached is not None and time.monotonic() - cached[0] < GRAPHS_TTL:
@@ -265,9 +282,8 @@ class SparqlStore:
         rows = result.rows if isinstance(result, SelectResult) else ()
         every = sorted(str(row[0]) for row in rows if isinstance(row[0], URIRef))
         with self._graphs_lock:
-            if self.union == "auto":
-                server = response.headers.get("server", "")
-                self.union = "exclude" if server.lower().startswith("virtuoso") else "list"
+            server = response.headers.get("server", "")
+            self.virtuoso = server.lower().startswith("virtuoso")
             self._graphs = (time.monotonic(), every)
         return every
 
@@ -350,13 +366,19 @@ class SparqlStore:
             if not triples:
                 self._update(f"DROP SILENT GRAPH {target}")
                 return
-            staging = f"<urn:uuid:{uuid.uuid4()}>"
+            name = f"urn:uuid:{uuid.uuid4()}"
+            staging = f"<{name}>"
+            with self._graphs_lock:
+                self._staging.add(name)
             try:
                 self._stage(staging, triples)
                 self._update(f"MOVE SILENT GRAPH {staging} TO GRAPH {target}")
             except StoreError:
                 self._drop_quietly(staging)
                 raise
+            finally:
+                with self._graphs_lock:
+                    self._staging.discard(name)
         finally:
             with self._graphs_lock:
                 self._graphs = None

@@ -1,0 +1,137 @@
+"""Summaries computed by the engine (funding-totals.rq over the derived ck:fundingYear) give the
+answer every funding's details give (the per-funding path that split summaries still take),
+for every grouping, with and without filters and conversion, on the shipped data, the money
+fixture and the IATI fixture (on pyoxigraph, Virtuoso and through the importer)."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from kg import currency
+from kg._namespaces import ID
+from kg.derive import funding_years
+from kg.fundings import (
+    DIMENSIONS,
+    FundingFilters,
+    _selected,
+    _summary_of_details,
+    _summary_of_totals,
+    fundings,
+)
+from kg.stores.base import SelectResult, Store
+from kg.stores.oxigraph import OxigraphStore
+
+GROUPINGS = [(d,) for d in DIMENSIONS] + [
+    pair for pair in itertools.permutations(DIMENSIONS, 2) if "year" in pair
+]
+FILTERS = [
+    FundingFilters(),
+    FundingFilters(year=2018),
+    FundingFilters(region=str(ID["asia"])),
+    FundingFilters(funder=str(ID["japan"])),
+]
+
+
+def _both(store: Store, by: tuple[str, ...], filters: FundingFilters, into: str | None) -> None:
+    paging = {"limit": 1000, "offset": 0, "into": into}
+    totals = _summary_of_totals(store, by, filters, **paging)  # type: ignore[arg-type]
+    details = _summary_of_details(store, by, filters, split_by=(), **paging)  # type: ignore[arg-type]
+    assert totals == details, f"by={','.join(by)} {filters}"
+
+
+@pytest.mark.parametrize("by", GROUPINGS, ids=lambda by: ",".join(by))
+def test_totals_match_the_details_on_the_shipped_data(store: Store, by: tuple[str, ...]) -> None:
+    for filters in FILTERS:
+        _both(store, by, filters, None)
+
+
+@pytest.mark.parametrize("by", GROUPINGS, ids=lambda by: ",".join(by))
+def test_totals_match_the_details_for_money(
+    money_store: OxigraphStore, by: tuple[str, ...]
+) -> None:
+    for filters, into in itertools.product(FILTERS, (None, currency.target("USD"))):
+        _both(money_store, by, filters, into)
+
+
+@pytest.mark.parametrize("by", [("year",), ("region", "year"), ("funder",)], ids=",".join)
+def test_totals_match_the_details_for_iati(iati_store: Store, by: tuple[str, ...]) -> None:
+    for into in (None, "USD"):
+        _both(iati_store, by, FundingFilters(), into)
+        _both(iati_store, by, FundingFilters(year=2012), into)
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "day", "documents", "years"),
+    [
+        ("2013", "2013", None, [], [2013]),
+        ("2016", "2018-06", None, [], [2016, 2017, 2018]),
+        (None, None, "2012-05-03", [], [2012]),
+        ("2015", None, None, [("2010", "2018"), (None, "2017-12-31")], [2015, 2016, 2017, 2018]),
+        ("2015", None, None, [], [2015]),
+        ("2015", None, None, [(None, "2012")], [2015]),
+        (None, "2014", None, [("2011", None), ("2012", "2020")], [2011, 2012, 2013, 2014]),
+        ("2019", "2017", None, [], [2019]),
+        (None, None, None, [("2010", "2020")], []),
+    ],
+)
+def test_the_years_of_a_funding(
+    start: str | None,
+    end: str | None,
+    day: str | None,
+    documents: list[tuple[str | None, str | None]],
+    years: list[int],
+) -> None:
+    assert list(funding_years(start, end, day, documents)) == years
+
+
+SPLITS = [("region",), ("theme",), ("region", "theme"), ("funder", "region"), ("theme", "year")]
+
+
+def _split_both(
+    store: Store, by: tuple[str, ...], filters: FundingFilters, into: str | None
+) -> None:
+    split_by = [d for d in by if d in ("region", "theme")]
+    paging = {"limit": 1000, "offset": 0, "into": into, "split_by": split_by}
+    lean = _summary_of_details(store, by, filters, **paging)  # type: ignore[arg-type]
+    full = _summary_of_details(store, by, filters, lean=False, **paging)  # type: ignore[arg-type]
+    assert lean == full, f"by={','.join(by)} split {filters}"
+
+
+@pytest.mark.parametrize("by", SPLITS, ids=",".join)
+def test_split_parts_match_the_details(iati_store: Store, by: tuple[str, ...]) -> None:
+    for filters, into in itertools.product(FILTERS[:3], (None, "USD")):
+        _split_both(iati_store, by, filters, into)
+
+
+@pytest.mark.parametrize("by", SPLITS, ids=",".join)
+def test_split_parts_match_the_details_for_money(
+    money_store: OxigraphStore, by: tuple[str, ...]
+) -> None:
+    for filters, into in itertools.product(FILTERS, (None, "USD")):
+        _split_both(money_store, by, filters, into)
+
+
+@pytest.mark.parametrize("kind", ["none", "region", "region and year", "funder"])
+def test_a_page_of_the_list_is_cut_and_counted_by_the_engine(iati_store: Store, kind: str) -> None:
+    store = iati_store
+    # The place most fundings serve within (the count has its own query for a region alone).
+    most = store.query(
+        "SELECT ?place (COUNT(?funding) AS ?n) WHERE { ?funding ck:servesWithin ?place } "
+        "GROUP BY ?place ORDER BY DESC(?n) ?place LIMIT 1"
+    )
+    assert isinstance(most, SelectResult)
+    region = str(most.rows[0][0])
+    filters = {
+        "none": FundingFilters(),
+        "region": FundingFilters(region=region),
+        "region and year": FundingFilters(region=region, year=2018),
+        "funder": FundingFilters(funder=str(ID["japan"])),
+    }[kind]
+    every = [str(f) for f in _selected(store, filters)]
+    assert every, "nothing selected: the test would prove nothing"
+    for limit, offset in ((2, 0), (3, 1), (50, len(every) - 1)):
+        page = fundings(store, filters, limit=limit, offset=offset)
+        assert page.total == len(every)
+        assert [f.id for f in page.items] == every[offset : offset + limit]

@@ -1,0 +1,199 @@
+"""The derived graph a write brings up to date incrementally (``kg.derive.apply_change``) is
+the one a whole ``materialise`` computes, after random writes on the shipped data."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+
+import pyoxigraph as ox
+import pytest
+
+from kg._namespaces import PREFIXES
+from kg.build import BuildResult
+from kg.derive import (
+    DERIVED_GRAPH,
+    _native_rows,
+    _triples,
+    apply_change,
+    change_of,
+    derived_triples,
+)
+
+SCHEMA = "https://schema.org/"
+RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
+LABEL = ox.NamedNode(PREFIXES["rdfs"] + "label")
+AREA = ox.NamedNode(SCHEMA + "areaServed")
+WITHIN = ox.NamedNode(SCHEMA + "containedInPlace")
+FUNDED = ox.NamedNode(SCHEMA + "fundedItem")
+FUNDING = ox.NamedNode(PREFIXES["ck"] + "Funding")
+PLACE = ox.NamedNode(SCHEMA + "Place")
+DERIVED = ox.NamedNode(DERIVED_GRAPH)
+
+Edit = Callable[[ox.Store, random.Random, ox.NamedNode], list[ox.Quad]]
+"""Returns the quads of one data graph after an edit (the graph's new content)."""
+
+
+@pytest.fixture(scope="module")
+def shipped(built: BuildResult) -> ox.Store:
+    assert built.store is not None
+    reader = ox.Store.read_only(str(built.store))
+    store = ox.Store()
+    store.bulk_extend(reader)
+    return store
+
+
+def _copy(store: ox.Store) -> ox.Store:
+    copy = ox.Store()
+    copy.bulk_extend(store)
+    return copy
+
+
+def _nodes(
+    store: ox.Store, predicate: ox.NamedNode, obj: ox.NamedNode | None
+) -> list[ox.NamedNode]:
+    found = {
+        q.subject
+        for q in store.quads_for_pattern(None, predicate, obj, None)
+        if isinstance(q.subject, ox.NamedNode) and q.graph_name != DERIVED
+    }
+    return sorted(found, key=lambda n: n.value)
+
+
+def _fundings(store: ox.Store) -> list[ox.NamedNode]:
+    return _nodes(store, ox.NamedNode(SCHEMA + "areaServed"), None)
+
+
+def _places(store: ox.Store) -> list[ox.NamedNode]:
+    """Places with a parent; a bare IRI when an earlier step dropped the graph of places."""
+    return _nodes(store, WITHIN, None) or [ox.NamedNode("https://w3id.org/coop-kg/id/world")]
+
+
+def _content(store: ox.Store, graph: ox.NamedNode) -> list[ox.Quad]:
+    return list(store.quads_for_pattern(None, None, None, graph))
+
+
+def drop_some(store: ox.Store, rng: random.Random, graph: ox.NamedNode) -> list[ox.Quad]:
+    quads = _content(store, graph)
+    return [q for q in quads if rng.random() > 0.3]
+
+
+def drop_graph(store: ox.Store, rng: random.Random, graph: ox.NamedNode) -> list[ox.Quad]:
+    return []
+
+
+def relabel(store: ox.Store, rng: random.Random, graph: ox.NamedNode) -> list[ox.Quad]:
+    funding = rng.choice(_fundings(store))
+    word = rng.choice(["aardvark", "Zulu", "middle", "Japan", "éclair"])
+    return [*_content(store, graph), ox.Quad(funding, LABEL, ox.Literal(word), graph)]
+
+
+def serve_elsewhere(store: ox.Store, rng: random.Random, graph: ox.NamedNode) -> list[ox.Quad]:
+    funding, place = rng.choice(_fundings(store)), rng.choice(_places(store))
+    return [*_content(store, graph), ox.Quad(funding, AREA, place, graph)]
+
+
+def move_place(store: ox.Store, rng: random.Random, graph: ox.NamedNode) -> list[ox.Quad]:
+    lower, upper = rng.sample(_places(store), 2)
+    return [*_content(store, graph), ox.Quad(lower, WITHIN, upper, graph)]
+
+
+def new_funding(store: ox.Store, rng: random.Random, graph: ox.NamedNode) -> list[ox.Quad]:
+    node = ox.NamedNode(f"https://w3id.org/coop-kg/id/test-funding-{rng.randrange(10**6)}")
+    initiative = rng.choice(_nodes(store, FUNDED, None))
+    return [
+        *_content(store, graph),
+        ox.Quad(node, RDF_TYPE, FUNDING, graph),
+        ox.Quad(node, LABEL, ox.Literal(f"Funding {rng.randrange(1000)}"), graph),
+        ox.Quad(node, AREA, rng.choice(_places(store)), graph),
+        ox.Quad(node, FUNDED, initiative, graph),
+    ]
+
+
+def initiative_elsewhere(store: ox.Store, rng: random.Random, graph: ox.NamedNode) -> list[ox.Quad]:
+    """An initiative (not the funding) serves a new area: its fundings must follow."""
+    initiative = rng.choice([q.object for q in store.quads_for_pattern(None, FUNDED, None, None)])
+    assert isinstance(initiative, ox.NamedNode)
+    return [*_content(store, graph), ox.Quad(initiative, AREA, rng.choice(_places(store)), graph)]
+
+
+def untype(store: ox.Store, rng: random.Random, graph: ox.NamedNode) -> list[ox.Quad]:
+    """Drop the types stated in the graph: fundings among them leave the order."""
+    return [q for q in _content(store, graph) if q.predicate != RDF_TYPE or rng.random() < 0.5]
+
+
+def fresh_blanks(store: ox.Store, rng: random.Random, graph: ox.NamedNode) -> list[ox.Quad]:
+    """The graph as a PUT of its own serialisation leaves it: every blank node a new one."""
+    fresh: dict[ox.BlankNode, ox.BlankNode] = {}
+
+    def term(node: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> object:
+        return fresh.setdefault(node, ox.BlankNode()) if isinstance(node, ox.BlankNode) else node
+
+    return [
+        ox.Quad(term(q.subject), q.predicate, term(q.object), graph)  # type: ignore[arg-type]
+        for q in _content(store, graph)
+    ]
+
+
+def new_kinds(store: ox.Store, rng: random.Random, graph: ox.NamedNode) -> list[ox.Quad]:
+    """A node of a class nobody declared, and a new place inside an old one."""
+    node = ox.NamedNode(f"https://w3id.org/coop-kg/id/test-node-{rng.randrange(10**6)}")
+    kind = ox.NamedNode(f"https://w3id.org/coop-kg/ontology#TestKind{rng.randrange(10)}")
+    return [
+        *_content(store, graph),
+        ox.Quad(node, RDF_TYPE, kind, graph),
+        ox.Quad(node, RDF_TYPE, ox.NamedNode(SCHEMA + "Country"), graph),
+        ox.Quad(node, WITHIN, rng.choice(_places(store)), graph),
+    ]
+
+
+EDITS: list[Edit] = [
+    untype,
+    fresh_blanks,
+    new_kinds,
+    drop_some,
+    drop_graph,
+    relabel,
+    serve_elsewhere,
+    move_place,
+    new_funding,
+    initiative_elsewhere,
+]
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_incremental_derive_equals_full(shipped: ox.Store, seed: int) -> None:
+    rng = random.Random(seed)
+    store = _copy(shipped)
+    graphs = sorted(
+        (
+            g
+            for g in store.named_graphs()
+            if isinstance(g, ox.NamedNode)
+            and "/graph/" in g.value
+            and g.value != DERIVED_GRAPH
+            and not g.value.endswith(("ontology", "shapes"))
+        ),
+        key=lambda g: g.value,
+    )
+    for step in range(3):  # a few writes in a row: each starts from the last one's result
+        graph = rng.choice(graphs)
+        edit = EDITS[(seed + step) % len(EDITS)]
+        new = set(edit(store, rng, graph))
+        old = set(_content(store, graph))
+        removed, added = old - new, new - old
+        for quad in removed:
+            store.remove(quad)
+        store.extend(added)
+        apply_change(store, change_of(store, removed, added))
+        incremental = _triples(store.quads_for_pattern(None, None, None, DERIVED))
+        assert incremental == derived_triples(_native_rows(store)), (edit.__name__, step)
+
+
+def test_a_write_that_changes_nothing_derived_leaves_the_graph(shipped: ox.Store) -> None:
+    store = _copy(shipped)
+    funding = _fundings(store)[0]
+    graph = next(q.graph_name for q in store.quads_for_pattern(funding, AREA, None, None))
+    comment = ox.Quad(funding, ox.NamedNode(PREFIXES["rdfs"] + "comment"), ox.Literal("x"), graph)
+    store.add(comment)
+    assert apply_change(store, change_of(store, [], [comment])) == (set(), set())
