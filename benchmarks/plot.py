@@ -70,6 +70,11 @@ FIGURES: dict[str, tuple[str, str, dict[str, Getter]]] = {
                 ("/api/fundings/summary?by=year", "fundings_summary_year"),
                 ("entity detail (median funder)", "entity_detail"),
                 ("entity detail (most connected)", "entity_detail_connected"),
+                (
+                    "entity detail (most connected, derived index counted)",
+                    "entity_detail_connected_all",
+                ),
+                ("/api/fundings/summary?by=region", "fundings_summary_region"),
                 ("/api/search?q=health", "search"),
                 ("/sparql region, containedInPlace*", "sparql_region"),
                 ("/sparql region, ck:withinPlace", "sparql_region_derived"),
@@ -132,7 +137,76 @@ def datasets(results: dict[str, Any]) -> dict[str, dict[str, Any]]:
 STYLES = {"synth": ("-", ""), "iati": ("--", " (IATI)")}
 
 
+HISTORY = RESULTS.with_name("scale-history.json")
+
+
+def _short_name(target: str) -> str:
+    """A target's name without Markdown and without its parenthesised comment."""
+    return target.replace("`", "").split(" (")[0]
+
+
+def targets_figure() -> None:
+    """The issue-12 targets as ratios to their limits (log scale, 1 = the limit), one bar per
+    target and dataset for the first and the last run of results/scale-history.json: where a
+    session started and where it stands."""
+    if not HISTORY.exists():
+        return
+    history = json.loads(HISTORY.read_text())
+    runs = [history[0], history[-1]] if len(history) > 1 else history[:1]
+    names: list[str] = []
+    for row in runs[-1]["targets"]:
+        size = "10M" if row["size"] >= 10_000_000 else "1M"
+        for dataset, cell in row["cells"].items():
+            if cell.get("ratio") is not None or any(
+                (r2["cells"].get(dataset) or {}).get("ratio") is not None
+                for r2 in runs[0]["targets"]
+                if r2["target"] == row["target"] and r2["size"] == row["size"]
+            ):
+                names.append(f"{_short_name(row['target'])} {size}, {dataset}")
+    if not names:
+        return
+
+    def ratios(run: dict[str, Any]) -> list[float]:
+        found: dict[str, float] = {}
+        for row in run["targets"]:
+            size = "10M" if row["size"] >= 10_000_000 else "1M"
+            for dataset, cell in row["cells"].items():
+                if cell.get("ratio") is not None:
+                    found[f"{_short_name(row['target'])} {size}, {dataset}"] = cell["ratio"]
+        return [found.get(name, float("nan")) for name in names]
+
+    figure, axes = plt.subplots(figsize=(10, 0.32 * len(names) + 1.8))
+    height = 0.8 / len(runs)
+    for index, run in enumerate(runs):
+        code = run.get("code") or {}
+        label = code.get("label") or run["when"]
+        main = code.get("main") or code.get("commit")
+        label = label if main in label else f"{label} (main {main})"
+        axes.barh(
+            [i + index * height for i in range(len(names))],
+            ratios(run),
+            height=height,
+            color=f"C{index}",
+            label=label,
+        )
+    axes.axvline(1, color="black", linewidth=1)
+    axes.set_xscale("log")
+    axes.set_yticks([i + height * (len(runs) - 1) / 2 for i in range(len(names))])
+    axes.set_yticklabels(names, fontsize=7)
+    axes.invert_yaxis()
+    axes.set_xlabel("figure / target (left of the black line: met)")
+    axes.set_title("Issue 12 targets: ratio to the target (wall clock; see the load averages)")
+    axes.grid(True, axis="x", which="both", alpha=0.3)
+    axes.legend(fontsize=7)
+    figure.tight_layout()
+    target = RESULTS.with_name("scale-targets.png")
+    figure.savefig(target, dpi=110)
+    plt.close(figure)
+    print(f"wrote {target}")
+
+
 def main() -> None:
+    targets_figure()
     results = json.loads(RESULTS.read_text())
     for name, (title, unit, series) in FIGURES.items():
         figure, axes = plt.subplots(figsize=(9, 5.5))

@@ -153,7 +153,11 @@ def measured(
         # stderr to a scratch file: a pipe left unread would block a chatty child.
         errors_file = stack.enter_context(tempfile.TemporaryFile())
         rss_file = Path(stack.enter_context(tempfile.TemporaryDirectory())) / "rss"
-        timed = [str(TIME), "-f", "%M", "-o", str(rss_file), *command] if TIME.exists() else command
+        timed = (
+            [str(TIME), "-f", "%U %S %M", "-o", str(rss_file), *command]
+            if TIME.exists()
+            else command
+        )
         process = subprocess.Popen(
             timed, env=env, stdout=sink, stderr=errors_file, cwd=ROOT, start_new_session=guarded
         )
@@ -169,11 +173,18 @@ def measured(
         errors = errors_file.read()
         reported = rss_file.read_text().split() if rss_file.exists() else []
     peak = int(reported[-1]) / 1024 if reported else usage.ru_maxrss / 1024  # both in kB
+    # CPU seconds (user + system, the command and the children it waited for): on a shared
+    # machine wall time includes waiting for a core; CPU time mostly does not.
+    cpu = (
+        float(reported[-3]) + float(reported[-2])
+        if len(reported) >= 3
+        else usage.ru_utime + usage.ru_stime
+    )
     if watch["stopped"]:
         return {"seconds": seconds, "peak_rss_mb": watch["rss_mb"], "stopped": watch["stopped"]}
     if process.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} failed:\n{errors.decode(errors='replace')}")
-    return {"seconds": seconds, "peak_rss_mb": peak}
+    return {"seconds": seconds, "cpu_seconds": cpu, "peak_rss_mb": peak}
 
 
 def finished(step: dict[str, Any] | None) -> bool:
@@ -462,25 +473,36 @@ def most_connected(store: ox.Store) -> dict[str, Any]:
     for row in kinds:
         kind_of.setdefault(str(row["class"]), set()).add(row["kind"].value)
     collection_of = {kind: name for name, kind in COLLECTIONS.items()}
-    ranked = store.query(
-        "SELECT ?e (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?x ?p ?e } "
-        f"FILTER(?g != <{GRAPH['derived']}> && isIRI(?e) && STRSTARTS(STR(?e), STR(id:))) }} "
-        "GROUP BY ?e ORDER BY DESC(?n) ?e LIMIT 100",
-        prefixes=PREFIXES,
-    )
-    assert isinstance(ranked, ox.QuerySolutions)
-    for row in ranked:
-        entity = row["e"]
-        types = store.quads_for_pattern(entity, ox.NamedNode(PREFIXES["rdf"] + "type"), None)
-        found = {k for q in types for k in kind_of.get(str(q.object), set())}
-        kind = next((k for k in KINDS if k in found), None)
-        if kind is not None:
-            return {
-                "connected": entity.value.removeprefix(PREFIXES["id"]),
-                "connected_collection": collection_of[kind],
-                "connected_incoming": int(row["n"].value),
-            }
-    raise RuntimeError("no entity of a collection is the object of any triple")
+    out: dict[str, Any] = {}
+    # Twice: stored relations only (the derived graph left out), and as the entity page counts
+    # them (its groups include the derived index, e.g. ``ck:servesWithin`` of a region): the
+    # second is the page's real worst case when it differs (``world`` at 1M synthetic).
+    for key, derived_filter in (
+        ("connected", f"?g != <{GRAPH['derived']}> && "),
+        ("connected_all", ""),
+    ):
+        ranked = store.query(
+            "SELECT ?e (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?x ?p ?e } "
+            f"FILTER({derived_filter}isIRI(?e) && STRSTARTS(STR(?e), STR(id:))) }} "
+            "GROUP BY ?e ORDER BY DESC(?n) ?e LIMIT 100",
+            prefixes=PREFIXES,
+        )
+        assert isinstance(ranked, ox.QuerySolutions)
+        for row in ranked:
+            entity = row["e"]
+            types = store.quads_for_pattern(entity, ox.NamedNode(PREFIXES["rdf"] + "type"), None)
+            found = {k for q in types for k in kind_of.get(str(q.object), set())}
+            kind = next((k for k in KINDS if k in found), None)
+            if kind is not None:
+                out |= {
+                    key: entity.value.removeprefix(PREFIXES["id"]),
+                    f"{key}_collection": collection_of[kind],
+                    f"{key}_incoming": int(row["n"].value),
+                }
+                break
+        else:
+            raise RuntimeError("no entity of a collection is the object of any triple")
+    return out
 
 
 def rest_urls(params: dict[str, Any]) -> dict[str, str]:
@@ -491,6 +513,15 @@ def rest_urls(params: dict[str, Any]) -> dict[str, str]:
         "fundings_summary_year": "/api/fundings/summary?by=year",
         "entity_detail": f"/api/actors/{params['actor']}",
         "entity_detail_connected": (f"/api/{params['connected_collection']}/{params['connected']}"),
+        **(
+            {
+                "entity_detail_connected_all": (
+                    f"/api/{params['connected_all_collection']}/{params['connected_all']}"
+                )
+            }
+            if params.get("connected_all", params["connected"]) != params["connected"]
+            else {}
+        ),
         "search": f"/api/search?q={params['search']}",
         "sparql_region": "/sparql?query=" + quote(SPARQL_REGION),
         "sparql_region_derived": "/sparql?query=" + quote(SPARQL_REGION_DERIVED),
@@ -517,15 +548,37 @@ async def request_latencies(
                 print(f"    {label:6} {name}: answered {response.status_code} after {first:.1f} s")
                 continue
             count = planned_runs(first, runs, budget)
-            samples = []
+            samples, cpu = [], []
             for _ in range(count):
-                started = time.perf_counter()
+                started, started_cpu = time.perf_counter(), time.process_time()
                 response = await client.get(url)
                 samples.append((time.perf_counter() - started) * 1000)
+                # This process's CPU (every thread: the app's worker thread and the engine's):
+                # what the answer costs without the waiting for a core that a busy machine adds.
+                cpu.append((time.process_time() - started_cpu) * 1000)
                 response.raise_for_status()
-            out[name] = summary(samples) | {"bytes": len(response.content)}
-            print(f"    {label:6} {name}: p50 {out[name]['p50']:.1f} ms ({count} runs)", flush=True)
+            out[name] = summary(samples) | {
+                "bytes": len(response.content),
+                "cpu_p50": statistics.median(cpu),
+            }
+            print(
+                f"    {label:6} {name}: p50 {out[name]['p50']:.1f} ms, CPU "
+                f"{out[name]['cpu_p50']:.1f} ms ({count} runs)",
+                flush=True,
+            )
     return out
+
+
+def index_ready(store: Any) -> object | None:
+    """The search index of ``store`` once built (None for a store that gets none): waits for
+    the build that the app started at startup (``search_index.warm``; while it runs,
+    ``index_for`` answers None and searches fall back to ``search.rq``), else builds it."""
+    from kg import search_index
+
+    warming = getattr(search_index, "_WARMING", {}).get(store)
+    if warming is not None:
+        warming.wait()
+    return search_index.index_for(store)
 
 
 async def in_process(
@@ -547,7 +600,17 @@ async def in_process(
     app = create_app(settings)
     async with app.router.lifespan_context(app):
         label = "memory" if from_memory else "disk"
+        # The app builds its search index in a background thread at startup: wait for it, so
+        # that no request is timed while the build holds a core (and the GIL), and say how
+        # long it took (what a server costs before its first search).
+        started = time.perf_counter()
+        built = await asyncio.to_thread(index_ready, app.state.store)
+        index_seconds = time.perf_counter() - started
+        if built is not None:
+            print(f"    {label:6} search index ready after {index_seconds:.1f} s", flush=True)
         out = await request_latencies(app, urls, runs, budget, label)
+        if built is not None:
+            out["search_index_wait_seconds"] = index_seconds
         store = app.state.store.native
         for name, text in (
             ()
@@ -688,12 +751,14 @@ async def put_timings(
         async with httpx.AsyncClient(
             transport=transport, base_url="http://bench", timeout=3600
         ) as client:
+            cpu: list[float] = []
             for run in range(runs):
-                started = time.perf_counter()
+                started, started_cpu = time.perf_counter(), time.process_time()
                 response = await client.put(
                     "/graphs", params={"graph": graph}, content=bodies[run % 2], headers=headers
                 )
                 seconds = time.perf_counter() - started
+                cpu.append(time.process_time() - started_cpu)
                 if response.status_code >= 300:
                     out["refused"] = {"status": response.status_code, "body": response.text[:2000]}
                     print(f"    PUT answered {response.status_code}: {response.text[:300]}")
@@ -706,7 +771,7 @@ async def put_timings(
                 if sum(samples) > budget:
                     break
     if samples:
-        out |= summary(samples)
+        out |= summary(samples) | {"cpu_p50": statistics.median(cpu[: len(samples)])}
     return out
 
 
@@ -1065,6 +1130,160 @@ def measure(
     return out
 
 
+# Prepared stores (--stores): the targets without generating or loading ------------------------
+
+#: Re-derive a copied store with the code under measure (a helper may have added to the derived
+#: graph since the store was made): what ``kg import`` does after its load.
+DERIVE = """
+import sys, pyoxigraph as ox
+from kg.derive import materialise
+store = ox.Store(sys.argv[1])
+print(materialise(store))
+store.flush()
+"""
+
+
+def store_specs(text: str, option: str) -> dict[tuple[str, int], Path]:
+    """``dataset:size=path,...`` (``--stores``, ``--import-files``) as {(dataset, size): path}."""
+    out: dict[tuple[str, int], Path] = {}
+    for item in (i.strip() for i in text.split(",")):
+        if not item:
+            continue
+        key, equals, path = item.partition("=")
+        dataset, colon, size = key.partition(":")
+        if not equals or not colon or dataset not in DATASETS or not size.isdigit():
+            raise SystemExit(
+                f"{option}: expected dataset:size=path (dataset of {DATASETS}), got {item!r}"
+            )
+        if not Path(path).exists():
+            raise SystemExit(f"{option}: {path} does not exist")
+        out[(dataset, int(size))] = Path(path)
+    return out
+
+
+def prepared_copy(
+    source: Path, work: Path, args: argparse.Namespace
+) -> tuple[Path, dict[str, Any]]:
+    """A copy of a prepared store (never written to in place: other engineers read it), with its
+    derived graph rewritten by the code under measure."""
+    target = work / "prepared-store"
+    shutil.rmtree(target, ignore_errors=True)
+    started = time.perf_counter()
+    shutil.copytree(source, target)
+    copied = time.perf_counter() - started
+    step = guarded([sys.executable, "-c", DERIVE, str(target)], args)
+    if not finished(step):
+        raise SystemExit(f"re-deriving {target} failed: {step}")
+    print(f"    copied in {copied:.1f} s, re-derived in {step['seconds']:.1f} s", flush=True)
+    return target, {
+        "copy_seconds": copied,
+        "derive_seconds": step["seconds"],
+        "derive_peak_rss_mb": step["peak_rss_mb"],
+    }
+
+
+def import_targets(
+    dataset: str, file: Path, prepared: Path, work: Path, args: argparse.Namespace
+) -> dict[str, Any]:
+    """The validated import of ``file`` into the dataset's base store against ``bulk_load`` of the
+    same quads (synth: the file; iati: the graphs the prepared store has beyond the base, which
+    is what the import of that file added), one run each, whole processes, in the same run."""
+    base = base_store(dataset, args.work)
+    floor_file = file if dataset == "synth" else added_quads(prepared, base, work / "imported.nq")
+    out: dict[str, Any] = {}
+    for name in ("bulk_load", "import_validated"):
+        target = work / f"load-{name}"
+        shutil.rmtree(target, ignore_errors=True)
+        if name == "bulk_load":
+            command = [sys.executable, "-c", BULK_LOAD, str(target), str(floor_file)]
+        else:
+            shutil.copytree(base, target)
+            command = import_command(dataset, file, target, True)
+        sample = guarded(command, args)
+        shutil.rmtree(target, ignore_errors=True)
+        shown = (
+            f"{sample['seconds']:.2f} s, {sample['peak_rss_mb']:.0f} MB"
+            if finished(sample)
+            else sample.get("stopped") or sample["failed"].strip().splitlines()[-1][:200]
+        )
+        print(f"    {name}: {shown}", flush=True)
+        out[name] = sample | {"runs": 1}
+    out["bulk_load"]["file_bytes"] = floor_file.stat().st_size
+    floor = out["bulk_load"].get("seconds")
+    if floor and finished(out["import_validated"]):
+        out["import_validated"]["vs_bulk_load"] = out["import_validated"]["seconds"] / floor
+    return out
+
+
+def measure_prepared(
+    dataset: str,
+    size: int,
+    source: Path,
+    file: Path | None,
+    args: argparse.Namespace,
+    previous: dict[str, Any] | None,
+) -> dict[str, Any]:
+    """The targets of one dataset and size on a copy of a prepared store: the validated import
+    (when ``file`` is given), latency from memory (from disk when the memory is not free), the
+    one-graph PUT. Loading figures of an earlier run are kept when none are measured."""
+    work = args.work / dataset / str(size)
+    work.mkdir(parents=True, exist_ok=True)
+    print(f"  copying {source}", flush=True)
+    store_path, prepared = prepared_copy(source, work, args)
+    out: dict[str, Any] = {"store_from": str(source), "prepared": prepared}
+    reader = ox.Store.read_only(str(store_path))
+    out["triples"] = len(reader)
+    if file is not None and size <= args.validate_max:
+        print(f"  (a) validated import of {file.name} against bulk_load", flush=True)
+        out |= {"file": file.name, "file_bytes": file.stat().st_size}
+        out["load"] = import_targets(dataset, file, store_path, work, args)
+    elif previous and "load" in previous:
+        kept = previous["load"].get("from_run") or previous["when"]
+        out["load"] = previous["load"] | {"from_run": kept}
+        out |= {k: previous[k] for k in ("file", "file_bytes", "activities") if k in previous}
+    if size > args.query_max:
+        params: dict[str, Any] = {"search": "health"}
+        urls = {
+            "fundings_region": f"/api/fundings?region={REGION}",
+            "search": f"/api/search?q={params['search']}",
+        }
+    else:
+        cached = (previous or {}).get("params") or {}
+        same = (previous or {}).get("store_from") == str(source) and "connected_all" in cached
+        print(f"  store: {out['triples']:,} quads; request parameters", flush=True)
+        params = cached if same else pick(reader)
+        urls = rest_urls(params)
+    del reader
+    out["params"] = params
+    print(f"  (b) latency in process ({', '.join(urls)})", flush=True)
+    out["latency"] = latency(store_path, work, urls, out["triples"], args)
+    if size <= args.query_max and args.put_runs > 0:
+        print("  (c) one-graph PUT", flush=True)
+        out["put"] = one_graph_put(store_path, work, PUT_GRAPH[dataset], args)
+    elif previous and "put" in previous:  # --put-runs 0: keep the last one, saying when
+        out["put"] = previous["put"] | {
+            "from_run": previous["put"].get("from_run") or previous["when"]
+        }
+    shutil.rmtree(store_path, ignore_errors=True)
+    return out
+
+
+def code_measured() -> dict[str, Any]:
+    """The commit whose code is measured, and whether the tree had changes on top of it."""
+
+    def git(*argv: str) -> str:
+        done = subprocess.run(["git", *argv], cwd=ROOT, capture_output=True, text=True)
+        return done.stdout.strip()
+
+    return {
+        "commit": git("rev-parse", "--short", "HEAD"),
+        # The last commit of main this branch has merged: what the figures stand for.
+        "main": git("merge-base", "HEAD", "main")[:7],
+        "subject": git("log", "-1", "--format=%s")[:120],
+        "dirty": bool(git("status", "--porcelain", "--untracked-files=no", "src", "api")),
+    }
+
+
 def load_results() -> dict[str, Any]:
     """results/scale.json; a file from before the datasets (one ``sizes`` table of synthetic
     figures) is read as the synth dataset."""
@@ -1087,6 +1306,7 @@ def write_between(path: Path, start: str, end: str, body: str) -> None:
 
 
 def main() -> None:
+    global RESULTS, HISTORY
     if sys.argv[1:2] == ["--child"]:
         run_child(sys.argv[2], Path(sys.argv[3]), Path(sys.argv[4]))
         return
@@ -1176,7 +1396,33 @@ def main() -> None:
         help="skip (a) where the work folder still has the loaded store: keep the JSON's loading "
         "figures of that size and measure the rest on that store",
     )
+    parser.add_argument(
+        "--stores",
+        default="",
+        help="dataset:size=DIR,... : measure the targets on copies of prepared stores (no "
+        "generating, no loading; --sizes and --datasets are ignored), e.g. "
+        "synth:1000000=/work/bench-data/v2/store-1M",
+    )
+    parser.add_argument(
+        "--import-files",
+        default="",
+        help="with --stores, dataset:size=FILE,... : the file each prepared store was imported "
+        "from, for the validated import against bulk_load (not measured without it)",
+    )
+    parser.add_argument(
+        "--label",
+        default="",
+        help="what this run measures (e.g. 'start of session'), kept in the JSON",
+    )
+    parser.add_argument(
+        "--results",
+        type=Path,
+        default=RESULTS,
+        help="the JSON to write (a trial run elsewhere leaves results/scale.json alone); the "
+        "history is kept beside it",
+    )
     args = parser.parse_args()
+    RESULTS, HISTORY = args.results, args.results.with_name("scale-history.json")
     if args.runs < 50:
         parser.error("--runs must be at least 50")
     datasets = [d.strip() for d in args.datasets.split(",")]
@@ -1185,27 +1431,63 @@ def main() -> None:
     global MIN_RUNS
     MIN_RUNS = args.min_runs
     sizes = [int(s) for s in args.sizes.split(",")]
+    stores = store_specs(args.stores, "--stores")
+    files = store_specs(args.import_files, "--import-files")
+    plan = list(stores) if stores else [(d, size) for size in sizes for d in datasets]
+    code = code_measured() | {"label": args.label}
+    measured_now: list[str] = []
     if not args.targets_only:
-        for size in sizes:
-            for dataset in datasets:
-                print(f"{dataset}, {size:,} triples", flush=True)
-                before = os.getloadavg()
-                previous = load_results()["datasets"].get(dataset, {}).get(str(size))
+        for dataset, size in plan:
+            print(f"{dataset}, {size:,} triples ({code['commit']})", flush=True)
+            before = os.getloadavg()
+            previous = load_results()["datasets"].get(dataset, {}).get(str(size))
+            if stores:
+                source, file = stores[(dataset, size)], files.get((dataset, size))
+                figures = measure_prepared(dataset, size, source, file, args, previous)
+            else:
                 figures = measure(dataset, size, args, previous)
-                save(
-                    dataset,
-                    size,
-                    figures
-                    | {
-                        "when": datetime.now(UTC).isoformat(timespec="seconds"),
-                        "load_average": {"before": before, "after": os.getloadavg()},
-                    },
-                )
+            save(
+                dataset,
+                size,
+                figures
+                | {
+                    "when": datetime.now(UTC).isoformat(timespec="seconds"),
+                    "load_average": {"before": before, "after": os.getloadavg()},
+                    "code": code,
+                },
+            )
+            measured_now.append(f"{dataset}:{size}")
+            # The history and the README after every size: a long run stopped halfway (or a
+            # session that ends) keeps what it measured.
+            remember(save(), code, [f"{dataset}:{size}"])
+            if not args.no_readme and args.results.resolve() == (
+                ROOT / "benchmarks/results/scale.json"
+            ):
+                write_between(README, TARGETS_START, TARGETS_END, scale_targets.markdown(save()))
     results = save()
-    if not args.no_readme:
+    if not args.no_readme and args.results.resolve() == (ROOT / "benchmarks/results/scale.json"):
         write_between(README, TARGETS_START, TARGETS_END, scale_targets.markdown(results))
         print(f"wrote the targets table in {README}")
     print(f"wrote {RESULTS}")
+
+
+HISTORY = RESULTS.with_name("scale-history.json")
+
+
+def remember(results: dict[str, Any], code: dict[str, Any], measured_now: list[str]) -> None:
+    """Append this run's target rows to results/scale-history.json (the code measured, its
+    label, which datasets and sizes it measured), so that a session's progress stays readable
+    after scale.json holds only the latest figures."""
+    history = json.loads(HISTORY.read_text()) if HISTORY.exists() else []
+    history.append(
+        {
+            "when": datetime.now(UTC).isoformat(timespec="seconds"),
+            "code": code,
+            "measured": measured_now,
+            "targets": results["targets"],
+        }
+    )
+    HISTORY.write_text(json.dumps(history, indent=1, sort_keys=True) + "\n")
 
 
 def save(
