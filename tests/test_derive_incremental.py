@@ -147,7 +147,41 @@ def new_kinds(store: ox.Store, rng: random.Random, graph: ox.NamedNode) -> list[
     ]
 
 
+def redate_document(store: ox.Store, rng: random.Random, graph: ox.NamedNode) -> list[ox.Quad]:
+    """A source document is current to a later year: the open-ended fundings quoting it (two
+    steps away, through their evidence) count more years."""
+    source = ox.NamedNode(PREFIXES["oa"] + "hasSource")
+    document = rng.choice(
+        sorted({q.object.value for q in store.quads_for_pattern(None, source, None, None)})
+    )
+    year = ox.Literal(
+        str(rng.randrange(2026, 2040)), datatype=ox.NamedNode(PREFIXES["xsd"] + "gYear")
+    )
+    current = ox.NamedNode(PREFIXES["ck"] + "currentTo")
+    return [*_content(store, graph), ox.Quad(ox.NamedNode(document), current, year, graph)]
+
+
+def make_activity(store: ox.Store, rng: random.Random, graph: ox.NamedNode) -> list[ox.Quad]:
+    """An initiative gains a participation role (it becomes an activity, in the activity index
+    and order) and a label that sorts first or last."""
+    initiative = rng.choice([q.object for q in store.quads_for_pattern(None, FUNDED, None, None)])
+    assert isinstance(initiative, ox.NamedNode)
+    role = ox.NamedNode(PREFIXES["ck"] + rng.choice(["fundedBy", "implementedBy"]))
+    funder = ox.NamedNode(SCHEMA + "funder")
+    actor = rng.choice(
+        sorted({q.object.value for q in store.quads_for_pattern(None, funder, None, None)})
+    )
+    return [
+        *_content(store, graph),
+        ox.Quad(initiative, role, ox.NamedNode(actor), graph),
+        ox.Quad(initiative, LABEL, ox.Literal(rng.choice(["AAA first", "zzz last"])), graph),
+        ox.Quad(initiative, AREA, rng.choice(_places(store)), graph),
+    ]
+
+
 EDITS: list[Edit] = [
+    redate_document,
+    make_activity,
     untype,
     fresh_blanks,
     new_kinds,

@@ -39,7 +39,7 @@ hierarchies are small; the funding index is one row per funding and area).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final
 
 import pyoxigraph as ox
@@ -101,6 +101,23 @@ SELECT ?funding ?documentStart ?documentEnd WHERE {
   OPTIONAL { ?item ck:currentTo ?currentTo }
   BIND (COALESCE(?currentTo, ?coverageEnd) AS ?documentEnd)
 }"""
+#: The same two for the fundings a write touched (VALUES, then the types as a FILTER, as
+#: ``_FUNDING_AREAS_OF`` below explains).
+_FUNDING_DATES_OF: Final = _FUNDING_DATES.replace(
+    "  VALUES ?type { %s }\n  ?funding a ?type ;",
+    "  VALUES ?funding { %s }\n  ?funding a ?type . FILTER (?type IN (%s))\n  ?funding",
+)
+_FUNDING_DOCUMENTS_OF: Final = _FUNDING_DOCUMENTS.replace(
+    "  VALUES ?type { %s }\n  ?funding a ?type ;",
+    "  VALUES ?funding { %s }\n  ?funding a ?type . FILTER (?type IN (%s))\n  ?funding",
+)
+#: The nodes whose evidence is, or quotes, one of the nodes in VALUES.
+_QUOTING: Final = """\
+SELECT DISTINCT ?node WHERE {
+  VALUES ?touched { %s }
+  { ?node prov:wasDerivedFrom ?touched }
+  UNION { ?node prov:wasDerivedFrom ?evidence . ?evidence oa:hasSource ?touched }
+}"""
 _AREAS: Final = """\
   { ?funding schema:areaServed ?area }
   UNION { ?funding schema:fundedItem ?initiative . ?initiative schema:areaServed ?area }"""
@@ -137,6 +154,28 @@ _ACTIVITY_AREAS: Final = (
     "SELECT DISTINCT ?activity ?area WHERE {\n  { SELECT DISTINCT ?activity WHERE {\n"
     + ACTIVITIES
     + "\n  } }\n  ?activity schema:areaServed ?area .\n}"
+)
+
+_ACTIVITY_AREAS_OF: Final = (
+    "SELECT DISTINCT ?activity ?area WHERE {\n  VALUES ?activity { %s }\n"
+    + ACTIVITIES
+    + "\n  ?activity schema:areaServed ?area .\n}"
+)
+#: The participation roles that make a node an activity (``ACTIVITIES``).
+_ROLES: Final = frozenset(
+    _CK + name
+    for name in ("implementedBy", "fundedBy", "accountableOrganisation", "extendingOrganisation")
+)
+_IATI_ACTIVITY: Final = _CK + "IatiActivity"
+#: What ``ck:activityOrder`` reads: an activity's types, labels and roles.
+_ACTIVITY_ORDER_READS: Final = (
+    frozenset(
+        {
+            "http://www.w3.org/1999/02/22-rdf-syntax-ns#type",
+            "http://www.w3.org/2000/01/rdf-schema#label",
+        }
+    )
+    | _ROLES
 )
 
 Closure = dict[str, set[str]]
@@ -259,13 +298,19 @@ def change_of(after: ox.Store, removed: Iterable[ox.Quad], added: Iterable[ox.Qu
             continue
         if quad.predicate.value in _ORDER_READS:
             order = _was_or_is_funding(after, quad.subject, removed, added, funding_types)
+    activity_order = any(
+        quad.predicate.value in _ACTIVITY_ORDER_READS
+        and isinstance(quad.subject, ox.NamedNode)
+        and _was_or_is_activity(after, quad.subject, removed)
+        for quad in (*removed, *added)
+    )
     subjects = {node.value for node in nodes if isinstance(node, ox.NamedNode)}
     derived = ox.NamedNode(DERIVED_GRAPH)
     for node in nodes:
         for quad in after.quads_for_pattern(None, None, node, None):
             if quad.graph_name != derived and isinstance(quad.subject, ox.NamedNode):
                 subjects.add(quad.subject.value)
-    return Change(closures, order, frozenset(subjects))
+    return Change(closures, order, frozenset(subjects), activity_order)
 
 
 def _still_a_class(store: ox.Store, cls: str) -> bool:
@@ -294,17 +339,41 @@ def _was_or_is_funding(
     return any(isinstance(t, ox.NamedNode) and t.value in funding_types for t in now | gone)
 
 
+def _was_or_is_activity(after: ox.Store, node: ox.NamedNode, removed: list[ox.Quad]) -> bool:
+    """Whether ``node`` is an activity (``ACTIVITIES``) after the change, or was one before."""
+    for quad in removed:
+        if quad.subject == node and (
+            quad.predicate.value in _ROLES
+            or (quad.predicate.value == _RDF_TYPE and quad.object == ox.NamedNode(_IATI_ACTIVITY))
+        ):
+            return True
+    if next(
+        iter(
+            after.quads_for_pattern(
+                node, ox.NamedNode(_RDF_TYPE), ox.NamedNode(_IATI_ACTIVITY), None
+            )
+        ),
+        None,
+    ):
+        return True
+    return any(
+        next(iter(after.quads_for_pattern(node, ox.NamedNode(role), None, None)), None)
+        for role in _ROLES
+    )
+
+
 def _old_part(store: ox.Store, part: Part) -> set[Triple]:
     """The triples of the derived graph that ``part`` recomputed."""
     graph = ox.NamedNode(DERIVED_GRAPH)
     old: set[Triple] = set()
     for predicate in part.whole | (PER_FUNDING if part.subjects is None else frozenset()):
         old |= _triples(store.quads_for_pattern(None, ox.NamedNode(predicate), None, graph))
-    for subject in part.subjects or ():
-        for predicate in PER_FUNDING:
-            old |= _triples(
-                store.quads_for_pattern(ox.NamedNode(subject), ox.NamedNode(predicate), None, graph)
-            )
+    scoped = [(s, p) for s in part.subjects or () for p in PER_FUNDING]
+    scoped += [(s, p) for p, subjects in part.scopes.items() for s in subjects]
+    for subject, predicate in scoped:
+        old |= _triples(
+            store.quads_for_pattern(ox.NamedNode(subject), ox.NamedNode(predicate), None, graph)
+        )
     return old
 
 
@@ -389,6 +458,8 @@ class Change:
     closures: bool
     order: bool
     subjects: frozenset[str]
+    #: A type, label or participation role of an activity changed (``ck:activityOrder``).
+    activity_order: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -401,6 +472,8 @@ class Part:
     triples: set[Triple]
     whole: frozenset[str]
     subjects: frozenset[str] | None
+    #: Further per-subject rules recomputed for some subjects only: predicate -> subjects.
+    scopes: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
 
 _RDF_TYPE: Final = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -414,8 +487,9 @@ PER_FUNDING: Final = frozenset({_SERVES})
 #: The closures the per-funding rules (and the funding order) read: when a write changes one
 #: of these, every funding is recomputed (``apply_change`` falls back to the whole graph).
 PER_FUNDING_READS: Final = frozenset({_CK + "withinClass", _CK + "withinPlace"})
-#: The predicates of the rules that are recomputed whole on every write (no incremental form
-#: yet): the funding years and the activity index.
+#: The predicates of the rules that are recomputed whole when a closure changed, else per
+#: subject (funding years, activity areas: ``Part.scopes``) or, for the activity order, when
+#: an activity's type, label or role changed.
 _WHOLE_ALWAYS: Final = frozenset(
     {_CK + "fundingYear", _CK + "activityWithin", _CK + "activityOrder"}
 )
@@ -492,12 +566,26 @@ def derived_part(rows: Rows, change: Change | None) -> Part:
         whole.add(_ORDER)
         labelled = _pairs(rows, _FUNDING_LABELS % _values(funding_types), literals=True)
         triples.update((funding, _ORDER, n) for n, funding in enumerate(label_order(labelled)))
-    # Rules not written for a change: computed whole on every write, and compared whole
-    # (``apply_change``), which is correct for any rule and costs what the rule costs.
-    triples.update(_funding_years(rows, _values(funding_types)))
-    triples.update(activity_triples(rows, places))
-    whole |= _WHOLE_ALWAYS
-    return Part(triples, frozenset(whole), scope)
+    types = _values(funding_types)
+    if change is None or change.closures:
+        triples.update(_funding_years(rows, types))
+        triples.update(activity_triples(rows, places))
+        whole |= _WHOLE_ALWAYS
+        return Part(triples, frozenset(whole), scope)
+    # Per funding and per activity, for the subjects the write touched (at 1M triples a
+    # one-graph write derived in 0.2 s on the IATI-shaped store instead of 1.5 s, 4 ms on the
+    # synthetic one instead of 1.8 s). A funding's years also
+    # read the dates of the documents its evidence quotes: the fundings two steps from a
+    # touched node (funding -> evidence -> document) are recomputed too.
+    years = frozenset(change.subjects) | _quoting(rows, change.subjects)
+    triples.update(_funding_years(rows, types, years))
+    activities = frozenset(change.subjects)
+    triples.update(_activities_within(rows, places, activities))
+    scopes = {_CK + "fundingYear": years, _CK + "activityWithin": activities}
+    if change.activity_order:
+        whole.add(_CK + "activityOrder")
+        triples.update(_activity_order(rows))
+    return Part(triples, frozenset(whole), scope, scopes)
 
 
 def _stored(rows: Rows, name: str) -> Closure:
@@ -513,26 +601,55 @@ def activity_triples(rows: Rows, places: Closure) -> set[Triple]:
     """``ck:activityWithin`` and ``ck:activityOrder`` of every activity (see the module
     docstring), given the place closure. ``ck:activityWithin`` is per activity (its own areas
     and the closure); ``ck:activityOrder`` needs every activity's label."""
+    return _activities_within(rows, places, None) | _activity_order(rows)
+
+
+def _activities_within(rows: Rows, places: Closure, scope: frozenset[str] | None) -> set[Triple]:
+    """``ck:activityWithin`` of every activity, or of those in ``scope``."""
+    if scope is not None and not scope:
+        return set()
+    query = _ACTIVITY_AREAS if scope is None else _ACTIVITY_AREAS_OF % _values(scope)
     within = _CK + "activityWithin"
-    triples: set[Triple] = {
+    return {
         (activity, within, up)
-        for activity, area in _pairs(rows, _ACTIVITY_AREAS)
+        for activity, area in _pairs(rows, query)
         for up in places.get(area, ())  # as ck:withinPlace: places only
     }
+
+
+def _activity_order(rows: Rows) -> set[Triple]:
+    """``ck:activityOrder``: every activity's position by label (a global order)."""
     order = _CK + "activityOrder"
     labelled = _pairs(rows, _ACTIVITY_LABELS, literals=True)
-    triples.update((activity, order, n) for n, activity in enumerate(label_order(labelled)))
-    return triples
+    return {(activity, order, n) for n, activity in enumerate(label_order(labelled))}
 
 
-def _funding_years(rows: Rows, types: str) -> set[Triple]:
-    """``ck:fundingYear`` of every labelled funding (``funding_years`` per funding)."""
+def _quoting(rows: Rows, nodes: frozenset[str]) -> frozenset[str]:
+    """The nodes whose evidence is one of ``nodes`` or quotes one of them
+    (``prov:wasDerivedFrom``, then ``oa:hasSource``): the fundings whose years may move."""
+    if not nodes:
+        return frozenset()
+    query = _QUOTING % _values(nodes)
+    return frozenset(node for (node,) in rows(query, False) if node is not None)
+
+
+def _funding_years(rows: Rows, types: str, scope: frozenset[str] | None = None) -> set[Triple]:
+    """``ck:fundingYear`` of every labelled funding, or of those in ``scope``
+    (``funding_years`` per funding)."""
+    if scope is not None and not scope:
+        return set()
+    if scope is None:
+        dates_query, documents_query = _FUNDING_DATES % types, _FUNDING_DOCUMENTS % types
+    else:
+        given, kinds = _values(scope), ", ".join(types.split())
+        dates_query = _FUNDING_DATES_OF % (given, kinds)
+        documents_query = _FUNDING_DOCUMENTS_OF % (given, kinds)
     dates: dict[str, tuple[str | None, ...]] = {}
-    for funding, *period in rows(_FUNDING_DATES % types, True):
+    for funding, *period in rows(dates_query, True):
         if funding is not None:
             dates.setdefault(funding, tuple(period))
     documents: dict[str, list[tuple[str | None, str | None]]] = {}
-    for funding, start, end in rows(_FUNDING_DOCUMENTS % types, True):
+    for funding, start, end in rows(documents_query, True):
         if funding is not None:
             documents.setdefault(funding, []).append((start, end))
     predicate = _CK + "fundingYear"
