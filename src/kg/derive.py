@@ -111,12 +111,14 @@ _FUNDING_DOCUMENTS_OF: Final = _FUNDING_DOCUMENTS.replace(
     "  VALUES ?type { %s }\n  ?funding a ?type ;",
     "  VALUES ?funding { %s }\n  ?funding a ?type . FILTER (?type IN (%s))\n  ?funding",
 )
-#: The nodes whose evidence is, or quotes, one of the nodes in VALUES.
+#: The nodes whose evidence is, or quotes, one of the nodes in VALUES. The pattern bound by
+#: VALUES comes first in each branch: the other way round pyoxigraph 0.5.13 read every
+#: prov:wasDerivedFrom first (45 s for the 447 subjects of one graph at 1M triples, 4 ms so).
 _QUOTING: Final = """\
 SELECT DISTINCT ?node WHERE {
   VALUES ?touched { %s }
   { ?node prov:wasDerivedFrom ?touched }
-  UNION { ?node prov:wasDerivedFrom ?evidence . ?evidence oa:hasSource ?touched }
+  UNION { ?evidence oa:hasSource ?touched . ?node prov:wasDerivedFrom ?evidence }
 }"""
 _AREAS: Final = """\
   { ?funding schema:areaServed ?area }
