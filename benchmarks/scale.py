@@ -356,6 +356,19 @@ def base_store(dataset: str, work: Path, *, kg: str = KG) -> Path:
     return path
 
 
+def load_command(
+    name: str, dataset: str, file: Path, floor_file: Path, base: Path, target: Path
+) -> list[str]:
+    """The process that runs loading step ``name`` (``bulk_load``, ``import_no_validate`` or
+    ``import_validated``) into a fresh ``target``: an empty directory for the ``bulk_load``
+    floor, a copy of ``base`` for an import."""
+    shutil.rmtree(target, ignore_errors=True)
+    if name == "bulk_load":
+        return [sys.executable, "-c", BULK_LOAD, str(target), str(floor_file)]
+    shutil.copytree(base, target)
+    return import_command(dataset, file, target, name == "import_validated")
+
+
 def import_command(dataset: str, file: Path, store: Path, validated: bool) -> list[str]:
     command = [
         KG,
@@ -395,12 +408,7 @@ def loading(
     for run in range(runs):
         for name in steps:
             target = work / f"load-{name}"
-            shutil.rmtree(target, ignore_errors=True)
-            if name == "bulk_load":
-                command = [sys.executable, "-c", BULK_LOAD, str(target), str(floor_file)]
-            else:
-                shutil.copytree(base, target)
-                command = import_command(dataset, file, target, name == "import_validated")
+            command = load_command(name, dataset, file, floor_file, base, target)
             sample = guarded(command, args)
             results[name].append(sample)
             shown = (
@@ -1193,12 +1201,7 @@ def import_targets(
     out: dict[str, Any] = {}
     for name in ("bulk_load", "import_validated"):
         target = work / f"load-{name}"
-        shutil.rmtree(target, ignore_errors=True)
-        if name == "bulk_load":
-            command = [sys.executable, "-c", BULK_LOAD, str(target), str(floor_file)]
-        else:
-            shutil.copytree(base, target)
-            command = import_command(dataset, file, target, True)
+        command = load_command(name, dataset, file, floor_file, base, target)
         sample = guarded(command, args)
         shutil.rmtree(target, ignore_errors=True)
         shown = (
