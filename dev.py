@@ -30,7 +30,7 @@ BIN = VENV / "bin"
 LOCK = ROOT / "requirements.lock"
 PYPROJECT = ROOT / "pyproject.toml"
 STAMP = VENV / ".coop-kg-stamp"
-LINT_PATHS = ["src/kg", "api", "tests"]
+LINT_PATHS = ["src/kg", "src/kg_synth", "api", "tests"]
 # Off until every module written so far has been run through `ruff format` once; then flip it.
 CHECK_FORMAT = True
 # pip freeze leaves these out; setuptools is the build backend, installed without isolation.
@@ -181,7 +181,7 @@ def cmd_test(args: list[str]) -> int:
     if CHECK_FORMAT:
         steps.append(("ruff format --check", [str(BIN / "ruff"), "format", "--check", *LINT_PATHS]))
     steps += [
-        ("mypy src/kg", [str(BIN / "mypy"), "src/kg"]),
+        ("mypy src/kg src/kg_synth", [str(BIN / "mypy"), "src/kg", "src/kg_synth"]),
         ("pytest", [str(BIN / "pytest"), *args]),
     ]
     for title, argv in steps:

@@ -11,7 +11,7 @@ bytes):
   implementing), from a pool of made-up organisations and a few real identifiers (UN Women
   XM-DAC-41146, UNDP XM-DAC-41114, JICA XM-DAC-701-8, ...), so that the importer's matching by
   identifier, by name and its new actors are all exercised; some organisations have no ``@ref``;
-- 1-3 recipient countries (ISO 3166-1 alpha-2 from ``kg._countries``) and 1-4 DAC 5-digit
+- 1-3 recipient countries (ISO 3166-1 alpha-2 from ``kg_synth.places``) and 1-4 DAC 5-digit
   sectors (vocabulary 1), each set with percentages that sum to 100;
 - 2-20 transactions (types 1, 2, 3, 4: incoming funds, commitment, disbursement, expenditure;
   most activities have few, as in published data), each with a date, a value with a value date,
@@ -41,7 +41,7 @@ from xml.sax.saxutils import escape, quoteattr
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from kg._countries import COUNTRIES  # noqa: E402  (the project's ISO 3166-1 table)
+from kg_synth.places import COUNTRIES  # noqa: E402  (ISO 3166-1 via pycountry, M49 regions as data)
 
 WORK: Final = Path("/tmp/kg-bench/iati")
 PUBLISHER: Final = ("XI-IATI-BENCH", "Benchmark Ministry of Development Cooperation", "10")

@@ -15,7 +15,6 @@ import pytest
 from rdflib import OWL, RDF, Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 
-from kg._countries import COUNTRIES, REGIONS
 from kg._namespaces import CK, ID, REFERENCE_GRAPH, SCHEMA
 from kg.build import Assembled
 from kg.errors import SourceError
@@ -29,6 +28,7 @@ from kg.iati_codes import (
     read_codelist,
     v2_code,
 )
+from kg_synth.places import COUNTRIES, REGIONS
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -192,7 +192,7 @@ def test_every_country_is_a_place_once(assembled: Assembled) -> None:
         places = list(reference.subjects(CK.iso3166Alpha2, Literal(country.alpha2)))
         assert len(places) == 1, country.alpha2
         assert (places[0], SCHEMA.containedInPlace, None) in reference
-    # Country.xml codes that kg._countries lacks: Kosovo (no ISO 3166-1 code, no M49 code) and
+    # Country.xml codes that kg_synth.places lacks: Kosovo (no ISO 3166-1 code, no M49 code) and
     # the Netherlands Antilles (withdrawn); the importer reports them as unmatched.
     iati = set(load_codelist("Country", data_dir=DATA))
     assert iati - {c.alpha2 for c in COUNTRIES} == {"XK", "AN"}

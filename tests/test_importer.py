@@ -19,7 +19,7 @@ from kg.errors import ConfigurationError, DataNotConformingError, SourceError
 from kg.importer import Contract, default_graph, graph_iri, import_rdf
 from kg.settings import Settings
 from kg.stores.oxigraph import OxigraphStore
-from kg.synth import REFERENCE_GRAPH, synthesize
+from kg_synth import REFERENCE_GRAPH, synthesize
 
 ROOT = Path(__file__).resolve().parents[1]
 runner = CliRunner()

@@ -13,14 +13,15 @@ import pytest
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 from typer.testing import CliRunner
 
-from kg._countries import CONTINENTS, COUNTRIES, GROUPING_MEMBERS, REGIONS, slugify
 from kg._namespaces import CK, GRAPH, ID, OA, SCHEMA
 from kg.build import Assembled
 from kg.cli import app
 from kg.errors import ConfigurationError
+from kg.slugs import slugify
 from kg.sources import Inputs
-from kg.synth import MIN_TRIPLES, generate, synthesize
 from kg.validate import load_shapes, validate
+from kg_synth import MIN_TRIPLES, generate, synthesize
+from kg_synth.places import CONTINENTS, COUNTRIES, GROUPING_MEMBERS, REGIONS
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL = 5_000

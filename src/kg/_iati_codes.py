@@ -16,9 +16,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg._countries import slugify
 from kg._namespaces import ID
 from kg.iati_codes import kebab, load_v1_codes
+from kg.slugs import slugify
 
 
 def v1_spellings(data_dir: Path) -> dict[str, dict[str, str]]:

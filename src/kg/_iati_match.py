@@ -22,9 +22,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg._countries import slugify
 from kg._iati_codes import Codes, v1_spellings
 from kg._namespaces import CK, ID
+from kg.slugs import slugify
 
 
 def _rows(store: ox.Store, sparql: str) -> Iterator[tuple[str, ...]]:

@@ -779,7 +779,7 @@ def synth(
     """Generate a large synthetic graph that follows the shapes, for benchmarks."""
     import resource
 
-    from kg.synth import synthesize
+    from kg_synth import synthesize
 
     with _errors():
         progress = _progress()

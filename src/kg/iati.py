@@ -28,10 +28,10 @@ from typing import Final
 from lxml import etree
 
 from kg import _ntriples as nt
-from kg._countries import slugify
 from kg._iati_match import Organisations, StoreIndex
 from kg._namespaces import CK, DCTERMS, ID, OA, PROV, SCHEMA
 from kg._safe_xml import Item
+from kg.slugs import slugify
 
 XML_LANG: Final = "{http://www.w3.org/XML/1998/namespace}lang"
 

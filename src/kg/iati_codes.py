@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from kg._countries import slugify
 from kg.errors import SourceError
+from kg.slugs import slugify
 
 #: The codelists shipped in ``data/iati/codelists/``, by their IATI names.
 CODELISTS: Final[tuple[str, ...]] = (

@@ -24,13 +24,13 @@ from pathlib import Path
 from typing import Final
 
 from kg import _ntriples as nt
-from kg._countries import slugify
 from kg._iati_match import Organisations, StoreIndex
 from kg._namespaces import CK, DCTERMS, GRAPH, ID, SCHEMA
 from kg._safe_xml import ReadState, check_size, stream_items
 from kg.errors import ConfigurationError, MalformedRecordsError, SourceError
 from kg.iati import TRACKED, ActivityMapper, MalformedActivity, Tally
 from kg.importer import Contract, ImportResult, Progress, graph_iri, import_rdf, load_pieces
+from kg.slugs import slugify
 from kg.stores.oxigraph import OxigraphStore
 
 #: Bytes read so far and activities mapped so far, called a few times a second.

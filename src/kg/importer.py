@@ -98,7 +98,7 @@ def default_graph(path: Path) -> str | None:
     fmt = import_format(path)
     if fmt.supports_datasets:
         return None
-    from kg._countries import slugify
+    from kg.slugs import slugify
 
     slug = slugify(path.stem)
     if not slug:

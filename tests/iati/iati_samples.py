@@ -9,10 +9,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg._countries import slugify
 from kg._namespaces import PREFIXES
 from kg.iati_import import IatiImportResult, default_iati_graph, import_iati
 from kg.importer import Contract
+from kg.slugs import slugify
 from kg.stores.oxigraph import OxigraphStore
 
 ROOT = Path(__file__).resolve().parents[2]

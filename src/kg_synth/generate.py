@@ -32,9 +32,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, NamedTuple, TextIO
 
-from kg._countries import COUNTRIES, GROUPING_MEMBERS, REGIONS, Country, slugify
 from kg._namespaces import GRAPH, ID, PREFIXES
 from kg.errors import ConfigurationError
+from kg.slugs import slugify
+from kg_synth.places import COUNTRIES, GROUPING_MEMBERS, REGIONS, Country
 
 #: Below this, the fixed reference graph (every country, the region and theme trees and the
 #: international actors, about 2,900 triples) would be most of the output.
@@ -49,7 +50,7 @@ REFERENCE_GRAPH: Final = f"{GRAPH}synth-reference"
 #: facts) starts with this, so generated data can sit beside the shipped data without claiming
 #: its IRIs: the shipped graph has its own id:cybercrime and id:un-women, with other labels, and
 #: two labels on one IRI break the shapes. Countries and M49 regions keep the shared slugs: they
-#: are the same reference data (``kg._countries``) the shipped places come from, and region
+#: are the same reference data (``kg_synth.places``) the shipped places come from, and region
 #: queries over generated data must reach them.
 OWN: Final = "synth-"
 
