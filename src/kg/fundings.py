@@ -4,7 +4,10 @@ summaries of them that never add different currencies.
 ``fundings.rq`` selects the fundings that pass the filters (its header states each filter's
 rule), sorted, and the engine cuts the page asked for; ``funding-details.rq`` and
 ``funding-evidence.rq`` fetch the details of that page, which Python groups into one
-``Funding`` each. Summaries are totalled by the engine (``funding-totals.rq``, one GROUP BY
+``Funding`` each. A list filtered by region and nothing else (the fundings in Asia) is cut
+from the positions ``kg build`` numbers per place instead (``funding-positions.rq``, and
+``funding-count.rq`` for its total): two index lookups where the query read and sorted every
+funding in the region twice, for the page and for the count; the answer is the same. Summaries are totalled by the engine (``funding-totals.rq``, one GROUP BY
 over the selection, by year through the derived ``ck:fundingYear``); a split summary reads what
 it counts of each selected funding (``funding-parts.rq``) and its shares
 (``funding-shares.rq``), one query each, and shares the values out in Python, with decimals.
