@@ -231,3 +231,26 @@ def test_a_write_that_changes_nothing_derived_leaves_the_graph(shipped: ox.Store
     comment = ox.Quad(funding, ox.NamedNode(PREFIXES["rdfs"] + "comment"), ox.Literal("x"), graph)
     store.add(comment)
     assert apply_change(store, change_of(store, [], [comment])) == (set(), set())
+
+
+def test_a_funding_that_leaves_its_places_is_renumbered_out_of_them(shipped: ox.Store) -> None:
+    """A write renumbers the positions (``ck:positionWithin``) of the places its fundings
+    serve within before as well as after: a funding that stops serving a place, or stops being
+    a funding, must leave that place's numbering and count (random writes rarely do this)."""
+    store = _copy(shipped)
+    listed = ox.NamedNode(PREFIXES["ck"] + "fundingOrder")
+    funding = next(q.subject for q in store.quads_for_pattern(None, listed, None, DERIVED))
+    assert isinstance(funding, ox.NamedNode)
+    graph = next(q.graph_name for q in store.quads_for_pattern(funding, LABEL, None, None))
+    areas = [ox.Quad(funding, AREA, place, graph) for place in _places(store)[:2]]
+    types = [
+        q for q in store.quads_for_pattern(funding, RDF_TYPE, None, None) if q.graph_name != DERIVED
+    ]
+    steps = (([], areas), (areas, []), ([], areas), (types, []), ([], types), (areas[:1], []))
+    for removed, added in steps:
+        for quad in removed:
+            store.remove(quad)
+        store.extend(added)
+        apply_change(store, change_of(store, removed, added))
+        incremental = _triples(store.quads_for_pattern(None, None, None, DERIVED))
+        assert incremental == derived_triples(_native_rows(store))
