@@ -54,7 +54,7 @@ from kg._namespaces import GRAPH, PREFIXES
 from kg._no_fetch import check_query, restrict_dataset
 from kg.errors import ConfigurationError, QueryError, QueryTimeoutError, StoreError
 from kg.export import get_format, serialize_quads
-from kg.stores._paths import has_variable_path
+from kg.stores._paths import has_variable_path, isolate_paths
 from kg.stores._terms import decimal_text, make_literal
 from kg.stores.base import (
     AskResult,
@@ -188,6 +188,10 @@ class SparqlStore:
         # Decided before the bindings are written in: a VALUES block holds no path, and the
         # text without it repeats, so a parse (kg.stores._paths) is done once per query.
         exclude = self._excludes(sparql)
+        if self.virtuoso and has_variable_path(sparql):
+            # Virtuoso 7.2 loses rows of a path joined with other patterns (docs/virtuoso.md);
+            # each path triple on its own, as a sub-select, gives them all.
+            sparql = isolate_paths(sparql)
         if bindings:
             sparql = with_values(sparql, bindings)
         sparql, own_dataset = restrict_dataset(
@@ -259,10 +263,10 @@ class SparqlStore:
 
     def _excludes(self, sparql: str) -> bool:
         """Whether ``sparql`` goes out with the exclusion pragmas (see the module docstring)."""
-        if self.union != "auto":
-            return self.union == "exclude"
         if self.virtuoso is None:
             self._all_graphs()  # learns what the server is
+        if self.union != "auto":
+            return self.union == "exclude"
         return bool(self.virtuoso) and not has_variable_path(sparql)
 
     def _our_graphs(self) -> list[str]:
