@@ -31,8 +31,8 @@ RELAYS = frozenset({"_run_select", "select_bound", "select", "select_each"})
 
 
 async def profile(store_dir: str, urls: list[str], runs: int, top: int) -> None:
-    from api.main import create_app
     from kg import search_index
+    from kg.api.main import create_app
     from kg.settings import Settings
 
     spent: dict[str, list[float]] = defaultdict(list)

@@ -36,7 +36,7 @@ import httpx
 import uvicorn
 
 import kg
-from api.main import create_app
+from kg.api.main import create_app
 from kg.settings import Settings
 
 RESULTS = Path(__file__).resolve().parent / "results" / "api_latency.json"

@@ -78,7 +78,7 @@ def pick(store_dir: Path) -> dict[str, str]:
 async def _measure(store_dir: str, urls: dict[str, str], runs: int) -> dict[str, Any]:
     import httpx
 
-    from api.main import create_app
+    from kg.api.main import create_app
     from kg.settings import Settings
 
     settings = Settings(

@@ -170,7 +170,7 @@ async def rest(store_path: Path, urls: dict[str, str], args: argparse.Namespace)
     """p50/p99 of each URL that answers 200; the others are recorded with their status."""
     import httpx
 
-    from api.main import create_app
+    from kg.api.main import create_app
     from kg.settings import Settings
 
     settings = Settings(

@@ -26,7 +26,7 @@ import httpx
 from api_latency import ServerClock
 
 import kg
-from api.main import create_app
+from kg.api.main import create_app
 from kg.settings import Settings
 
 RESULTS = Path(__file__).resolve().parent / "results" / "pages.json"

@@ -592,7 +592,7 @@ def index_ready(store: Any) -> object | None:
 async def in_process(
     store_path: Path, from_memory: bool, urls: dict[str, str], runs: int, budget: float
 ) -> dict[str, Any]:
-    from api.main import create_app
+    from kg.api.main import create_app
     from kg.settings import Settings
 
     # The response cache off: these figures are the cost of computing an answer, not of
@@ -736,7 +736,7 @@ async def put_timings(
     ``kg serve`` does): the graph plus one ``rdfs:comment``, then the graph as it was, and so
     on: each PUT changes the graph, so none is a no-op the writer could skip. ``runs`` PUTs, or
     fewer once they took ``budget`` seconds in all (a whole-store validation takes minutes)."""
-    from api.main import create_app
+    from kg.api.main import create_app
     from kg.settings import Settings
 
     token = "scale-benchmark-token-" + "x" * 32
@@ -847,11 +847,11 @@ def hammer(port: int, path: str, seconds: float = 10, connections: int = 10) -> 
 
 def throughput(store_path: Path, entity_url: str, seconds: float) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    kg_app = ["api.main:create_app", "--factory"]
+    kg_app = ["kg.api.main:create_app", "--factory"]
     for name, target, ready, url, cache in (
         ("hello", ["hello_app:app", "--app-dir", str(ROOT / "benchmarks")], "/", "/", "0"),
         ("kg", kg_app, "/health", entity_url, "0"),
-        # The same with the response cache (api/cache.py): every request after the first is a
+        # The same with the response cache (src/kg/api/cache.py): every request after the first is a
         # replay, which is what repeated reads of one entity cost between two writes.
         ("kg_cached", kg_app, "/health", entity_url, "2048"),
     ):
@@ -1007,7 +1007,7 @@ def compare_endpoints(
         sys.executable,
         "-m",
         "uvicorn",
-        "api.main:create_app",
+        "kg.api.main:create_app",
         "--factory",
         "--host",
         "127.0.0.1",
@@ -1283,7 +1283,7 @@ def code_measured() -> dict[str, Any]:
         # The last commit of main this branch has merged: what the figures stand for.
         "main": git("merge-base", "HEAD", "main")[:7],
         "subject": git("log", "-1", "--format=%s")[:120],
-        "dirty": bool(git("status", "--porcelain", "--untracked-files=no", "src", "api")),
+        "dirty": bool(git("status", "--porcelain", "--untracked-files=no", "src")),
     }
 
 

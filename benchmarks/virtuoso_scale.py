@@ -110,7 +110,7 @@ def load(source: Path, store: SparqlStore) -> float:
 async def on_server(
     store: SparqlStore, urls: dict[str, str], runs: int, budget: float
 ) -> dict[str, Any]:
-    from api.main import create_app
+    from kg.api.main import create_app
 
     settings = Settings(root=ROOT, store="memory", response_cache_entries=0, query_timeout=120)
     app = create_app(settings, store=store)

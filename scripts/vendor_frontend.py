@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Vendor the front-end libraries the pages use, from npm at the versions pinned in
-``scripts/frontend/package.json`` (and its lock), into ``api/static/vendor/`` (and axe-core,
+``scripts/frontend/package.json`` (and its lock), into ``src/kg/api/static/vendor/`` (and axe-core,
 which only the browser tests inject, into ``tests/browser/vendor/``).
 
     python3 scripts/vendor_frontend.py           # install the pins in a temp dir, copy, write notes
@@ -28,7 +28,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PINS = ROOT / "scripts" / "frontend"
-STATIC = ROOT / "api" / "static" / "vendor"
+STATIC = ROOT / "src" / "kg" / "api" / "static" / "vendor"
 TESTS = ROOT / "tests" / "browser" / "vendor"
 LICENCE_NAMES = ("LICENSE", "LICENSE.md", "LICENSE.txt", "LICENCE", "license", "LICENSE-MIT")
 

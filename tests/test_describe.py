@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 from rdflib import BNode
 
-from api.routes.pages import entity_view
-from api.views import quotes_of
 from kg import browse
 from kg import entities as entities_module
 from kg._namespaces import CK, ID
+from kg.api.routes.pages import entity_view
+from kg.api.views import quotes_of
 from kg.describe import bind_this, describe
 from kg.errors import QueryError
 from kg.stores.base import SelectResult

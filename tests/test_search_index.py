@@ -17,8 +17,8 @@ import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 
-from api.main import create_app
 from kg import entities, search_index
+from kg.api.main import create_app
 from kg.build import BuildResult
 from kg.errors import ConfigurationError
 from kg.importer import import_rdf

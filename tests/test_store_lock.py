@@ -88,7 +88,7 @@ class Server:
             "KG_WRITE_TOKEN": TOKEN,
             "KG_SERVE_FROM_MEMORY": "true",
         }
-        command = [sys.executable, "-m", "uvicorn", "--factory", "api.main:create_app"]
+        command = [sys.executable, "-m", "uvicorn", "--factory", "kg.api.main:create_app"]
         options = ["--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning"]
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(

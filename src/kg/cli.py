@@ -296,7 +296,7 @@ def serve(
             result = run_build(settings)
             state = "up to date" if result.skipped else "built"
             err.print(f"store {result.store} {state}; serving on http://{host}:{port}/sparql")
-        from api.server import serve as run_server
+        from kg.api.server import serve as run_server
 
         run_server(settings, host, port)
 

@@ -1,7 +1,7 @@
 """The deadline of the request being answered, seen by the code that runs its queries.
 
 The API answers a REST or page request with 503 when its deadline passes
-(``api/deadline.py``) and stops waiting for the route; the thread computing the answer goes
+(``src/kg/api/deadline.py``) and stops waiting for the route; the thread computing the answer goes
 on until it looks at the clock. It looks here: before every named query (``kg.queries``) and
 between result rows (``kg.stores.oxigraph``), so an abandoned answer stops at its next query or
 its next rows instead of running to the end. A single query evaluation cannot be stopped from

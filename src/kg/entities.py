@@ -2,7 +2,7 @@
 
 Everything here is computed by a named query in ``kg/queries/`` (the ``*_QUERY`` constants say
 which), so that a researcher can rerun it at /sparql; Python only groups rows, ranks and pages.
-The result types are plain dataclasses; ``api/schemas.py`` says how they look in JSON.
+The result types are plain dataclasses; ``src/kg/api/schemas.py`` says how they look in JSON.
 
 Kinds: every entity a user can browse lives in one or more collections, by class
 (``kinds.rq``): actor (``ck:Actor``), initiative (``ck:Initiative``), region (``schema:Place``),

@@ -58,7 +58,7 @@ class Settings(BaseSettings):
         gt=0,
         description="Deadline of one /sparql query (waiting for a worker included): the "
         "query is stopped (its worker process killed and replaced) and the client gets 503. "
-        "REST routes and pages answer within it too (api/deadline.py): 503 at the deadline, "
+        "REST routes and pages answer within it too (src/kg/api/deadline.py): 503 at the deadline, "
         "and the abandoned answer stops at its next query.",
     )
     query_workers: int = Field(

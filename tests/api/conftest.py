@@ -15,7 +15,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from rdflib import Dataset
 
-from api.main import create_app
+from kg.api.main import create_app
 from kg.derive import derive
 from kg.settings import Settings
 from kg.stores.base import QueryResult, Store, Term

@@ -1,4 +1,4 @@
-"""The response cache in front of the read routes (api/cache.py)."""
+"""The response cache in front of the read routes (src/kg/api/cache.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from api.main import create_app
+from kg.api.main import create_app
 from kg.build import BuildResult
 from kg.settings import Settings
 

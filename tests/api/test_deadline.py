@@ -1,4 +1,4 @@
-"""REST routes and pages answer within KG_QUERY_TIMEOUT (api/deadline.py): a route whose
+"""REST routes and pages answer within KG_QUERY_TIMEOUT (src/kg/api/deadline.py): a route whose
 queries hang gets a 503 at the deadline, the server keeps answering meanwhile, and the
 abandoned answer runs no further query once the engine lets go."""
 
@@ -10,7 +10,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from api.problems import PROBLEM_BASE, PROBLEM_MEDIA_TYPE
+from kg.api.problems import PROBLEM_BASE, PROBLEM_MEDIA_TYPE
 
 DEADLINE = 0.5
 

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from api.main import create_app
-from api.problems import PROBLEM_BASE, PROBLEM_MEDIA_TYPE
+from kg.api.main import create_app
+from kg.api.problems import PROBLEM_BASE, PROBLEM_MEDIA_TYPE
 from kg.settings import Settings
 from kg.stores.base import SelectResult, Store
 

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from api.problems import PROBLEM_BASE, PROBLEM_MEDIA_TYPE
 from kg._namespaces import REFERENCE_GRAPH
+from kg.api.problems import PROBLEM_BASE, PROBLEM_MEDIA_TYPE
 from kg.export import FORMATS
 from kg.stores.oxigraph import OxigraphStore
 

@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from api.problems import PROBLEM_MEDIA_TYPE
+from kg.api.problems import PROBLEM_MEDIA_TYPE
 
 FUZZ = settings(
     max_examples=30,

@@ -8,7 +8,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 import kg
-from api.problems import PROBLEM_BASE, PROBLEM_MEDIA_TYPE
+from kg.api.problems import PROBLEM_BASE, PROBLEM_MEDIA_TYPE
 from kg.build import BuildResult, manifest_path
 from kg.stores.oxigraph import OxigraphStore
 

@@ -9,8 +9,8 @@ from fastapi.testclient import TestClient
 from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
-from api.problems import PROBLEM_BASE, PROBLEM_MEDIA_TYPE
 from kg._namespaces import CK, GRAPH, ID, OA, ONTOLOGY_GRAPH, PROV, SCHEMA, SHAPES_GRAPH
+from kg.api.problems import PROBLEM_BASE, PROBLEM_MEDIA_TYPE
 from kg.export import FORMATS
 from kg.stores.oxigraph import OxigraphStore
 

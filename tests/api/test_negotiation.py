@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from api.negotiation import MediaRange, Offer, choose, negotiate, parse_accept
-from api.problems import Problem
+from kg.api.negotiation import MediaRange, Offer, choose, negotiate, parse_accept
+from kg.api.problems import Problem
 
 JSON = Offer("json", "application/sparql-results+json", ("srj",), ("application/json",))
 XML = Offer("xml", "application/sparql-results+xml")

@@ -135,7 +135,7 @@ def test_pages_are_well_formed_enough(api_client: TestClient, path: str) -> None
 
 
 def test_autoescape_is_on(api_client: TestClient, monkeypatch: Any) -> None:
-    from api.routes import pages
+    from kg.api.routes import pages
 
     rendered = pages.environment().from_string("{{ value }}").render(value="<b>&</b>")
     assert rendered == "&lt;b&gt;&amp;&lt;/b&gt;"

@@ -22,8 +22,8 @@ import pytest
 from fastapi.testclient import TestClient
 from markupsafe import escape
 
-from api.routes.pages import EXAMPLES, STATIC
 from kg import browse
+from kg.api.routes.pages import EXAMPLES, STATIC
 from kg.stores.base import Store
 from kg.stores.oxigraph import OxigraphStore
 

@@ -15,8 +15,8 @@ import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 
-from api.main import create_app
 from kg import browse
+from kg.api.main import create_app
 from kg.derive import derive
 from kg.settings import Settings
 from kg.stores.oxigraph import OxigraphStore

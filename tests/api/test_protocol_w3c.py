@@ -19,8 +19,8 @@ import pytest
 from fastapi.testclient import TestClient
 from starlette.requests import Request
 
-from api.problems import PROBLEM_MEDIA_TYPE, Problem
-from api.routes.sparql import _url_params
+from kg.api.problems import PROBLEM_MEDIA_TYPE, Problem
+from kg.api.routes.sparql import _url_params
 
 FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"
@@ -33,7 +33,7 @@ class Case:
     body: bytes | None = None
     content_type: str | None = None
     status: int = 400
-    #: Only the engine parses queries (api/routes/sparql.py): a syntax error is its answer.
+    #: Only the engine parses queries (src/kg/api/routes/sparql.py): a syntax error is its answer.
     parsed_by_engine: bool = False
 
 

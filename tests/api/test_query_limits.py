@@ -19,10 +19,10 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from starlette.requests import Request
 
-from api.main import create_app
-from api.problems import PROBLEM_BASE, PROBLEM_MEDIA_TYPE
-from api.ratelimit import QueryBudget, client_of, trusted_networks
-from api.server import serving
+from kg.api.main import create_app
+from kg.api.problems import PROBLEM_BASE, PROBLEM_MEDIA_TYPE
+from kg.api.ratelimit import QueryBudget, client_of, trusted_networks
+from kg.api.server import serving
 from kg.settings import Settings
 from kg.stores.base import Store
 from kg.stores.memory import MemoryStore

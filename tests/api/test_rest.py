@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from api.problems import PROBLEM_BASE, PROBLEM_MEDIA_TYPE
+from kg.api.problems import PROBLEM_BASE, PROBLEM_MEDIA_TYPE
 from kg.queries import load_query
 
 ID = "https://w3id.org/coop-kg/id/"

@@ -20,8 +20,8 @@ from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.schemas import BaseSchema
 
-from api.main import create_app
-from api.server import serving
+from kg.api.main import create_app
+from kg.api.server import serving
 from kg.settings import Settings
 from kg.stores.oxigraph import OxigraphStore
 

@@ -15,8 +15,8 @@ from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 from rdflib.query import Result, ResultRow
 
-from api.main import create_app
-from api.problems import PROBLEM_BASE, PROBLEM_MEDIA_TYPE
+from kg.api.main import create_app
+from kg.api.problems import PROBLEM_BASE, PROBLEM_MEDIA_TYPE
 from kg.errors import StoreError
 from kg.settings import Settings
 from kg.stores.oxigraph import OxigraphStore

@@ -12,7 +12,7 @@ from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import JSON, POST, POSTDIRECTLY, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
-from api.server import serving
+from kg.api.server import serving
 from kg.stores.oxigraph import OxigraphStore
 
 

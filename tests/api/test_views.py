@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from api import views
+from kg.api import views
 from kg.entities import (
     EntityDetail,
     EntityRef,

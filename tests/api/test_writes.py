@@ -18,7 +18,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from api.main import create_app
+from kg.api.main import create_app
 from kg.build import BuildResult
 from kg.derive import DERIVED_GRAPH
 from kg.settings import Settings

@@ -21,8 +21,8 @@ from typing import Any
 import pytest
 from browsing import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, Visit  # tests/browser/browsing.py
 
-from api.main import create_app
-from api.server import serving
+from kg.api.main import create_app
+from kg.api.server import serving
 from kg.build import BuildResult
 from kg.iati_import import import_iati
 from kg.settings import Settings

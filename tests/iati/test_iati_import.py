@@ -23,8 +23,8 @@ from iati_samples import (
     values,
 )
 
-from api.main import create_app
 from kg._namespaces import GRAPH
+from kg.api.main import create_app
 from kg.build import build
 from kg.errors import MalformedRecordsError
 from kg.iati import activity_slug

@@ -21,9 +21,9 @@ import pytest
 import rdflib
 from fastapi.testclient import TestClient
 
-from api.main import create_app
-from api.problems import PROBLEM_MEDIA_TYPE
 from kg._no_fetch import FetchRefusedError
+from kg.api.main import create_app
+from kg.api.problems import PROBLEM_MEDIA_TYPE
 from kg.errors import ConfigurationError
 from kg.importer import import_rdf
 from kg.settings import Settings

@@ -52,7 +52,7 @@ from typing import Any, Final, Generic, Literal, TypeVar
 
 import pyoxigraph as ox
 
-from api.problems import Problem, to_problem
+from kg.api.problems import Problem, to_problem
 from kg.errors import QueryTimeoutError, StoreError
 from kg.stores.base import Store
 from kg.stores.memory import MemoryStore
@@ -67,7 +67,7 @@ R = TypeVar("R")
 Work = Callable[[Store, J, float], R]
 
 #: Modules the forkserver imports once, so that workers start without importing them.
-PRELOAD: Final = ["api.query_runner", "api.routes.sparql", "kg.stores.memory"]
+PRELOAD: Final = ["kg.api.query_runner", "kg.api.routes.sparql", "kg.stores.memory"]
 #: Longest wait for a worker to load its data before a query gives up on it.
 START_TIMEOUT: Final = 600.0
 #: Threads for a store that cannot run in a process: at least this many queries at once.

@@ -35,7 +35,7 @@ CACHED_PREFIXES: Final = (
     "/ontology",
     "/shapes",
     "/.well-known/void",
-    # The pages for people (api/routes/pages.py, funding_pages.py); never /query, which runs
+    # The pages for people (src/kg/api/routes/pages.py, funding_pages.py); never /query, which runs
     # user SPARQL under the per-client budget, as /sparql does.
     "/fundings",
     "/documents",

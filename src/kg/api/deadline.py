@@ -1,6 +1,6 @@
 """REST routes and pages answer within a deadline, as /sparql does: 503 at the deadline.
 
-/sparql runs user queries in worker processes that its deadline kills (``api/query_runner``),
+/sparql runs user queries in worker processes that its deadline kills (``src/kg/api/query_runner``),
 because a user query can be anything. REST routes and pages run our own named queries, on the
 served store in memory, in the server process; moving them into killable workers would make
 each answer cross a process boundary and read the store from disk (3-6x slower, MEASURED.md).
@@ -35,8 +35,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.problems import Problem, problem_response
 from kg import deadline
+from kg.api.problems import Problem, problem_response
 from kg.errors import QueryTimeoutError
 
 log = logging.getLogger(__name__)

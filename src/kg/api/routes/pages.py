@@ -1,7 +1,7 @@
 """HTML for people: the template environment every page shares, the home page, search, the
 lists of each collection, the document view, the API documentation and the static files.
 
-Templates live in ``api/templates`` (Jinja2, autoescaped: labels and quotes come from curated
+Templates live in ``src/kg/api/templates`` (Jinja2, autoescaped: labels and quotes come from curated
 data, and the data is not trusted to be HTML). Links to our own IRIs point at this server:
 ``id:`` entities at ``/id/{slug}``, ``ck:`` terms at ``/ontology#ck:Term``, shapes at
 ``/shapes#cks:Shape``. Every page reads the same library functions as the JSON API, and its
@@ -29,12 +29,12 @@ from rdflib import BNode, Literal, URIRef
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 import kg
-from api import views
-from api.deps import SettingsDep, StoreDep
-from api.problems import Problem
-from api.routes.rest import KindMapDep
 from kg import activities, browse, deliveries, entities, fundings, priorities
 from kg._namespaces import CK, ID, OA, PROV, SCHEMA
+from kg.api import views
+from kg.api.deps import SettingsDep, StoreDep
+from kg.api.problems import Problem
+from kg.api.routes.rest import KindMapDep
 from kg.describe import DISPLAY_PREFIXES, curie
 from kg.entities import COLLECTIONS, EntityRef, KindMap, LiteralValue, compact
 from kg.errors import NotFoundError, QueryError
@@ -149,7 +149,7 @@ def render(
 def problem_pages(
     forms: Mapping[str, Callable[[Request, Problem], Response]],
 ) -> Callable[[Request, Problem], Response]:
-    """How the app shows a problem to a page request (``api.problems.handle``): pages with a
+    """How the app shows a problem to a page request (``kg.api.problems.handle``): pages with a
     form (by path) show it again with the problem, every other page says what went wrong."""
 
     def show(request: Request, problem: Problem) -> Response:
@@ -160,7 +160,7 @@ def problem_pages(
 
 
 def problem_page(request: Request, problem: Problem) -> Response:
-    """A problem (``api.problems``) as a page, for the requests of the HTML routes."""
+    """A problem (``kg.api.problems``) as a page, for the requests of the HTML routes."""
     return render(
         "problem.html",
         status_code=problem.status,
@@ -421,14 +421,14 @@ def data_file_page(
 
 @router.get("/docs", include_in_schema=False)
 def api_docs() -> HTMLResponse:
-    """Swagger UI from the vendored copy (``api/static/vendor/swagger-ui``): nothing loads from
+    """Swagger UI from the vendored copy (``src/kg/api/static/vendor/swagger-ui``): nothing loads from
     another host, so the documentation works offline."""
     return render("docs.html")
 
 
 @cache
 def static_files() -> dict[str, Path]:
-    """Every file shipped under ``api/static``, by its path relative to it."""
+    """Every file shipped under ``src/kg/api/static``, by its path relative to it."""
     return {
         path.relative_to(STATIC).as_posix(): path
         for path in sorted(STATIC.rglob("*"))
@@ -441,7 +441,7 @@ _STATIC_TYPES: Final = {".json": "application/json", ".svg": "image/svg+xml"}
 
 @router.get("/static/{name:path}", include_in_schema=False)
 def static(name: str) -> FileResponse:
-    # Only the files shipped in api/static: the name never reaches the file system unchecked.
+    # Only the files shipped in src/kg/api/static: the name never reaches the file system unchecked.
     path = static_files().get(name)
     if path is None:
         raise Problem(404, f"There is no static file {name!r}.")

@@ -13,8 +13,8 @@ from typing import Annotated, Any, cast
 
 from fastapi import Depends, Request
 
-from api.query_runner import QueryRunner
-from api.ratelimit import QueryBudget
+from kg.api.query_runner import QueryRunner
+from kg.api.ratelimit import QueryBudget
 from kg.errors import StoreError
 from kg.settings import Settings
 from kg.stores.base import Store

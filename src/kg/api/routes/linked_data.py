@@ -6,7 +6,7 @@ Turtle when the client does not say. An entity's RDF is its concise bounded desc
 triples, blank nodes, evidence and selectors) plus every triple pointing at it and the labels
 of what it links to, from two named queries (``kg.describe``). Its page is built from the
 entity model the JSON answer gives (``kg.entities.describe``, arranged by
-``api.routes.pages.entity_view``), so the two never say different things.
+``kg.api.routes.pages.entity_view``), so the two never say different things.
 """
 
 from __future__ import annotations
@@ -17,13 +17,13 @@ from typing import Annotated, Any, Final, Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from api.deps import SettingsDep, StoreDep
-from api.negotiation import Offer, negotiate
-from api.problems import Problem, problem_responses
-from api.routes.pages import HTML_EXAMPLE, entity_page, imports_folder, render, void_view
-from api.routes.rest import KindMapDep
-from api.routes.sparql import GRAPH_OFFERS
 from kg._namespaces import ID, ONTOLOGY_GRAPH, SHAPES_GRAPH
+from kg.api.deps import SettingsDep, StoreDep
+from kg.api.negotiation import Offer, negotiate
+from kg.api.problems import Problem, problem_responses
+from kg.api.routes.pages import HTML_EXAMPLE, entity_page, imports_folder, render, void_view
+from kg.api.routes.rest import KindMapDep
+from kg.api.routes.sparql import GRAPH_OFFERS
 from kg.describe import describe, named_graph, ontology_doc, shapes_doc
 from kg.entities import GroupPage
 from kg.errors import NotFoundError

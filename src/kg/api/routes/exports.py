@@ -16,11 +16,11 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
 
-from api.deps import StoreDep
-from api.negotiation import Offer, by_format, negotiate
-from api.problems import Problem, problem_responses
-from api.routes.sparql import GRAPH_OFFERS
 from kg._namespaces import GRAPH, PREFIXES
+from kg.api.deps import StoreDep
+from kg.api.negotiation import Offer, by_format, negotiate
+from kg.api.problems import Problem, problem_responses
+from kg.api.routes.sparql import GRAPH_OFFERS
 from kg.errors import StoreError
 from kg.export import FORMATS, Format
 from kg.stores.base import Store

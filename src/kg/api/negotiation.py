@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from api.problems import Problem
+from kg.api.problems import Problem
 
 
 @dataclass(frozen=True, slots=True)

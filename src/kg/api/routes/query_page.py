@@ -2,7 +2,7 @@
 a table whose IRIs open their pages here, downloads from ``/sparql`` in every format, and a
 syntax error shown at its line and column.
 
-The query runs through the endpoint's own pipeline (``api.routes.sparql.run_query``): the same
+The query runs through the endpoint's own pipeline (``kg.api.routes.sparql.run_query``): the same
 guard against updates and fetches, the same per-client time budget, deadline, row and byte
 caps. The editor is a plain textarea that YASQE (YASGUI's editor, vendored) turns into a
 highlighting editor with the prefixes filled in; without JavaScript the form still works.
@@ -23,12 +23,12 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 from rdflib import Graph, Literal, URIRef
 
-from api.deps import QueryBudgetDep, QueryRunnerDep, SettingsDep
-from api.problems import Problem, to_problem
-from api.routes.pages import mark_page, render
-from api.routes.sparql import run_query
 from kg._namespaces import PREFIXES
 from kg._no_fetch import check_query
+from kg.api.deps import QueryBudgetDep, QueryRunnerDep, SettingsDep
+from kg.api.problems import Problem, to_problem
+from kg.api.routes.pages import mark_page, render
+from kg.api.routes.sparql import run_query
 from kg.queries import load_query, query_names
 
 router = APIRouter(tags=["Pages"], dependencies=[Depends(mark_page)])

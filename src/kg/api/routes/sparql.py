@@ -2,8 +2,8 @@
 
 The hot path is deliberately short: a regex scan refuses updates, SERVICE and LOAD
 (``kg.sparql_guard``), content negotiation picks the format from the query form the scan saw,
-the client's query-time budget is checked (``api.ratelimit``), and ``evaluate`` runs in a query
-worker process that the deadline kills (``api.query_runner``): it queries, truncates to the row
+the client's query-time budget is checked (``kg.api.ratelimit``), and ``evaluate`` runs in a query
+worker process that the deadline kills (``kg.api.query_runner``): it queries, truncates to the row
 and byte caps and serialises once, so the server process only passes bytes on. Nothing here
 parses the query; the engine does that, and its syntax errors come back as 400.
 """
@@ -23,12 +23,12 @@ from fastapi.responses import Response
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF
 
-from api.deps import QueryBudgetDep, QueryRunnerDep, SettingsDep, StoreDep, read_capped
-from api.negotiation import Offer, negotiate
-from api.problems import Problem, problem_responses
-from api.ratelimit import client_of
 from kg import sparql_guard
 from kg._no_fetch import check_query
+from kg.api.deps import QueryBudgetDep, QueryRunnerDep, SettingsDep, StoreDep, read_capped
+from kg.api.negotiation import Offer, negotiate
+from kg.api.problems import Problem, problem_responses
+from kg.api.ratelimit import client_of
 from kg.results import serialize
 from kg.settings import Settings
 from kg.stores.base import AskResult, GraphResult, QueryResult, SelectResult, Store
@@ -492,7 +492,7 @@ async def run_query(
     format: str,
 ) -> Response:
     """One query answered as this endpoint answers it (the same checks, budget, deadline and
-    caps), in ``format``: for the SPARQL editor page (``api.routes.query_page``)."""
+    caps), in ``format``: for the SPARQL editor page (``kg.api.routes.query_page``)."""
     params = ProtocolRequest(queries=[sparql], formats=[format])
     return await _answer(request, settings, runner, budget, params)
 
@@ -523,7 +523,7 @@ class QueryAnswer:
 
 def evaluate(store: Store, job: QueryJob, seconds_left: float) -> QueryAnswer:
     """Evaluate, truncate and serialise ``job`` on ``store``: in a query worker process, or
-    in a thread for a store that lives elsewhere (``api.query_runner``).
+    in a thread for a store that lives elsewhere (``kg.api.query_runner``).
 
     Serialising is part of the work under the deadline: a long result in SPARQL XML costs more
     than evaluating it. A SPARQL server is given the time left, so that it stops the query too.
@@ -619,7 +619,7 @@ def _description_graph(endpoint: str, graphs: Sequence[str]) -> Graph:
 
 def _html_page(endpoint: str, graphs: Sequence[str]) -> str:
     # Imported here: query workers import this module (api.query_runner.PRELOAD), not pages.
-    from api.routes.pages import environment
+    from kg.api.routes.pages import environment
 
     return (
         environment()

@@ -10,8 +10,8 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 import kg
-from api.deps import SettingsDep, StoreDep
-from api.problems import Problem, problem_responses
+from kg.api.deps import SettingsDep, StoreDep
+from kg.api.problems import Problem, problem_responses
 from kg.settings import Settings
 from kg.stores.base import Store
 

@@ -9,12 +9,13 @@ from typing import Any, Final
 from fastapi import FastAPI
 
 import kg
-from api import problems
-from api.cache import CacheMiddleware, ResponseCache
-from api.deadline import DeadlineMiddleware
-from api.query_runner import QueryRunner
-from api.ratelimit import QueryBudget, trusted_networks
-from api.routes import (
+from kg import search_index
+from kg.api import problems
+from kg.api.cache import CacheMiddleware, ResponseCache
+from kg.api.deadline import DeadlineMiddleware
+from kg.api.query_runner import QueryRunner
+from kg.api.ratelimit import QueryBudget, trusted_networks
+from kg.api.routes import (
     exports,
     funding_pages,
     graphs,
@@ -25,8 +26,7 @@ from api.routes import (
     rest,
     sparql,
 )
-from api.routes.pages import DropBlankFields
-from kg import search_index
+from kg.api.routes.pages import DropBlankFields
 from kg.entities import COLLECTIONS
 from kg.errors import ConfigurationError
 from kg.settings import Settings
@@ -83,7 +83,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         opened = store if store is not None else open_store(settings)
-        # User SPARQL runs in worker processes that the deadline kills (api/query_runner.py).
+        # User SPARQL runs in worker processes that the deadline kills (src/kg/api/query_runner.py).
         # When the served store has a directory (also when the app serves an in-memory copy of
         # it: writes commit to the directory before the copy is swapped), workers open that
         # directory read-only instead of loading a snapshot: a snapshot is one more copy of the
@@ -119,7 +119,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
                 opened.close()
 
     # Rendered answers of the read routes, only for a store the app opened itself: a store
-    # handed in (tests, embedding) may change without the app knowing (api/cache.py).
+    # handed in (tests, embedding) may change without the app knowing (src/kg/api/cache.py).
     cache = (
         ResponseCache(settings.response_cache_entries)
         if store is None and settings.response_cache_entries > 0
@@ -131,7 +131,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         version=kg.__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
-        # /docs is served from the vendored Swagger UI (api/routes/pages.py), never a CDN.
+        # /docs is served from the vendored Swagger UI (src/kg/api/routes/pages.py), never a CDN.
         docs_url=None,
         redoc_url=None,
     )
@@ -158,7 +158,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     # Curators' writes (Graph Store Protocol, SPARQL Update), with a bearer token.
     app.include_router(graphs.router)
     app.add_middleware(DropBlankFields, paths=FORM_PATHS)
-    # Outside the response cache: a replayed answer needs no deadline (api/deadline.py).
+    # Outside the response cache: a replayed answer needs no deadline (src/kg/api/deadline.py).
     app.add_middleware(
         DeadlineMiddleware, seconds=settings.query_timeout, page=app.state.problem_page
     )

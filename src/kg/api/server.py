@@ -12,7 +12,7 @@ from typing import Any
 import uvicorn
 from fastapi import FastAPI
 
-from api.main import create_app
+from kg.api.main import create_app
 from kg.settings import Settings
 
 

@@ -13,7 +13,7 @@ the place, inside it, or a region that contains it (the priorities for "Afghanis
 neighbouring countries" apply to Afghanistan). ``region=`` keeps that one meaning everywhere,
 priorities included; ``applies_to=`` is the question "what concerns this country?".
 
-Responses are encoded here with the models of ``api.schemas`` (one validation, JSON written by
+Responses are encoded here with the models of ``kg.api.schemas`` (one validation, JSON written by
 pydantic) rather than through ``response_model``, which would convert and validate each result
 twice; the routes still declare their models for the OpenAPI document.
 """
@@ -30,12 +30,12 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 
-from api import schemas
-from api.deps import StoreDep
-from api.problems import Problem, problem_responses
 from kg import activities, deliveries, entities, fundings, priorities
 from kg import currency as rates
 from kg._namespaces import ID
+from kg.api import schemas
+from kg.api.deps import StoreDep
+from kg.api.problems import Problem, problem_responses
 from kg.entities import COLLECTIONS, KindMap
 from kg.errors import NotFoundError
 from kg.queries import load_query, query_names

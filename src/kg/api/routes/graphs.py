@@ -22,10 +22,10 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import SettingsDep, StoreDep, read_capped
-from api.negotiation import negotiate
-from api.problems import Problem, problem_responses
-from api.routes.sparql import GRAPH_OFFERS
+from kg.api.deps import SettingsDep, StoreDep, read_capped
+from kg.api.negotiation import negotiate
+from kg.api.problems import Problem, problem_responses
+from kg.api.routes.sparql import GRAPH_OFFERS
 from kg.errors import KGError
 from kg.export import get_format
 from kg.settings import Settings

@@ -1,1 +1,0 @@
-"""HTTP API for coop-kg: `api.main.create_app(settings)` builds the FastAPI application."""

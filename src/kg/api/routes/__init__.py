@@ -1,0 +1,1 @@
+"""One router per resource; ``kg.api.main.create_app`` includes them."""
