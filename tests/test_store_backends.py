@@ -160,6 +160,8 @@ def test_listing_ours_and_excluding_the_others_agree(
     assert store.union == "auto"
     store.query("ASK {}")
     assert store.virtuoso is (backend == "virtuoso")
+    # Uncompressed, one connection per query on Virtuoso (kg.stores.sparql.VIRTUOSO_HEADERS).
+    assert (store._client.headers.get("connection") == "close") is (backend == "virtuoso")
     path = "SELECT ?t WHERE { ?t skos:broader* ?b }"
     assert store._excludes("SELECT * WHERE { ?s ?p ?o }") is (backend == "virtuoso")
     assert store._excludes(path) is False

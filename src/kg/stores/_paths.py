@@ -22,6 +22,8 @@ from rdflib.plugins.sparql.parserutils import CompValue
 
 from kg.sparql_guard import _TOKEN
 
+#: A ``?`` not starting a variable name: a path modifier, or a character in a string or IRI.
+_LONE_MARK: Final = re.compile(r"\?(?![\w\u00b7\u0300-\u036f\u203f-\u2040])")
 #: The path modifiers of the SPARQL grammar (``PathMod``) that make a path's length vary.
 _MODIFIERS: Final = frozenset({"*", "+", "?"})
 
@@ -36,6 +38,10 @@ def has_variable_path(sparql: str) -> bool:
 def _might_have_path(sparql: str) -> bool:
     """False only when no path modifier can be there: none of ``*``/``+`` between tokens, and
     no ``?`` standing alone (a ``?`` followed by a name is a variable)."""
+    if "*" not in sparql and "+" not in sparql and _LONE_MARK.search(sparql) is None:
+        # Settled without the lexer (0.4 ms in Python for a 4 kB union of entity groups,
+        # on every query a sparql: store sends): none of the three characters is there at all.
+        return False
     end = 0
     for match in _TOKEN.finditer(sparql):
         if "*" in sparql[end : match.start()] or "+" in sparql[end : match.start()]:
