@@ -508,18 +508,43 @@ def _parse_result(response: httpx.Response) -> QueryResult:
         if "boolean" in body:
             return AskResult(bool(body["boolean"]))
         variables = tuple(body["head"]["vars"])
+        # Terms repeat across rows (a property, the entity asked about, a label's language):
+        # each distinct one is converted once per answer (rdflib checks every IRI it makes).
+        seen: dict[tuple[tuple[str, str], ...], Term | None] = {}
+
+        def term(binding: Any) -> Term | None:
+            if binding is None:
+                return None
+            key = tuple(binding.items())
+            if key not in seen:
+                seen[key] = _term(binding)
+            return seen[key]
+
         rows = tuple(
-            tuple(_term(binding.get(v)) for v in variables)
+            tuple(term(binding.get(v)) for v in variables)
             for binding in body["results"]["bindings"]
         )
         return SelectResult(variables, rows)
     if media in {NTRIPLES, "text/plain"}:
         triples = _parse_ntriples(response.content, str(response.url))
+        converted: dict[Any, Term] = {}  # each distinct term once, as for JSON above
+
+        def node(value: Any) -> Term:
+            found = converted.get(value)
+            if found is None:
+                found = converted[value] = _from_oxigraph(value)
+            return found
+
+        predicates: dict[str, URIRef] = {}
+
+        def predicate(value: ox.NamedNode) -> URIRef:
+            found = predicates.get(value.value)
+            if found is None:
+                found = predicates[value.value] = URIRef(value.value)
+            return found
+
         return GraphResult(
-            tuple(
-                (_from_oxigraph(t.subject), URIRef(t.predicate.value), _from_oxigraph(t.object))
-                for t in triples
-            )
+            tuple((node(t.subject), predicate(t.predicate), node(t.object)) for t in triples)
         )
     raise StoreError(f"the SPARQL server answered with {media or 'no content type'}, not results")
 
