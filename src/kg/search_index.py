@@ -35,7 +35,6 @@ index: ``search.rq`` answers.
 
 from __future__ import annotations
 
-import heapq
 import json
 import sqlite3
 import sys
@@ -373,10 +372,7 @@ class SearchIndex:
             allowed = {n for n, types in enumerate(self._typesets) if wanted(types)}
             if not allowed:
                 return 0, []
-            if len(low) >= _TRIGRAM and _SEP not in low:
-                total, page = self._matched(low, allowed, limit=limit, offset=offset)
-            else:
-                total, page = self._scanned(low, allowed, limit=limit, offset=offset)
+            total, page = self._matched(low, allowed, limit=limit, offset=offset)
             shown = {
                 place: (iri, label, self._typesets[typeset])
                 for place, iri, label, typeset in self._db.execute(
@@ -390,109 +386,105 @@ class SearchIndex:
     def _matched(
         self, low: str, allowed: set[int], *, limit: int, offset: int
     ) -> tuple[int, list[int]]:
-        """The count and the page (places) of the entities whose text contains ``low`` (three
-        or more characters): the answer is ranks 0-2 (few; sorted here), then the rest of the
-        names matches, then the description-only matches, each already in place order in the
-        FTS5 row ids, so SQLite reads the page and stops."""
+        """The count and the page (places) of the entities whose names contain ``low``, with
+        an ``allowed`` set of types. The answer is ranks 0-2 (sorted here: few), then the rest
+        of the names matches, then the description-only matches, both in place order already,
+        so SQLite reads the page and stops. A text of three or more characters is found by the
+        FTS5 trigrams; a shorter one (or one holding ``_SEP``) by a scan of the names, inside
+        SQLite as well, that stops at the page (the count still reads every name)."""
         db = self._db
-        where = "texts MATCH ?"
-        if len(allowed) < len(self._typesets):  # integers made here, no text from outside
-            where += f" AND (rowid & {_LOW}) IN ({','.join(map(str, sorted(allowed)))})"
-        phrase = '"' + low.replace('"', '""') + '"'
-        (total,) = db.execute(f"SELECT count(*) FROM texts WHERE {where}", (phrase,)).fetchone()
-        first = self._first(low, allowed)
+        every = len(allowed) == len(self._typesets)
+        # integers made here, no text from outside
+        kinds = "" if every else f"IN ({','.join(map(str, sorted(allowed)))})"
+        first = self._first(low, kinds)
+        found = self._found(low, kinds)
+        (total,) = db.execute(*found["count"]).fetchone()
         end = offset + limit
         page = first[offset:end]
         if end <= len(first):
             return total, page
         skip, ahead = max(0, offset - len(first)), set(first)
         want = end - max(offset, len(first))
-        named = [
-            row >> _PLACE_SHIFT
-            for (row,) in db.execute(
-                f"SELECT rowid FROM texts WHERE {where} ORDER BY rowid LIMIT ?",
-                ("names : " + phrase, skip + want + len(first)),
-            )
-        ]
+        sql, args = found["names"]
+        named = [place for (place,) in db.execute(sql, (*args, skip + want + len(first)))]
         fetched = len(named)
         named = [place for place in named if place not in ahead]
         page += named[skip : skip + want]
         if len(page) == limit or fetched == skip + want + len(first):
             return total, page
         before = len(first) + len(named)  # every names match: the description-only ones follow
+        sql, args = found["about"]
         page += [
-            row >> _PLACE_SHIFT
-            for (row,) in db.execute(
-                f"SELECT rowid FROM texts WHERE {where} ORDER BY rowid LIMIT ? OFFSET ?",
-                (
-                    f"about : {phrase} NOT names : {phrase}",
-                    limit - len(page),
-                    max(0, offset - before),
-                ),
-            )
+            place
+            for (place,) in db.execute(sql, (*args, limit - len(page), max(0, offset - before)))
         ]
         return total, page
 
-    def _first(self, low: str, allowed: set[int]) -> list[int]:
-        """The places of the entities of ranks 0-2, best rank first, then in place order."""
-        best: dict[int, int] = {}
-        for row, rank in self._starting(low):
-            place = row >> _PLACE_SHIFT
-            if rank < best.get(place, 5):
-                best[place] = rank
-        kept = self._kept(best, allowed)
-        return sorted(kept, key=lambda place: (best[place], place))
+    def _found(self, low: str, kinds: str) -> dict[str, tuple[str, tuple[object, ...]]]:
+        """The three queries of an answer: count the matching entities, the names matches in
+        place order (``LIMIT ?`` last), the description-only ones (``LIMIT ? OFFSET ?``)."""
+        if len(low) >= _TRIGRAM and _SEP not in low:
+            phrase = '"' + low.replace('"', '""') + '"'
+            where = "texts MATCH ?" + (f" AND (rowid & {_LOW}) {kinds}" if kinds else "")
+            place = f"rowid >> {_PLACE_SHIFT}"
+            return {
+                "count": (f"SELECT count(*) FROM texts WHERE {where}", (phrase,)),
+                "names": (
+                    f"SELECT {place} FROM texts WHERE {where} ORDER BY rowid LIMIT ?",
+                    ("names : " + phrase,),
+                ),
+                "about": (
+                    f"SELECT {place} FROM texts WHERE {where} ORDER BY rowid LIMIT ? OFFSET ?",
+                    (f"about : {phrase} NOT names : {phrase}",),
+                ),
+            }
+        # names of the entity at e.id: fields 0-1 are the row ids below (e.id << 20 | 2 << 18)
+        names = (
+            "EXISTS (SELECT 1 FROM name n WHERE n.id >= e.id << 20 AND n.id < (e.id << 20 | "
+            f"{DESCRIPTION << _FIELD_SHIFT}) AND instr(n.low, ?) > 0)"
+        )
+        about = (
+            f"EXISTS (SELECT 1 FROM name n WHERE n.id >= (e.id << 20 | {DESCRIPTION << _FIELD_SHIFT})"
+            " AND n.id <= (e.id << 20 | ?) AND instr(n.low, ?) > 0)"
+        )
+        typed = f"e.typeset {kinds} AND " if kinds else ""
+        return {
+            "count": (
+                f"SELECT count(*) FROM entity e WHERE {typed}({names} OR {about})",
+                (low, _LOW, low),
+            ),
+            "names": (
+                f"SELECT e.id FROM entity e WHERE {typed}{names} ORDER BY e.id LIMIT ?",
+                (low,),
+            ),
+            "about": (
+                f"SELECT e.id FROM entity e WHERE {typed}NOT {names} AND {about} "
+                "ORDER BY e.id LIMIT ? OFFSET ?",
+                (low, _LOW, low),
+            ),
+        }
 
-    def _kept(self, places: Collection[int], allowed: set[int]) -> list[int]:
-        """The ``places`` of entities with an ``allowed`` set of types."""
-        if not places:
-            return []
-        found = []
-        chunk = list(places)
-        for start in range(0, len(chunk), 10_000):
-            part = chunk[start : start + 10_000]
-            found += [
-                place
-                for place, typeset in self._db.execute(
-                    "SELECT id, typeset FROM entity WHERE id IN (SELECT value FROM json_each(?))",
-                    (json.dumps(part),),
-                )
-                if typeset in allowed
-            ]
-        return found
-
-    def _scanned(
-        self, low: str, allowed: set[int], *, limit: int, offset: int
-    ) -> tuple[int, list[int]]:
-        """What ``_matched`` answers, for a text the trigrams cannot find: every name scanned
-        inside SQLite, the ranks kept per entity here."""
-        best: dict[int, int] = {}
-        get = best.get
-        for (row,) in self._db.execute("SELECT id FROM name WHERE instr(low, ?) > 0", (low,)):
-            rank = 4 if (row >> _FIELD_SHIFT) & 3 == DESCRIPTION else 3
-            place = row >> _PLACE_SHIFT
-            if rank < get(place, 5):
-                best[place] = rank
-        for row, rank in self._starting(low):
-            place = row >> _PLACE_SHIFT
-            if rank < get(place, 5):
-                best[place] = rank
-        kept = [(best[place], place) for place in self._kept(best, allowed)]
-        return len(kept), [place for _, place in heapq.nsmallest(offset + limit, kept)[offset:]]
-
-    def _starting(self, low: str) -> Iterable[tuple[int, int]]:
-        """(row id, rank) of the labels and altLabels that equal ``low`` (rank 0 or 1, the
-        field) or start with it (2): ranges of the ``named`` index, no text read."""
+    def _first(self, low: str, kinds: str) -> list[int]:
+        """The places of the entities of ranks 0-2, best rank first, then in place order: a
+        range of the ``named`` index (names that equal or start with ``low``)."""
         bounds: list[str | int]
-        named = "SELECT id, {rank} FROM name WHERE {where} AND ((id >> 18) & 3) < 2"
-        yield from self._db.execute(named.format(rank="(id >> 18) & 3", where="low = ?"), (low,))
         last = ord(low[-1])
         if last < sys.maxunicode and not 0xD7FF <= last <= 0xDFFF:
             # from low to the first text after every text that starts with it
-            where, bounds = "low > ? AND low < ?", [low, low[:-1] + chr(last + 1)]
+            where, bounds = "n.low >= ? AND n.low < ?", [low, low[:-1] + chr(last + 1)]
         else:  # no next character: the range runs to the end
-            where, bounds = "low > ? AND substr(low, 1, ?) = ?", [low, len(low), low]
-        yield from self._db.execute(named.format(rank="2", where=where), bounds)
+            where, bounds = "n.low >= ? AND substr(n.low, 1, ?) = ?", [low, len(low), low]
+        typed = f" AND e.typeset {kinds}" if kinds else ""
+        return [
+            place
+            for (place,) in self._db.execute(
+                f"SELECT n.id >> {_PLACE_SHIFT} AS place FROM name n INDEXED BY named "
+                f"JOIN entity e ON e.id = n.id >> {_PLACE_SHIFT} "
+                f"WHERE {where} AND ((n.id >> 18) & 3) < 2{typed} GROUP BY place "
+                "ORDER BY min(CASE WHEN n.low = ? THEN (n.id >> 18) & 3 ELSE 2 END), place",
+                (*bounds, low),
+            )
+        ]
 
     def _typeset(self, types: Iterable[str]) -> int:
         key = tuple(sorted(set(types)))
