@@ -601,6 +601,60 @@ _WARMING: Final[weakref.WeakKeyDictionary[object, threading.Event]] = weakref.We
 _BUILDING: Final = threading.Lock()
 
 
+class _Server(Protocol):
+    """What the index needs of a SPARQL server's store (``kg.stores.sparql.SparqlStore``)."""
+
+    query_endpoint: str
+
+    def graphs(self) -> list[str]: ...
+
+    def query(self, sparql: str, *, default_graphs: Sequence[str] | None = None) -> object: ...
+
+
+_NAMES_SPARQL: Final = (
+    "SELECT ?s ?p ?o WHERE { ?s ?p ?o "
+    f"VALUES ?p {{ {' '.join(f'<{p}>' for p in _NAME_PREDICATES)} }} }}"
+)
+_TYPES_SPARQL: Final = f"SELECT ?s ?o WHERE {{ ?s <{_TYPE.value}> ?o }}"
+
+
+def _read_server(store: _Server) -> tuple[list[Name], dict[str, str], dict[str, set[str]]]:
+    """What ``_read`` reads of a pyoxigraph store, asked of a SPARQL server graph by graph (a
+    graph's answer stays under the server's row limit, which docs/virtuoso.md has operators set
+    to at least the largest graph). Values are what ``search.rq`` sees through the same
+    store: rdflib terms, ``str()`` as its ``STR()``."""
+    from rdflib import Literal, URIRef  # the sparql store answers in rdflib terms
+
+    names: list[Name] = []
+    labels: dict[str, str] = {}
+    types: dict[str, set[str]] = {}
+    for graph in store.graphs():
+        for row in _rows(store.query(_NAMES_SPARQL, default_graphs=[graph])):
+            entity, value = sys.intern(str(row["s"])), row["o"]
+            field = _NAME_PREDICATES[str(row["p"])]
+            text = str(value)
+            if field == LABEL and (entity not in labels or text < labels[entity]):
+                labels[entity] = text
+            if isinstance(value, Literal | URIRef):
+                names.append((entity, field, text.lower(), sys.intern(graph)))
+        for row in _rows(store.query(_TYPES_SPARQL, default_graphs=[graph])):
+            types.setdefault(sys.intern(str(row["s"])), set()).add(sys.intern(str(row["o"])))
+    return names, labels, types
+
+
+def _rows(result: object) -> Iterable[dict[str, object]]:
+    dicts = getattr(result, "dicts", None)
+    if dicts is None:
+        raise TypeError("the SPARQL store did not answer a SELECT with rows")
+    return dicts()  # type: ignore[no-any-return]
+
+
+def _is_server(store: object) -> bool:
+    from kg.stores.sparql import SparqlStore  # imported when needed: it imports httpx
+
+    return isinstance(store, SparqlStore)
+
+
 def _indexable(store: object) -> ox.Store | None:
     """The pyoxigraph store behind ``store`` if it is one that cannot change (see the module
     docstring), else None."""
@@ -610,11 +664,15 @@ def _indexable(store: object) -> ox.Store | None:
     return None
 
 
-def _built(store: object, native: ox.Store) -> SearchIndex:
+def _built(store: object, native: ox.Store | None) -> SearchIndex:
     with _BUILDING:  # one build per store, however many threads ask at once
         found = _INDEXES.get(store)
         if found is None:
-            found = _INDEXES[store] = SearchIndex.build(native)
+            found = _INDEXES[store] = (
+                SearchIndex.build(native)
+                if native is not None
+                else SearchIndex.of(*_read_server(store))  # type: ignore[arg-type]
+            )
     return found
 
 
@@ -624,7 +682,7 @@ def index_for(store: object) -> SearchIndex | None:
     store nobody warmed gets its index built now, on first use."""
     native = _indexable(store)
     if native is None:
-        return None
+        return _INDEXES.get(store)  # a SPARQL server's, once ``warm`` built it; else none
     found = _INDEXES.get(store)
     if found is not None or store in _WARMING:
         return found
@@ -635,7 +693,7 @@ def warm(store: object) -> None:
     """Build the index of ``store`` in a background thread, so that no search waits for it
     (seconds at 1M triples, a minute at 10M): searches meanwhile run ``search.rq``."""
     native = _indexable(store)
-    if native is None or store in _INDEXES or store in _WARMING:
+    if (native is None and not _is_server(store)) or store in _INDEXES or store in _WARMING:
         return
     done = _WARMING[store] = threading.Event()
 
@@ -649,12 +707,16 @@ def warm(store: object) -> None:
     threading.Thread(target=build, name="kg-search-index", daemon=True).start()
 
 
-def follow(store: object, before: ox.Store, changed: Sequence[str]) -> None:
-    """``store`` (a served in-memory copy that a write changed in place, in one transaction:
-    ``kg.writes``) now holds new content in the ``changed`` graphs, which ``before`` (a scratch
-    store) holds as they were: its index re-reads them. When the index is still being built
-    (``warm``) the refresh waits for it in a thread of its own, not in the write."""
-    native = _indexable(store)
+def follow(
+    store: object, before: ox.Store, changed: Sequence[str], *, after: ox.Store | None = None
+) -> None:
+    """``store`` (a served in-memory copy that a write changed in place, in one transaction, or
+    a SPARQL server the write went to: ``kg.writes``) now holds new content in the ``changed``
+    graphs, which ``before`` (a scratch store) holds as they were and ``after`` (for a server:
+    a scratch store of its whole content now) as they are: its index re-reads them. When the
+    index is still being built (``warm``) the refresh waits for it in a thread of its own, not
+    in the write."""
+    native = _indexable(store) or after
     if native is None:
         return
     warming = _WARMING.get(store)
