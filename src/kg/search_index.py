@@ -29,8 +29,15 @@ come while it builds are answered by ``search.rq``, slower but the same) and is 
 the store. A file beside the store would need a stamp proving it matches the store, which
 RocksDB does not offer. A write does not rebuild: ``follow`` re-reads only the graphs the write
 changed in the served copy's index. Stores that can change in place (``memory``,
-``oxigraph:memory`` written directly, a store being built) and ``sparql:`` servers get no
-index: ``search.rq`` answers.
+``oxigraph:memory`` written directly, a store being built) get no index: ``search.rq`` answers.
+
+A ``sparql:`` server (Virtuoso) gets an index too, but only when the server starts (``warm``;
+never built on a first search, so a one-shot CLI search asks ``search.rq`` once instead of
+reading every name): its names are read graph by graph (``_read_server``), and writes made
+through that store object (``kg.writes``) refresh it like the embedded one. Writes that reach
+the server by another way (another process, ``kg import`` from the command line) are not seen
+until the server restarts: a SPARQL server offers no cheap stamp of its state to check against.
+On Virtuoso at 1M triples this took search from about 1 s (``search.rq``) to milliseconds.
 """
 
 from __future__ import annotations
