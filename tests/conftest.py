@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from _servers import Server
+from _small_stores import MONEY_TTL, small_store
 
 from kg.build import Assembled, BuildResult, assemble, build
 from kg.settings import Settings
@@ -48,16 +49,48 @@ def built(settings: Settings) -> BuildResult:
     return build(settings)
 
 
+@pytest.fixture(scope="session")
+def money_store() -> Iterator[OxigraphStore]:
+    """The ontology plus ``MONEY_TTL`` (made-up fundings in two currencies), in memory."""
+    store = small_store(MONEY_TTL)
+    yield store
+    store.close()
+
+
 #: Every store backend the shared suite runs against; see ``store``.
 BACKENDS = ["oxigraph", "memory", "virtuoso"]
+#: The backends of the HTTP suites (every test that uses ``api_client``): the embedded store
+#: and a SPARQL server. rdflib answers the same named queries (test_store_backends.py proves
+#: every one of them equal on every backend), so serving each REST route from it as well
+#: tested the app a third time and cost a third of the suite's time.
+HTTP_BACKENDS = ["oxigraph", "virtuoso"]
 #: Besides these, ``store`` serves "oxigraph-server", a second SPARQL server vendor
 #: (Oxigraph's own HTTP server), to the tests in test_store_backends.py that prove the sparql:
 #: store on any SPARQL 1.1 server; not to the whole shared suite, which would repeat on the
 #: same engine what the embedded pyoxigraph backend already shows, and take longer.
 
 
-@pytest.fixture(scope="session", params=BACKENDS)
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run each test that needs a ``backend`` once per backend (``HTTP_BACKENDS`` for the
+    HTTP suites), unless it chose its own with ``@pytest.mark.parametrize("backend", ...)``.
+
+    Parametrized here rather than by ``params=`` on the fixture so that the list can depend
+    on the test; session scope keeps each backend's store and server up for all its tests."""
+    if "backend" not in metafunc.fixturenames:
+        return
+    for marker in metafunc.definition.iter_markers("parametrize"):
+        names = marker.args[0] if marker.args else marker.kwargs.get("argnames", "")
+        if "backend" in (
+            [n.strip() for n in names.split(",")] if isinstance(names, str) else names
+        ):
+            return
+    chosen = HTTP_BACKENDS if "api_client" in metafunc.fixturenames else BACKENDS
+    metafunc.parametrize("backend", chosen, indirect=True, scope="session")
+
+
+@pytest.fixture(scope="session")
 def backend(request: pytest.FixtureRequest) -> str:
+    """The backend this test runs on (``pytest_generate_tests`` parametrizes it)."""
     return str(request.param)
 
 

@@ -25,6 +25,7 @@ from pathlib import Path
 import pyshacl
 import pytest
 import rdflib
+from _shape_fixtures import graph as fixture_graph
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH
 from rdflib.term import BNode, Node, URIRef
@@ -116,7 +117,7 @@ def report_of(shapes: rdflib.Graph, ontology: rdflib.Graph) -> Callable[[Path], 
 
     @cache
     def run(fixture: Path) -> ValidationReport:
-        data = rdflib.Graph().parse(fixture, format="turtle")
+        data = fixture_graph(fixture)
         return validate(data, shapes=shapes, ontology=ontology)
 
     return run
@@ -218,7 +219,7 @@ def test_every_class_in_the_valid_fixtures_has_a_node_shape(
     targeted = set(shapes.objects(None, SH.targetClass))
     used: set[Node] = set()
     for fixture in VALID:
-        used |= set(rdflib.Graph().parse(fixture, format="turtle").objects(None, RDF.type))
+        used |= set(fixture_graph(fixture).objects(None, RDF.type))
     missing = sorted(str(c) for c in used if not _superclasses(ontology, c) & targeted)
     assert missing == []
 
@@ -304,7 +305,7 @@ def test_result_carries_the_offending_value(report_of: Callable[[Path], Validati
 
 
 def test_validate_leaves_its_inputs_alone(shapes: rdflib.Graph, ontology: rdflib.Graph) -> None:
-    data = rdflib.Graph().parse(VALID[0], format="turtle")
+    data = fixture_graph(VALID[0])
     sizes = (len(data), len(shapes), len(ontology))
     validate(data, shapes=shapes, ontology=ontology)
     assert (len(data), len(shapes), len(ontology)) == sizes
@@ -316,9 +317,7 @@ def test_concurrent_validations_share_one_shapes_graph(
     """pySHACL issue 314: one shapes graph used by two validations at once went wrong."""
     cases = [VALID[0], INVALID[0], VALID[-1], INVALID[-1]]
     expected = {
-        fixture: validate(
-            rdflib.Graph().parse(fixture, format="turtle"), shapes=shapes, ontology=ontology
-        )
+        fixture: validate(fixture_graph(fixture), shapes=shapes, ontology=ontology)
         for fixture in cases
     }
     got: dict[Path, ValidationReport] = {}
@@ -326,7 +325,7 @@ def test_concurrent_validations_share_one_shapes_graph(
 
     def work(fixture: Path) -> None:
         try:
-            data = rdflib.Graph().parse(fixture, format="turtle")
+            data = fixture_graph(fixture)
             got[fixture] = validate(data, shapes=shapes, ontology=ontology)
         except BaseException as error:  # collected and re-raised in the main thread
             errors.append(error)

@@ -16,6 +16,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import rdflib
+from _shape_fixtures import graph as fixture_graph
+from _shape_fixtures import turtle as fixture_turtle
 
 from kg.build import Assembled
 from kg.sources import Inputs
@@ -70,7 +72,7 @@ def test_every_fixture_gives_the_same_results_in_both_engines(
     """One test for all fixtures, so a failure lists every disagreement at once."""
     disagreements = []
     for fixture in FIXTURES:
-        data = rdflib.Graph().parse(fixture, format="turtle")
+        data = fixture_graph(fixture)
         reference = _keys(validate(data, shapes=shapes, ontology=ontology, engine="pyshacl"))
         turbo = _keys(validate(data, shapes=shapes, ontology=ontology, engine="turbo"))
         if reference != turbo:
@@ -90,10 +92,10 @@ def test_a_pyoxigraph_store_gives_the_same_results_as_an_rdflib_graph(
     """
     disagreements = []
     for fixture in FIXTURES:
-        data = rdflib.Graph().parse(fixture, format="turtle")
+        data = fixture_graph(fixture)
         store = ox.Store()
         store.load(
-            path=str(fixture),
+            fixture_turtle(fixture),
             format=ox.RdfFormat.TURTLE,
             to_graph=ox.NamedNode("https://w3id.org/coop-kg/graph/fixture"),
         )

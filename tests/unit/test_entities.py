@@ -1,0 +1,176 @@
+"""kg.entities on ``MONEY_TTL`` (tests/_small_stores.py): lists, search, name resolution and
+entity detail, through the public functions only."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.entities import (
+    GroupPage,
+    Page,
+    compact,
+    describe,
+    expand,
+    list_collection,
+    resolve,
+    search,
+)
+from kg.errors import AmbiguousNameError, ConfigurationError, NotFoundError, UnknownNameError
+from kg.stores.oxigraph import OxigraphStore
+
+ID = "https://w3id.org/coop-kg/id/"
+CK = "https://w3id.org/coop-kg/ontology#"
+
+
+def test_a_collection_is_sorted_by_label(money_store: OxigraphStore) -> None:
+    actors = list_collection(money_store, "actors")
+    assert [a.slug for a in actors.items] == ["germany", "japan", "unodc"]
+    assert {a.kind for a in actors.items} == {"actor"}
+    assert actors.total == 3
+
+
+def test_q_filters_a_collection_ignoring_case(money_store: OxigraphStore) -> None:
+    assert [t.slug for t in list_collection(money_store, "themes", q="DRU").items] == ["drugs"]
+
+
+def test_within_keeps_the_places_inside_a_region_transitively(money_store: OxigraphStore) -> None:
+    inside = {
+        r.slug for r in list_collection(money_store, "regions", within=ID + "indo-pacific").items
+    }
+    assert {"southeast-asia", "thailand"} <= inside
+    assert "kenya" not in inside and "africa" not in inside
+
+
+def test_within_applies_to_regions_only(money_store: OxigraphStore) -> None:
+    with pytest.raises(ConfigurationError, match="only applies to regions"):
+        list_collection(money_store, "actors", within=ID + "world")
+
+
+def test_an_unknown_collection_is_not_found(money_store: OxigraphStore) -> None:
+    with pytest.raises(NotFoundError, match="no collection"):
+        list_collection(money_store, "planets")
+
+
+def test_search_ranks_an_exact_alt_label_first(money_store: OxigraphStore) -> None:
+    found = search(money_store, "unodc")
+    assert found.items[0].slug == "unodc"
+
+
+def test_search_keeps_to_the_kinds_asked(money_store: OxigraphStore) -> None:
+    assert [t.slug for t in search(money_store, "a", kinds=("theme",)).items] == ["health"]
+
+
+def test_an_empty_search_is_a_configuration_error(money_store: OxigraphStore) -> None:
+    with pytest.raises(ConfigurationError, match="empty"):
+        search(money_store, "   ")
+
+
+@pytest.mark.parametrize(
+    "name", ["unodc", "UNODC", ID + "unodc", "united nations office on drugs and crime"]
+)
+def test_a_slug_iri_label_or_alt_label_resolves(money_store: OxigraphStore, name: str) -> None:
+    assert resolve(money_store, name) == ID + "unodc"
+
+
+def test_two_entities_with_one_label_are_ambiguous(money_store: OxigraphStore) -> None:
+    with pytest.raises(AmbiguousNameError) as raised:
+        resolve(money_store, "Mekong project")
+    candidates = {c["slug"] for c in raised.value.candidates}
+    assert candidates == {"mekong-project", "mekong-programme"}
+
+
+def test_the_slug_settles_what_the_label_cannot(money_store: OxigraphStore) -> None:
+    assert resolve(money_store, "mekong-programme") == ID + "mekong-programme"
+
+
+def test_an_unknown_name_is_an_error(money_store: OxigraphStore) -> None:
+    with pytest.raises(UnknownNameError):
+        resolve(money_store, "atlantis")
+
+
+def test_a_name_of_another_kind_is_unknown(money_store: OxigraphStore) -> None:
+    with pytest.raises(UnknownNameError):
+        resolve(money_store, "japan", kinds=("theme",))
+
+
+def test_a_place_has_its_ancestors_and_the_fundings_serving_it(money_store: OxigraphStore) -> None:
+    thailand = describe(money_store, ID + "thailand")
+    assert thailand.kind == "region"
+    assert {a.slug for a in thailand.ancestors or ()} == {"southeast-asia", "indo-pacific", "world"}
+    assert thailand.children == ()
+    served_by = {r.value.slug for r in thailand.incoming}  # type: ignore[union-attr]
+    assert served_by == {"f-eur-1", "mekong-project"}
+
+
+def test_derived_groups_are_counted_but_not_listed(money_store: OxigraphStore) -> None:
+    thailand = describe(money_store, ID + "thailand")
+    derived = [g for g in thailand.groups if g.derived]
+    assert derived and all(g.shown == 0 and g.total > 0 for g in derived)
+    listed = {r.property.id for r in (*thailand.outgoing, *thailand.incoming)}
+    assert not listed & {g.property.id for g in derived}
+
+
+def test_paging_a_derived_group_lists_it(money_store: OxigraphStore) -> None:
+    page = GroupPage("outgoing", CK + "withinPlace")
+    thailand = describe(money_store, ID + "thailand", page=page)
+    ancestors = {r.value.slug for r in thailand.outgoing}  # type: ignore[union-attr]
+    assert {"southeast-asia", "indo-pacific", "world"} <= ancestors
+
+
+def test_alt_labels_are_part_of_the_detail(money_store: OxigraphStore) -> None:
+    assert describe(money_store, ID + "unodc").alt_labels == ("UNODC",)
+
+
+def test_an_entity_asked_as_another_kind_is_not_found(money_store: OxigraphStore) -> None:
+    with pytest.raises(NotFoundError, match="not theme"):
+        describe(money_store, ID + "japan", kind="theme")
+
+
+def test_an_iri_that_names_nothing_is_not_found(money_store: OxigraphStore) -> None:
+    with pytest.raises(NotFoundError, match="nothing is known"):
+        describe(money_store, ID + "nothing")
+
+
+@pytest.mark.parametrize(
+    ("direction", "prop", "offset", "message"),
+    [
+        (None, None, 5, "offset pages one group"),
+        ("outgoing", None, 0, "go together"),
+        ("sideways", "ck:withinPlace", 0, "direction must be"),
+        ("incoming", "ck:withinPlace", -1, "at least 0"),
+    ],
+)
+def test_a_group_page_says_what_is_missing(
+    direction: str | None, prop: str | None, offset: int, message: str
+) -> None:
+    with pytest.raises(ConfigurationError, match=message):
+        GroupPage.parse(direction, prop, offset)
+
+
+def test_no_group_page_means_the_first_page_of_every_group() -> None:
+    assert GroupPage.parse(None, None) is None
+
+
+@pytest.mark.parametrize(
+    ("name", "iri"),
+    [
+        ("ck:servesWithin", CK + "servesWithin"),
+        ("https://schema.org/Country", "https://schema.org/Country"),
+    ],
+)
+def test_expand_and_compact_are_inverse(name: str, iri: str) -> None:
+    assert expand(name) == iri
+    assert expand(compact(iri)) == iri
+
+
+@pytest.mark.parametrize("name", ["servesWithin", "nope:thing", "not an iri://x"])
+def test_expand_refuses_what_is_neither_iri_nor_prefixed_name(name: str) -> None:
+    with pytest.raises(ConfigurationError, match="neither an IRI nor a prefixed name"):
+        expand(name)
+
+
+def test_a_page_is_cut_from_all_items() -> None:
+    page = Page.of(range(10), limit=3, offset=8)
+    assert (page.items, page.total) == ((8, 9), 10)
+    with pytest.raises(ConfigurationError):
+        Page.of([], limit=0, offset=0)
