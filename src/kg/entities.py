@@ -24,7 +24,7 @@ from urllib.parse import quote
 
 from rdflib import BNode, Literal, URIRef
 
-from kg import search_index
+from kg import queries, search_index
 from kg._namespaces import CK, ID, PREFIXES, slug_of
 from kg.errors import AmbiguousNameError, ConfigurationError, NotFoundError, UnknownNameError
 from kg.queries import select, select_each
@@ -443,7 +443,9 @@ def search(
     index = search_index.index_for(store)
     if index is not None:
         # The text index answers what search.rq answers (tests/test_search_index.py), ranked
-        # and paged inside the index: milliseconds instead of a scan of every name.
+        # and paged inside the index: milliseconds instead of a scan of every name. The answer
+        # is search.rq's, so that is the query an answer names to be rerun (kg.queries.used).
+        queries.used(SEARCH_QUERY)
         Page.of((), limit=limit, offset=offset)  # the same checks of limit and offset
         kind_info = kind_info or kind_map(store)
         total, hits = index.search(

@@ -148,7 +148,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.state.problem_page = pages.problem_pages({"/fundings": funding_pages.fundings_problem_page})
     app.include_router(sparql.router)
     # The REST API (/api/...), entity pages (/id/...), exports and /health are included here.
-    app.include_router(rest.router)
+    for router in rest.routers:
+        app.include_router(router)
     app.include_router(pages.router)
     app.include_router(funding_pages.router)
     app.include_router(query_page.router)
