@@ -21,6 +21,7 @@ CASES: dict[str, list[str]] = {
     "/api/fundings": [
         "/api/fundings",
         "/api/fundings?funder=japan",
+        "/api/fundings?region=southeast-asia",
         "/api/fundings?region=southeast-asia&recipient=UN%20Women",
     ],
     "/api/fundings/summary": [
