@@ -54,7 +54,7 @@ from typing import TYPE_CHECKING, Any, Final
 import pyoxigraph as ox
 
 from kg import _reach, search_index
-from kg._namespaces import ONTOLOGY_GRAPH, PREFIXES, SHAPES_GRAPH
+from kg._namespaces import ABSOLUTE_IRI, PREFIXES, RESERVED_GRAPHS
 from kg.backup import Backups
 from kg.derive import DERIVED_GRAPH, Triple, apply_change, change_of, materialise, native_quad
 from kg.errors import (
@@ -74,9 +74,7 @@ if TYPE_CHECKING:
     from kg.validate import ValidationReport, Violation
 
 #: Graphs no write may change: see the module docstring.
-RESERVED_GRAPHS: Final = frozenset({str(ONTOLOGY_GRAPH), str(SHAPES_GRAPH), DERIVED_GRAPH})
 
-_IRI: Final = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20<>\"{}|^`\\]+")
 _UPDATE_LOCATION: Final = re.compile(r"error at (\d+):(\d+)")
 
 
@@ -130,7 +128,7 @@ class WriteResult:
 
 def check_graph(graph: str) -> str:
     """``graph`` if a write may address it; ``WriteError``/``ReservedGraphError`` otherwise."""
-    if not _IRI.fullmatch(graph):
+    if not ABSOLUTE_IRI.fullmatch(graph):
         raise WriteError(f"{graph!r} is not an absolute IRI; name the graph by its full IRI")
     if graph in RESERVED_GRAPHS:
         raise ReservedGraphError(_reserved_message(graph))
@@ -522,7 +520,7 @@ def _named_graphs(sparql: str) -> frozenset[str] | None:
         if name in prefixes:
             iris.add(prefixes[name] + local.rstrip("."))
             iris.add(prefixes[name] + local)
-    return frozenset(i for i in iris if _IRI.fullmatch(i) and _is_iri(i))
+    return frozenset(i for i in iris if ABSOLUTE_IRI.fullmatch(i) and _is_iri(i))
 
 
 def _is_iri(text: str) -> bool:

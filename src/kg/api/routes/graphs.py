@@ -22,7 +22,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from kg.api.deps import SettingsDep, StoreDep, read_capped
+from kg.api.deps import SettingsDep, StoreDep, read_capped, utf8
 from kg.api.negotiation import negotiate
 from kg.api.problems import Problem, problem_responses
 from kg.api.routes.sparql import GRAPH_OFFERS
@@ -249,9 +249,9 @@ async def sparql_update(request: Request, writer: WriterDep, store: StoreDep) ->
     body = await _body(request)
     media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
     if media == UPDATE_MEDIA_TYPE:
-        text = _utf8(body)
+        text = utf8(body, "update")
     elif media == FORM_MEDIA_TYPE:
-        fields = parse_qsl(_utf8(body), keep_blank_values=True)
+        fields = parse_qsl(utf8(body, "update"), keep_blank_values=True)
         updates = [v for k, v in fields if k == "update"]
         others = sorted({k for k, _ in fields if k != "update"})
         if others:
@@ -318,13 +318,6 @@ def _too_large(size: int, limit: int) -> Problem:
         type_="upload-too-large",
         title="Upload too large",
     )
-
-
-def _utf8(body: bytes) -> str:
-    try:
-        return body.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise Problem(400, f"The body is not UTF-8: {exc}.", type_="invalid-request") from exc
 
 
 @contextmanager
