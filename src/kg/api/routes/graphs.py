@@ -26,6 +26,7 @@ from kg.api.deps import SettingsDep, StoreDep, read_capped, utf8
 from kg.api.negotiation import negotiate
 from kg.api.problems import Problem, problem_responses
 from kg.api.routes.sparql import GRAPH_OFFERS
+from kg.api.schemas import GraphCount
 from kg.errors import KGError
 from kg.export import get_format
 from kg.settings import Settings
@@ -101,11 +102,6 @@ WriterDep = Annotated[Writer, Depends(require_writer)]
 
 
 # --- responses ----------------------------------------------------------------------------
-
-
-class GraphCount(BaseModel):
-    name: str = Field(examples=["https://w3id.org/coop-kg/graph/curated-2025"])
-    triples: int = Field(examples=[1200])
 
 
 class Finding(BaseModel):
