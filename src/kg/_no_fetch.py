@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any, Final
 
-from kg.errors import SourceError
+from kg.errors import FetchRefusedError as FetchRefusedError
 from kg.sparql_guard import _TOKEN, Refusal, RefusedQueryError, check
 
 #: Virtuoso's built-in and SQL function namespaces, under their predefined prefixes and IRIs.
@@ -45,10 +45,6 @@ _SERVER_PREFIXES: Final = frozenset({"bif", "sql"})
 _SERVER_IRIS: Final = re.compile(
     r"<\s*(?:bif:|sql:|https?://www\.openlinksw\.com/schemas/(?:bif|sql)#)", re.IGNORECASE
 )
-
-
-class FetchRefusedError(SourceError):
-    """Something being parsed or queried asked to fetch a URL or read a file; it may not."""
 
 
 @dataclass(frozen=True, slots=True)

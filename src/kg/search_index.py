@@ -45,11 +45,14 @@ import threading
 import weakref
 from array import array
 from collections.abc import Callable, Iterable, Sequence
-from typing import Final, Protocol
+from typing import TYPE_CHECKING, Final, Protocol
 
 import pyoxigraph as ox
 
 from kg._namespaces import PREFIXES
+
+if TYPE_CHECKING:
+    from kg.stores.base import Store
 
 __all__ = ["Hit", "SearchIndex", "carry", "follow", "index_for", "warm"]
 
@@ -421,16 +424,14 @@ _WARMING: Final[weakref.WeakKeyDictionary[object, threading.Event]] = weakref.We
 _BUILDING: Final = threading.Lock()
 
 
-def _indexable(store: object) -> ox.Store | None:
+def _indexable(store: Store) -> ox.Store | None:
     """The pyoxigraph store behind ``store`` if it is one that cannot change (see the module
     docstring), else None."""
-    native = getattr(store, "native", None)
-    if isinstance(native, ox.Store) and getattr(store, "read_only", False) is True:
-        return native
-    return None
+    found = store.pyoxigraph()
+    return found.native if found is not None and found.read_only else None
 
 
-def _built(store: object, native: ox.Store) -> SearchIndex:
+def _built(store: Store, native: ox.Store) -> SearchIndex:
     with _BUILDING:  # one build per store, however many threads ask at once
         found = _INDEXES.get(store)
         if found is None:
@@ -438,7 +439,7 @@ def _built(store: object, native: ox.Store) -> SearchIndex:
     return found
 
 
-def index_for(store: object) -> SearchIndex | None:
+def index_for(store: Store) -> SearchIndex | None:
     """The index of ``store``; None for a store that gets none (one that can change in place, or
     a SPARQL server) and while ``warm`` is still building it: then ``search.rq`` answers. A
     store nobody warmed gets its index built now, on first use."""
@@ -451,7 +452,7 @@ def index_for(store: object) -> SearchIndex | None:
     return _built(store, native)
 
 
-def warm(store: object) -> None:
+def warm(store: Store) -> None:
     """Build the index of ``store`` in a background thread, so that no search waits for it
     (seconds at 1M triples, a minute at 10M): searches meanwhile run ``search.rq``."""
     native = _indexable(store)
@@ -469,7 +470,7 @@ def warm(store: object) -> None:
     threading.Thread(target=build, name="kg-search-index", daemon=True).start()
 
 
-def carry(before: object, after: object, changed: Sequence[str]) -> None:
+def carry(before: Store, after: Store, changed: Sequence[str]) -> None:
     """Give ``after`` (the state a write produced) the index of ``before`` (the state it
     replaces) with only the ``changed`` graphs re-read, instead of a full build. Waits for
     ``before``'s index if it is still being built (a write takes longer anyway); does nothing
@@ -488,7 +489,7 @@ def carry(before: object, after: object, changed: Sequence[str]) -> None:
     _INDEXES[after] = index
 
 
-def follow(store: object, before: ox.Store, changed: Sequence[str]) -> None:
+def follow(store: Store, before: ox.Store, changed: Sequence[str]) -> None:
     """``store`` (a served in-memory copy that a write changed in place, in one transaction:
     ``kg.writes``) now holds new content in the ``changed`` graphs, which ``before`` (a scratch
     store) holds as they were: its index re-reads them. When the index is still being built
@@ -511,7 +512,7 @@ def follow(store: object, before: ox.Store, changed: Sequence[str]) -> None:
 
 
 def _follow_after_build(
-    store: object, warming: threading.Event, before: ox.Store, native: ox.Store, changed: list[str]
+    store: Store, warming: threading.Event, before: ox.Store, native: ox.Store, changed: list[str]
 ) -> None:
     warming.wait()
     index = _INDEXES.get(store)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from kg.errors import QueryError
+from kg.errors import RefusedQueryError as RefusedQueryError
 
 #: Bare words that only occur in SPARQL Update (``WITH`` starts a ``DELETE``/``INSERT`` template).
 UPDATE_KEYWORDS: Final = frozenset(
@@ -73,14 +74,6 @@ class Refusal:
             "Send a SELECT, ASK, CONSTRUCT or DESCRIBE query; the data changes only through "
             "the curated sources and `kg build`."
         )
-
-
-class RefusedQueryError(QueryError):
-    """A well-formed request for something the read-only endpoint never does."""
-
-    def __init__(self, refusal: Refusal) -> None:
-        self.refusal = refusal
-        super().__init__(refusal.message)
 
 
 @dataclass(frozen=True, slots=True)
