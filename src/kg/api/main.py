@@ -114,9 +114,14 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         finally:
             runner.close()
             app.state.data_changed = lambda: None
-            app.state.store = None
-            if store is None:
-                opened.close()
+            # A write may have swapped another store in (``routes.graphs``): close every
+            # store the app opened, the one served now included; a store handed in stays open.
+            served, app.state.store = app.state.store, None
+            mine = [] if store is not None else [opened]
+            if served is not None and served is not store and served is not opened:
+                mine.append(served)
+            for each in mine:
+                each.close()
 
     # Rendered answers of the read routes, only for a store the app opened itself: a store
     # handed in (tests, embedding) may change without the app knowing (src/kg/api/cache.py).
