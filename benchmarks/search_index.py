@@ -4,8 +4,8 @@
 
 Copies the store into memory (as ``kg serve`` does), builds the index, and prints: build time
 and size, p50 of ``entities.search`` per query through the index and through ``search.rq`` (same
-process, same store, alternating), the cost of carrying the index over a write of one graph,
-and, with ``--times N``, the index alone at N times the names (every label, altLabel,
+process, same store, alternating), the cost of refreshing a copy of the index after a write of
+one graph, and, with ``--times N``, the index alone at N times the names (every label, altLabel,
 description and type of the store repeated N times under other entity IRIs: the names of a
 store N times larger, without building one).
 """
@@ -99,7 +99,7 @@ def main() -> None:
     copied = time.perf_counter() - started
     copy.refresh(served.native, served.native, [graph])
     print(
-        f"carry over a write of {graph} ({served.count(graph)} quads): copy {copied * 1000:.0f} ms, "
+        f"refresh after a write of {graph} ({served.count(graph)} quads): copy {copied * 1000:.0f} ms, "
         f"refresh {(time.perf_counter() - started - copied) * 1000:.0f} ms"
     )
 

@@ -328,6 +328,8 @@ class Writer:
             kept = self.backups.take(target, operation, before=before)
         with clock("commit"):
             target.replace_graphs(work.native, changed, previous=before)
+            for store in {id(s): s for s in (served, target)}.values():  # a server's index
+                search_index.follow(store, before, changed, after=work.native)
         counts = {g: _size(work.native, g) for g in changed}
         return WriteResult(
             operation, tuple(changed), created, counts, warnings, kept, clock.seconds
