@@ -65,6 +65,9 @@ def reference(built: BuildResult) -> Iterator[OxigraphStore]:
 #: (the schema:amount), which is what the API does with it.
 BOUND: dict[str, dict[str, Term]] = {
     "entity-outgoing": {"entity": ID["pledge-japan-women-empowerment-2016-2018"]},
+    # Bound to the subjects of a page of incoming relations (kg.entities._incoming_pages).
+    "entity-incoming-evidence": {"subject": ID["pledge-japan-women-empowerment-2016-2018"]},
+    "entity-incoming-elements": {"subject": ID["pledge-japan-women-empowerment-2016-2018"]},
 }
 
 
@@ -74,8 +77,6 @@ _JAPAN_FUNDED = {"entity": ID["japan"], "property": URIRef("https://schema.org/f
 CONSTANTS: dict[str, tuple[dict[str, Term], tuple[int, int] | None]] = {
     "entity-relations": ({"entity": ID["japan"]}, None),
     "entity-incoming": (_JAPAN_FUNDED, (1000, 0)),
-    "entity-incoming-evidence": (_JAPAN_FUNDED, (1000, 0)),
-    "entity-incoming-elements": (_JAPAN_FUNDED, (1000, 0)),
     # Asked once per activity of a page, or per item a pledge's delivery names (the shipped
     # data has no IATI transactions: the answer is empty, the parse and plan still compared).
     "activity-details": ({"activity": ID["jica-project-gms-assisting-trafficking-victims"]}, None),

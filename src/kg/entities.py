@@ -736,8 +736,13 @@ def _incoming_pages(
     store: Store, entity: URIRef, props: Sequence[EntityRef], limit: int, offset: int
 ) -> dict[str, list[Relation]]:
     """The page at ``offset`` of the incoming relations of each of ``props`` (property IRI ->
-    relations), each with its subject's evidence: three queries whatever the number of groups
-    (``select_each``)."""
+    relations), each with its subject's evidence: three queries whatever the number of groups.
+
+    The pages are cut once (``select_each``: sorting every subject of a group is the cost of
+    the answer for a place that thousands of fundings serve); the evidence queries are then
+    bound to the subjects on the pages (VALUES), since a subject's evidence does not depend on
+    the group it was listed in.
+    """
     if not props:
         return {}
     branches = [{"entity": entity, "property": URIRef(p.id)} for p in props]
@@ -748,19 +753,15 @@ def _incoming_pages(
         key = (str(row["property"]), str(row["subject"]))
         if labels.get(key) is None:
             labels[key] = str(row["subjectLabel"]) if "subjectLabel" in row else None
-    quotes: dict[tuple[str, str], list[Evidence]] = {}
-    elements: dict[tuple[str, str], dict[tuple[str, str], ElementEvidence]] = {}
-    for row in select_each(
-        store, INCOMING_EVIDENCE_QUERY, branches, tag="property", page=(limit, offset)
-    ).dicts():
-        key = (str(row["property"]), str(row["subject"]))
-        quotes.setdefault(key, []).append(evidence_of(row))
-    for row in select_each(
-        store, INCOMING_ELEMENTS_QUERY, branches, tag="property", page=(limit, offset)
-    ).dicts():
-        key = (str(row["property"]), str(row["subject"]))
-        element = _element_of(row)
-        elements.setdefault(key, {})[(element.file.id, element.xpath)] = element
+    subjects = [URIRef(s) for s in sorted({subject for _, subject in labels})]
+    quotes: dict[str, list[Evidence]] = {}
+    elements: dict[str, dict[tuple[str, str], ElementEvidence]] = {}
+    if subjects:
+        for row in select(store, INCOMING_EVIDENCE_QUERY, rows=("subject", subjects)).dicts():
+            quotes.setdefault(str(row["subject"]), []).append(evidence_of(row))
+        for row in select(store, INCOMING_ELEMENTS_QUERY, rows=("subject", subjects)).dicts():
+            element = _element_of(row)
+            elements.setdefault(str(row["subject"]), {})[(element.file.id, element.xpath)] = element
     refs = {p.id: p for p in props}
     pages: dict[str, list[Relation]] = {}
     for (prop, node), label in labels.items():
@@ -768,8 +769,8 @@ def _incoming_pages(
             Relation(
                 refs[prop],
                 EntityRef.of(node, label),
-                sort_evidence(quotes.get((prop, node), ())),
-                _sort_elements(elements.get((prop, node), {}).values()),
+                sort_evidence(quotes.get(node, ())),
+                _sort_elements(elements.get(node, {}).values()),
             )
         )
     return pages

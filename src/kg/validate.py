@@ -294,8 +294,18 @@ def _read_report(report: rdflib.Graph) -> ValidationReport:
     return ValidationReport(violations=tuple(violations))
 
 
-def _sort_key(v: Violation) -> tuple[int, str, str, str, str, str]:
-    return (_SEVERITY_ORDER[v.severity], v.focus, v.path or "", v.shape, v.message, v.value or "")
+def _sort_key(v: Violation) -> tuple[int, str, str, str, str, bool, str]:
+    """A total order: no value sorts before the empty string (an empty ck:iatiIdentifier gives
+    both), so two runs that find the same results list them in the same order."""
+    return (
+        _SEVERITY_ORDER[v.severity],
+        v.focus,
+        v.path or "",
+        v.shape,
+        v.message,
+        v.value is not None,
+        v.value or "",
+    )
 
 
 def _read_result(report: rdflib.Graph, result: Node) -> Violation:

@@ -39,7 +39,6 @@ from kg.api.ratelimit import client_of
 from kg.results import serialize
 from kg.settings import Settings
 from kg.stores.base import AskResult, GraphResult, QueryResult, SelectResult, Store
-from kg.stores.sparql import SparqlStore
 
 router = APIRouter(tags=["SPARQL"])
 
@@ -525,11 +524,11 @@ def evaluate(store: Store, job: QueryJob, seconds_left: float) -> QueryAnswer:
     The byte cap cuts rows, not bytes, so that a cut response is still a whole document: the
     result is serialised again with the share of rows that fits (with a margin), usually once.
     """
-    options: dict[str, Any] = {}
-    if isinstance(store, SparqlStore):
-        options["timeout"] = max(seconds_left, 0.001)
     result = store.query(
-        job.sparql, default_graphs=job.default_graphs, named_graphs=job.named_graphs, **options
+        job.sparql,
+        default_graphs=job.default_graphs,
+        named_graphs=job.named_graphs,
+        timeout=max(seconds_left, 0.001),
     )
     offer = negotiate(job.accept, _offers_for(result), job.formats, what=job.what)
     result, rows_cut = _truncate(result, job.max_rows)
