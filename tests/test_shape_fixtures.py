@@ -7,8 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import rdflib
-from _shape_fixtures import SHAPES, SHARED, graph, shared_parts, turtle
+from _shape_fixtures import SHAPES, SHARED, shared_parts, turtle
 
 FIXTURES = sorted(SHAPES.glob("valid/*.ttl")) + sorted(SHAPES.glob("invalid/*.ttl"))
 PARTS = sorted(p.stem for p in SHARED.glob("*.ttl") if p.stem != "prefixes")
@@ -44,29 +43,3 @@ def test_an_unknown_part_fails_loudly(tmp_path: Path) -> None:
     fixture.write_text("# shared: document no-such-part\n\nid:x a ck:Region .\n")
     with pytest.raises(FileNotFoundError, match="no-such-part"):
         turtle(fixture)
-
-
-def _named(graph: rdflib.Graph) -> set[tuple[rdflib.term.Node, ...]]:
-    """The triples without blank nodes (which get new ids in every parse)."""
-    return {t for t in graph if not any(isinstance(n, rdflib.BNode) for n in t)}
-
-
-def test_every_fixture_holds_the_triples_of_its_parts() -> None:
-    prefixes = (SHARED / "prefixes.ttl").read_text(encoding="utf-8")
-    parts = {
-        name: _named(
-            rdflib.Graph().parse(
-                data=prefixes + (SHARED / f"{name}.ttl").read_text(encoding="utf-8"),
-                format="turtle",
-            )
-        )
-        for name in PARTS
-    }
-    missing = [
-        f"{fixture.name}: {name}"
-        for fixture in FIXTURES
-        for name in shared_parts(fixture)
-        if not parts[name] <= _named(graph(fixture))
-    ]
-    assert len(FIXTURES) > 200
-    assert missing == []

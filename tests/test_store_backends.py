@@ -394,6 +394,12 @@ def test_open_store_specs(tmp_path: Path) -> None:
     assert Settings(store="sparql:http://x/sparql").store_path() is None
 
 
+#: Both builds below write the checkout's .kg/sparql-builds.json: one worker runs them in turn
+#: (pytest-xdist --dist loadgroup, python3 dev.py test).
+SPARQL_BUILD_RECORD = pytest.mark.xdist_group("sparql-build-record")
+
+
+@SPARQL_BUILD_RECORD
 def test_build_loads_a_sparql_server(virtuoso: str, settings: Settings) -> None:
     """``kg build --store sparql:...`` writes every shipped graph to the server (the same
     content the session's server already holds)."""
@@ -410,6 +416,7 @@ def test_build_loads_a_sparql_server(virtuoso: str, settings: Settings) -> None:
         reader.close()
 
 
+@SPARQL_BUILD_RECORD
 def test_a_rebuild_drops_graphs_only_an_earlier_build_wrote(
     virtuoso: str, settings: Settings
 ) -> None:

@@ -28,6 +28,16 @@ and the named queries use them instead of paths:
   BY instead of every funding's details and evidence read into Python (8.2 s at 1M triples). A
   funding with no period has none. Per funding: its own dates and the documents its evidence
   quotes, nothing else.
+* ``ck:positionWithin`` and ``ck:fundingCount``: the fundings serving within a place
+  (``ck:servesWithin``), numbered in the list's order (``ck:fundingOrder``) per place: the
+  funding at position ``n`` among those within ``place`` points to the node
+  ``position_node(place, n)``, and the place has its ``ck:fundingCount``. A page of "the
+  fundings in Asia" is then a lookup of its positions and the total one triple, where the
+  list read and sorted every funding in the region twice, for the page and for the count
+  (5,155 in Asia at 1M triples, 55k at 10M: 85 and 729 ms). Every funding after a new one
+  in a place moves one position there, so a write that adds, removes, relabels or moves a
+  funding rewrites the positions of its places; one that changes neither its order nor its
+  places leaves them.
 
 The four closures are reflexive (every place is within itself, as GeoSPARQL's ``sfWithin`` is),
 so a filter is one triple pattern: ``?area ck:withinPlace ?region`` means what ``?area
@@ -41,11 +51,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Final
+from urllib.parse import quote
 
 import pyoxigraph as ox
 from rdflib import Literal, URIRef
 
-from kg._namespaces import CK, GRAPH, PREFIXES
+from kg._namespaces import BASE, CK, GRAPH, PREFIXES
 from kg.stores.base import SelectResult, Store, sparql_term
 
 DERIVED_GRAPH: Final = str(GRAPH["derived"])
@@ -482,6 +493,10 @@ _RDF_TYPE: Final = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _RDFS_LABEL: Final = "http://www.w3.org/2000/01/rdf-schema#label"
 _SERVES: Final = _CK + "servesWithin"
 _ORDER: Final = _CK + "fundingOrder"
+_POSITION: Final = _CK + "positionWithin"
+_COUNT: Final = _CK + "fundingCount"
+#: Where the nodes of ``ck:positionWithin`` live (``position_node``).
+_POSITIONS: Final = BASE + "derived/position/"
 #: Rules computed per funding: each triple's subject is a funding, and it reads only that
 #: funding's own triples, those of the nodes it points to, and the closures in
 #: ``PER_FUNDING_READS``. A write recomputes them for the fundings it touched (``Change``).
@@ -568,6 +583,10 @@ def derived_part(rows: Rows, change: Change | None) -> Part:
         whole.add(_ORDER)
         labelled = _pairs(rows, _FUNDING_LABELS % _values(funding_types), literals=True)
         triples.update((funding, _ORDER, n) for n, funding in enumerate(label_order(labelled)))
+    positions = _positions_part(rows, change, triples)
+    if positions is not None:
+        whole.update((_POSITION, _COUNT))
+        triples |= positions
     types = _values(funding_types)
     if change is None or change.closures:
         triples.update(_funding_years(rows, types))
@@ -588,6 +607,64 @@ def derived_part(rows: Rows, change: Change | None) -> Part:
         whole.add(_CK + "activityOrder")
         triples.update(_activity_order(rows))
     return Part(triples, frozenset(whole), scope, scopes)
+
+
+def position_node(place: str, position: int) -> str:
+    """The node standing for ``position`` (0 first) among the fundings within ``place``
+    (``ck:positionWithin``): an IRI of the derived graph that a page of the list looks up."""
+    return f"{_POSITIONS}{quote(place, safe='')}/{position}"
+
+
+def _positions_part(rows: Rows, change: Change | None, fresh: set[Triple]) -> set[Triple] | None:
+    """``ck:positionWithin`` and ``ck:fundingCount`` of every place, from the funding order
+    and the places each funding serves within: those ``fresh`` holds (what ``derived_part``
+    recomputed), the rest as the derived graph holds them. None when ``change`` can alter
+    neither (the order stayed and the touched fundings serve where they did): the positions
+    are a numbering per place, so any other change renumbers the whole place, and computing
+    every place at once is simpler and as cheap as finding which."""
+    serves = {(s, o) for s, p, o in fresh if p == _SERVES and isinstance(o, str)}
+    orders = {s: o for s, p, o in fresh if p == _ORDER and isinstance(o, int)}
+    if change is not None:
+        scope = change.subjects
+        if not change.order and serves == _stored_serves(rows, scope):
+            return None
+        serves |= {(s, o) for s, o in _stored_serves(rows, None) if s not in scope}
+        if not change.order:
+            orders = _stored_orders(rows)
+    return funding_positions(serves, orders)
+
+
+def funding_positions(serves: Iterable[tuple[str, str]], orders: Mapping[str, int]) -> set[Triple]:
+    """The positions and counts of the fundings within each place: ``serves`` holds (funding,
+    place) pairs, ``orders`` each listed funding's ``ck:fundingOrder`` (a funding without one
+    is listed nowhere, so it has no position either)."""
+    within: dict[str, list[tuple[int, str]]] = {}
+    for funding, place in serves:
+        if funding in orders:
+            within.setdefault(place, []).append((orders[funding], funding))
+    triples: set[Triple] = set()
+    for place, listed in within.items():
+        listed.sort()
+        triples.add((place, _COUNT, len(listed)))
+        triples.update(
+            (funding, _POSITION, position_node(place, n)) for n, (_, funding) in enumerate(listed)
+        )
+    return triples
+
+
+def _stored_serves(rows: Rows, subjects: frozenset[str] | None) -> set[tuple[str, str]]:
+    """The ``ck:servesWithin`` pairs the derived graph holds (of ``subjects`` only, if given)."""
+    if subjects is not None and not subjects:
+        return set()
+    given = "" if subjects is None else f"VALUES ?a {{ {_values(subjects)} }} "
+    query = f"SELECT ?a ?b WHERE {{ {given}GRAPH <{DERIVED_GRAPH}> {{ ?a <{_SERVES}> ?b }} }}"
+    return set(_pairs(rows, query))
+
+
+def _stored_orders(rows: Rows) -> dict[str, int]:
+    """Each funding's ``ck:fundingOrder`` as the derived graph holds it."""
+    query = f"SELECT ?a ?b WHERE {{ GRAPH <{DERIVED_GRAPH}> {{ ?a <{_ORDER}> ?b }} }}"
+    return {a: int(b) for a, b in _pairs(rows, query, literals=True)}
 
 
 def _stored(rows: Rows, name: str) -> Closure:

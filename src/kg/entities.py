@@ -91,6 +91,8 @@ INDEX_PROPERTIES: Final = frozenset(
         "servesWithin",
         "fundingOrder",
         "fundingYear",
+        "positionWithin",
+        "fundingCount",
         "activityWithin",
         "activityOrder",
     )

@@ -4,7 +4,10 @@ summaries of them that never add different currencies.
 ``fundings.rq`` selects the fundings that pass the filters (its header states each filter's
 rule), sorted, and the engine cuts the page asked for; ``funding-details.rq`` and
 ``funding-evidence.rq`` fetch the details of that page, which Python groups into one
-``Funding`` each. Summaries are totalled by the engine (``funding-totals.rq``, one GROUP BY
+``Funding`` each. A list filtered by region and nothing else (the fundings in Asia) is cut
+from the positions ``kg build`` numbers per place instead (``funding-positions.rq``, and
+``funding-count.rq`` for its total): two index lookups where the query read and sorted every
+funding in the region twice, for the page and for the count; the answer is the same. Summaries are totalled by the engine (``funding-totals.rq``, one GROUP BY
 over the selection, by year through the derived ``ck:fundingYear``); a split summary reads what
 it counts of each selected funding (``funding-parts.rq``) and its shares
 (``funding-shares.rq``), one query each, and shares the values out in Python, with decimals.
@@ -55,7 +58,7 @@ from kg._namespaces import CK, slug_of
 from kg._unbound import prune, select_bound
 from kg.activities import ROLES, check_role
 from kg.currency import Conversion
-from kg.derive import funding_years
+from kg.derive import funding_years, position_node
 from kg.entities import (
     ElementEvidence,
     EntityRef,
@@ -73,6 +76,10 @@ from kg.stores.base import SelectResult, Store, Term, with_values
 FUNDINGS_QUERY: Final = "fundings"
 #: fundings.rq driven by the region index, for requests with a region.
 REGION_QUERY: Final = "fundings-in-region"
+#: A page of the fundings in a region by their derived positions, and their count, for a list
+#: filtered by region alone (``kg.derive``: ``ck:positionWithin``, ``ck:fundingCount``).
+POSITIONS_QUERY: Final = "funding-positions"
+COUNT_QUERY: Final = "funding-count"
 DETAILS_QUERY: Final = "funding-details"
 EVIDENCE_QUERY: Final = "funding-evidence"
 #: The XML elements imported fundings come from (run only for pages that hold some).
@@ -357,9 +364,51 @@ def fundings(
             f"limit must be at least 1 and offset at least 0, not {limit}, {offset}"
         )
     into = None if convert is None else currency.target(convert)
-    page = _selected(store, filters, page=(limit, offset))
+    if _by_position(filters):
+        assert filters.region is not None
+        total = _count_within(store, filters.region)
+        page = _at_positions(store, filters.region, range(offset, min(offset + limit, total)))
+    else:
+        page = _selected(store, filters, page=(limit, offset))
+        total = _count(store, filters)
     items = tuple(f for f, _ in _details(store, page, convert=into))
-    return Page(items, _count(store, filters), limit, offset)
+    return Page(items, total, limit, offset)
+
+
+def list_queries(filters: FundingFilters) -> list[str]:
+    """The named queries that select the page and count of ``fundings`` for ``filters`` (the
+    Link header of the list names them)."""
+    if _by_position(filters):
+        return [COUNT_QUERY, POSITIONS_QUERY]
+    return [FUNDINGS_QUERY if filters.region is None else REGION_QUERY]
+
+
+def _by_position(filters: FundingFilters) -> bool:
+    """Whether the list is the fundings within a region and nothing else, which the derived
+    positions and count answer: any other filter selects some of them, which only the query
+    can tell."""
+    return filters.region is not None and filters == FundingFilters(region=filters.region)
+
+
+def _count_within(store: Store, region: str) -> int:
+    """How many fundings the list has within ``region`` (funding-count.rq; a place no funding
+    serves has no count: 0). A store derived before the positions were has none either: ``kg
+    build`` rebuilds it, as for any change of the code."""
+    result = select(store, COUNT_QUERY, {"regionParam": URIRef(region)})
+    return max((int(str(row[0])) for row in result.rows if row[0] is not None), default=0)
+
+
+def _at_positions(store: Store, region: str, positions: range) -> list[Term]:
+    """The fundings at ``positions`` among those within ``region``, in that order
+    (funding-positions.rq; not run for an empty page: rdflib cannot parse an empty VALUES)."""
+    if not positions:
+        return []
+    nodes = [URIRef(position_node(region, n)) for n in positions]
+    found = {
+        str(row["position"]): row["funding"]
+        for row in select(store, POSITIONS_QUERY, rows=("position", nodes)).dicts()
+    }
+    return [found[str(node)] for node in nodes if str(node) in found]
 
 
 def by_id(store: Store, iris: Sequence[str], *, convert: str | None = None) -> list[Funding]:

@@ -8,11 +8,14 @@ import threading
 import time
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from kg.api.problems import PROBLEM_BASE, PROBLEM_MEDIA_TYPE
 
 DEADLINE = 0.5
+#: Cut within a second: run alone, not beside another xdist worker (`dev.py test`).
+pytestmark = pytest.mark.serial
 
 
 def _ask_in_background(client: TestClient, path: str, **headers: str) -> dict[str, Any]:

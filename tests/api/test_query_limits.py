@@ -29,6 +29,8 @@ from kg.stores.memory import MemoryStore
 from kg.stores.oxigraph import OxigraphStore
 
 DEADLINE = 1.0
+#: Cut within a second: run alone, not beside another xdist worker (`dev.py test`).
+pytestmark = pytest.mark.serial
 P = "http://example.org/p"
 GRAPH = "http://example.org/chain"
 #: Every pair of nodes of the chain, both ways: quadratic in its length (pyoxigraph, 5,000

@@ -1,4 +1,5 @@
-"""Summaries computed by the engine (funding-totals.rq over the derived ck:fundingYear) give the
+"""A list filtered by region alone, read from the derived positions and count, gives the page
+and total the selection query gives. Summaries computed by the engine (funding-totals.rq over the derived ck:fundingYear) give the
 answer every funding's details give (the per-funding path that split summaries still take),
 for every grouping, with and without filters and conversion, on the shipped data, the money
 fixture and the IATI fixture (on pyoxigraph, Virtuoso and through the importer)."""
@@ -11,10 +12,12 @@ import pytest
 
 from kg import currency
 from kg._namespaces import ID
-from kg.derive import funding_years
+from kg.derive import funding_positions, funding_years
 from kg.fundings import (
     DIMENSIONS,
     FundingFilters,
+    _by_position,
+    _count,
     _selected,
     _summary_of_details,
     _summary_of_totals,
@@ -135,3 +138,54 @@ def test_a_page_of_the_list_is_cut_and_counted_by_the_engine(iati_store: Store, 
         page = fundings(store, filters, limit=limit, offset=offset)
         assert page.total == len(every)
         assert [f.id for f in page.items] == every[offset : offset + limit]
+
+
+def _places_served(store: Store) -> list[str]:
+    result = store.query("SELECT DISTINCT ?place WHERE { ?funding ck:servesWithin ?place }")
+    assert isinstance(result, SelectResult)
+    return sorted(str(row[0]) for row in result.rows)
+
+
+@pytest.mark.parametrize("data", ["money", "iati"])
+def test_the_positions_in_a_region_are_the_pages_of_the_query(
+    money_store: OxigraphStore, iati_store: Store, data: str
+) -> None:
+    """Every place any funding serves within (and one none does): the page read by position
+    (funding-positions.rq, funding-count.rq) is the one fundings-in-region.rq cuts, at the
+    start, in the middle, at the end and past it. (The shipped data names no place served.)"""
+    chosen = money_store if data == "money" else iati_store
+    places = _places_served(chosen)
+    assert len(places) > 3, "too few places: the test would prove little"
+    for region in [*places, str(ID["no-such-place"])]:
+        filters = FundingFilters(region=region)
+        assert _by_position(filters)
+        every = [str(f) for f in _selected(chosen, filters)]
+        assert _count(chosen, filters) == len(every)
+        for limit, offset in (
+            (1, 0),
+            (3, len(every) // 2),
+            (50, max(len(every) - 2, 0)),
+            (5, len(every)),
+        ):
+            page = fundings(chosen, filters, limit=limit, offset=offset)
+            assert page.total == len(every), region
+            assert [f.id for f in page.items] == every[offset : offset + limit], region
+
+
+def test_any_other_filter_takes_the_query() -> None:
+    region = str(ID["asia"])
+    assert not _by_position(FundingFilters())
+    assert not _by_position(FundingFilters(region=region, year=2018))
+    assert not _by_position(FundingFilters(region=region, theme=str(ID["health"])))
+
+
+def test_positions_number_each_place_in_the_order_of_the_list() -> None:
+    """A funding without a ck:fundingOrder (not listed) has no position; the count is the
+    place's listed fundings; positions follow the order, not the IRIs."""
+    serves = [("f:b", "p:asia"), ("f:a", "p:asia"), ("f:b", "p:world"), ("f:x", "p:asia")]
+    triples = funding_positions(serves, {"f:a": 7, "f:b": 2})
+    counts = {(s, o) for s, p, o in triples if p.endswith("fundingCount")}
+    assert counts == {("p:asia", 2), ("p:world", 1)}
+    positions = sorted((str(o), s) for s, p, o in triples if p.endswith("positionWithin"))
+    assert [s for _, s in positions if "asia" in _] == ["f:b", "f:a"]
+    assert [s for _, s in positions if "world" in _] == ["f:b"]

@@ -286,7 +286,8 @@ def list_fundings(
         offset=offset,
         convert=_target(convert),
     )
-    return respond(schemas.ListPage[schemas.Funding], page, selection.used)
+    used = [*fundings.list_queries(selection.filters), *selection.used[1:]]
+    return respond(schemas.ListPage[schemas.Funding], page, used)
 
 
 @router.get(
