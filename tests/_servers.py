@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from dataclasses import dataclass
 
 from kg.stores.sparql import SparqlStore
@@ -21,3 +22,10 @@ class Server:
         ``gsp``, else SPARQL Update), seeing the graphs under ``graph_prefix`` (default: ours)."""
         extra = {} if graph_prefix is None else {"graph_prefix": graph_prefix}
         return SparqlStore(self.query, self.update, gsp_endpoint=self.gsp if gsp else None, **extra)
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 now, for a server a test starts."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])

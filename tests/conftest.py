@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -15,7 +14,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from _servers import Server
+from _servers import Server, free_port
 from _small_stores import MONEY_TTL, small_store
 
 from kg.build import Assembled, BuildResult, assemble, build
@@ -123,12 +122,6 @@ def store(built: BuildResult, backend: str, request: pytest.FixtureRequest) -> I
     opened.close()
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def sparql_server(backend: str, request: pytest.FixtureRequest) -> Server:
     """The endpoints of the backend's SPARQL server (``virtuoso`` or ``oxigraph-server``)."""
@@ -156,7 +149,7 @@ def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         if os.environ.get("CI"):
             pytest.fail(f"{reason}; CI must test the sparql backend on a second vendor")
         pytest.skip(reason)
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     log = tmp_path_factory.mktemp("oxigraph-server") / "server.log"
     with log.open("wb") as output:
@@ -224,7 +217,7 @@ def virtuoso_server(folder: Path) -> Iterator[str]:
             pytest.fail(f"{reason}; CI must test the sparql backend (.ci/run installs it)")
         pytest.skip(reason)
     script = str(ROOT / "scripts" / "virtuoso.py")
-    http_port, isql_port = _free_port(), _free_port()
+    http_port, isql_port = free_port(), free_port()
     ports = ["--http-port", str(http_port), "--isql-port", str(isql_port)]
     started = subprocess.run(
         [sys.executable, script, "start", str(folder), *ports],

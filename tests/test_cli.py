@@ -137,3 +137,14 @@ def test_stats(cli_store: Path) -> None:
     assert result.exit_code == 0, result.output
     for section in ("Named graphs", "Classes", "Evidence coverage"):
         assert section in result.stdout
+
+
+@pytest.mark.parametrize("spec", ["memory", "oxigraph:memory"])
+def test_an_in_memory_store_answers_from_the_shipped_data(spec: str) -> None:
+    """Regression (issue 13): the build went nowhere and the command answered from an empty
+    store with exit 0. Now the data is built into the in-memory store the command uses."""
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://schema.org/Country> }"
+    result = runner.invoke(app, ["query", query, "--format", "json", "--store", spec])
+    assert result.exit_code == 0, result.output
+    countries = int(json.loads(result.output)["results"]["bindings"][0]["n"]["value"])
+    assert countries > 0

@@ -102,6 +102,7 @@ def queries_from(native: ox.Store, every: int) -> list[str]:
 
 
 _TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_ORGANIZATION = "https://w3id.org/coop-kg/ontology#Organization"
 _PREDICATES = {
     "rdfs#label": "http://www.w3.org/2000/01/rdf-schema#label",
     "skos/core#altLabel": "http://www.w3.org/2004/02/skos/core#altLabel",
@@ -445,3 +446,35 @@ def test_parity_on_a_sparql_server(store: Store, shipped: ox.Store) -> None:
     finally:
         store.replace_graph(graph, b"")
         search_index._INDEXES.pop(store, None)  # the session's other tests search without it
+
+
+def test_a_write_with_no_place_left_builds_again(
+    hard_cases: ox.Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Places leave gaps for entities a write adds or relabels; where a gap is used up the
+    refresh numbers every entity again (a build), and answers the same."""
+    entities_ = {q.subject for q in hard_cases.quads_for_pattern(None, None, None, None)}
+    monkeypatch.setattr(search_index, "_PLACES", len(entities_) + 2)  # gaps of one: none free
+    builds: list[ox.Store] = []
+    build = search_index.SearchIndex.build
+
+    def counted(native: ox.Store) -> search_index.SearchIndex:
+        builds.append(native)
+        return build(native)
+
+    monkeypatch.setattr(search_index.SearchIndex, "build", counted)
+    store = served(hard_cases)
+    assert search_index.index_for(store) is not None
+    t3 = ox.NamedNode("https://w3id.org/coop-kg/graph/t3")
+    was = ox.Store()
+    was.extend(hard_cases.quads_for_pattern(None, None, None, t3))
+    newcomer = ox.NamedNode("https://w3id.org/coop-kg/id/newcomer")
+    hard_cases.add(ox.Quad(newcomer, _TYPE, ox.NamedNode(_ORGANIZATION), t3))
+    hard_cases.add(
+        ox.Quad(newcomer, ox.NamedNode(_PREDICATES["rdfs#label"]), ox.Literal("Nodc newcomer"), t3)
+    )
+    search_index.follow(store, was, [t3.value])
+    assert len(builds) == 2  # the first, and the one the refresh fell back to
+    assert "https://w3id.org/coop-kg/id/newcomer" in [i[0] for i in answer(store, "nodc")[1]]
+    assert assert_parity(hard_cases, ["nodc", "newcomer", "a", "tie"]) > 2
+    assert_fresh(store)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -11,20 +10,15 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+from _servers import free_port
 
 from kg.build import BuildResult
 from kg.settings import Settings
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture()
 def served(settings: Settings, built: BuildResult) -> Iterator[str]:
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "KG_STORE": settings.store}
     process = subprocess.Popen(
         [sys.executable, "-c", "from kg.cli import app; app()", "serve", "--port", str(port)],

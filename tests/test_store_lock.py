@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -19,6 +18,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from _servers import free_port
 
 from kg.build import BuildResult
 from kg.derive import DERIVED_GRAPH
@@ -37,12 +37,6 @@ store = OxigraphStore(Path(sys.argv[1]))
 print("holding", flush=True)
 time.sleep(60)
 """
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _large_graph() -> bytes:
@@ -75,7 +69,7 @@ class Server:
 
     def __init__(self, store: Path) -> None:
         self.store = store
-        self.port = _free_port()
+        self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[bytes] | None = None
         self.log = store.with_name("server.log")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Final
 
 from rdflib import Namespace
@@ -18,6 +19,13 @@ DCTERMS: Final = Namespace("http://purl.org/dc/terms/")
 
 ONTOLOGY_GRAPH: Final = GRAPH["ontology"]
 SHAPES_GRAPH: Final = GRAPH["shapes"]
+#: An absolute IRI: a scheme, a colon and at least one character that may stand in an IRI
+#: (RFC 3987; no space, control character or ``<>"{}|^`\\``). What the API and writes accept
+#: as a graph or entity IRI.
+ABSOLUTE_IRI: Final = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20<>\"{}|^`\\]+")
+#: The graphs only the build and ``kg.derive`` write (the contract, and the derived graph), which
+#: neither an import nor a write through the API may fill.
+RESERVED_GRAPHS: Final = frozenset({str(ONTOLOGY_GRAPH), str(SHAPES_GRAPH), str(GRAPH["derived"])})
 REFERENCE_GRAPH: Final = GRAPH["reference"]
 
 #: Prefixes we bind in every serialisation and accept in every query, so researchers can

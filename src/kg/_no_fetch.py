@@ -37,18 +37,15 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any, Final
 
-from kg.errors import SourceError
-from kg.sparql_guard import _TOKEN, Refusal, RefusedQueryError, check
+from kg._sparql_lexer import TOKEN
+from kg.errors import FetchRefusedError as FetchRefusedError
+from kg.sparql_guard import Refusal, RefusedQueryError, check
 
 #: Virtuoso's built-in and SQL function namespaces, under their predefined prefixes and IRIs.
 _SERVER_PREFIXES: Final = frozenset({"bif", "sql"})
 _SERVER_IRIS: Final = re.compile(
     r"<\s*(?:bif:|sql:|https?://www\.openlinksw\.com/schemas/(?:bif|sql)#)", re.IGNORECASE
 )
-
-
-class FetchRefusedError(SourceError):
-    """Something being parsed or queried asked to fetch a URL or read a file; it may not."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +72,7 @@ def check_query(sparql: str) -> str | None:
     (an exception is never cached).
     """
     form = check(sparql)
-    for match in _TOKEN.finditer(sparql):
+    for match in TOKEN.finditer(sparql):
         kind, token = match.lastgroup, match.group()
         if kind == "word":
             prefix, colon, _ = token.partition(":")
@@ -108,7 +105,7 @@ def restrict_dataset(
     pending: list[str] = []  # the words seen since the last IRI-like token
     kinds: set[str] = set()
     last_end = -1
-    for match in _TOKEN.finditer(sparql):
+    for match in TOKEN.finditer(sparql):
         kind, token = match.lastgroup, match.group()
         if kind == "comment":
             continue

@@ -31,17 +31,13 @@ from typing import Final
 from lxml import etree
 
 from kg.errors import SourceError
+from kg.errors import UnsafeXmlError as UnsafeXmlError
 
 #: Bytes read per ``readline``: keeps a file written on one line from arriving in one piece.
 _PIECE: Final = 1 << 16
 #: How much of the file may come before the root element (declaration, comments, BOM).
 _MAX_PROLOG: Final = 1 << 20
 _NAME: Final = re.compile(rb"[A-Za-z_:][A-Za-z0-9_.:-]*")
-
-
-class UnsafeXmlError(SourceError):
-    """An XML file refused before parsing: too large, a DTD or entity declaration, or the
-    wrong root element."""
 
 
 @dataclass(slots=True)

@@ -51,10 +51,6 @@ def recover_swap(path: Path) -> bool:
     return True
 
 
-def _is_on_disk(store: Store) -> bool:
-    return isinstance(store, OxigraphStore) and store.path is not None and store.path.is_dir()
-
-
 def write_backup(store: Store, dest: Path, *, count: bool = True) -> BackupResult:
     """Back ``store`` up to ``dest``: a directory (pyoxigraph store, only from a pyoxigraph
     store on disk) or, when ``dest`` ends in ``.nq``, an N-Quads file. ``dest`` must not exist.
@@ -67,22 +63,17 @@ def write_backup(store: Store, dest: Path, *, count: bool = True) -> BackupResul
         raise ConfigurationError(f"{dest} exists already; choose a new name for the backup")
     dest.parent.mkdir(parents=True, exist_ok=True)
     as_nquads = dest.suffix == NQUADS_SUFFIX
-    if not as_nquads and not (isinstance(store, OxigraphStore) and _is_on_disk(store)):
-        raise ConfigurationError(
-            f"only a pyoxigraph store on disk can be backed up as a directory; name the backup "
-            f"{dest.name}{NQUADS_SUFFIX} to write N-Quads instead"
-        )
     try:
-        if isinstance(store, OxigraphStore) and not as_nquads:
-            store.native.backup(str(dest))
-            quads = len(store.native) if count else -1
-        elif isinstance(store, OxigraphStore):
-            store.native.dump(output=str(dest), format=ox.RdfFormat.N_QUADS)
-            quads = len(store.native)
+        if as_nquads:
+            store.dump_to(dest, "nquads")
+            quads = store.count()
+        elif store.checkpoint(dest):
+            quads = store.count() if count else -1
         else:
-            data = store.dump("nquads")
-            dest.write_bytes(data)
-            quads = data.count(b"\n")
+            raise ConfigurationError(
+                f"only a pyoxigraph store on disk can be backed up as a directory; name the "
+                f"backup {dest.name}{NQUADS_SUFFIX} to write N-Quads instead"
+            )
     except OSError as exc:
         raise StoreError(f"cannot write the backup {dest}: {exc}") from exc
     return BackupResult(dest, quads, time.perf_counter() - started)
@@ -105,11 +96,10 @@ class Backups:
             return None
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
         name = f"{stamp}-{label}"
-        if isinstance(store, OxigraphStore) and not store.read_only and _is_on_disk(store):
-            path = write_backup(store, self.directory / name, count=False).path
-        else:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        path = self.directory / name
+        if not store.checkpoint(path):
             path = self.directory / (name + NQUADS_SUFFIX)
-            self.directory.mkdir(parents=True, exist_ok=True)
             if before is not None:
                 before.dump(output=str(path), format=ox.RdfFormat.N_QUADS)
             else:
@@ -173,7 +163,7 @@ def restore(settings: Settings, source: Path) -> BackupResult:
     try:
         if source.is_dir():
             kept = OxigraphStore(source, read_only=True)
-            kept.native.backup(str(fresh))
+            kept.checkpoint(fresh)
             kept.close()
         else:
             loaded = ox.Store(str(fresh))
@@ -181,7 +171,7 @@ def restore(settings: Settings, source: Path) -> BackupResult:
             loaded.flush()
             del loaded
         check = OxigraphStore(fresh, read_only=True)
-        quads = len(check.native)
+        quads = check.count()
         check.close()
     except (OSError, SyntaxError) as exc:
         shutil.rmtree(fresh, ignore_errors=True)

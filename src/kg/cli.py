@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -30,7 +30,6 @@ app = typer.Typer(
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
-F = TypeVar("F", bound=Callable[..., None])
 
 StoreOption = Annotated[
     str | None,
@@ -152,12 +151,37 @@ def _open_store(store: str | None) -> Iterator[Store]:
     opened: Store
     if settings.store.startswith("sparql:"):
         opened = open_configured(settings, read_only=True)
+    elif settings.store_path() is None:
+        opened = _built_in_memory(settings)
     else:
         opened = OxigraphStore(run_build(settings).store, read_only=True)
     try:
         yield opened
     finally:
         opened.close()
+
+
+def _built_in_memory(settings: Settings) -> Store:
+    """The shipped data in the in-memory store the settings name (``memory``: rdflib,
+    ``oxigraph:memory``: pyoxigraph). Such a store lives as long as this process, so it is
+    built here, in a scratch directory, and copied in; before, the build went nowhere and the
+    command answered from an empty store."""
+    import tempfile
+
+    from kg.build import build as run_build
+    from kg.stores.memory import MemoryStore
+    from kg.stores.oxigraph import OxigraphStore
+
+    with tempfile.TemporaryDirectory(prefix="kg-memory-") as folder:
+        built = run_build(settings, store=Path(folder) / "store")
+        assert built.store is not None
+        if settings.store == "memory":
+            return MemoryStore.copy_of(built.store)
+        source = OxigraphStore(built.store, read_only=True)
+        copy = OxigraphStore()
+        copy.native.bulk_extend(source.native)
+        source.close()
+        return copy
 
 
 @app.command()

@@ -16,7 +16,6 @@ or as relations of entities.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Final, Generic, TypeVar
@@ -24,8 +23,8 @@ from urllib.parse import quote
 
 from rdflib import BNode, Literal, URIRef
 
-from kg import search_index
-from kg._namespaces import CK, ID, PREFIXES, slug_of
+from kg import queries, search_index
+from kg._namespaces import ABSOLUTE_IRI, CK, ID, PREFIXES, slug_of
 from kg.errors import AmbiguousNameError, ConfigurationError, NotFoundError, UnknownNameError
 from kg.queries import select, select_each
 from kg.stores.base import SelectResult, Store, Term
@@ -105,7 +104,6 @@ def collection_query(collection: str) -> str:
 
 
 # A name with a scheme is taken as an IRI; the characters are those an IRI may contain.
-_ABSOLUTE_IRI: Final = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20<>\"{}|\\^`]+")
 _MATCH_ORDER: Final = {"id": 0, "label": 1, "altLabel": 2}
 _SUGGESTIONS: Final = 5
 
@@ -354,7 +352,7 @@ def expand(name: str) -> str:
     prefix, colon, local = text.partition(":")
     if colon and prefix in PREFIXES and not local.startswith("//"):
         return PREFIXES[prefix] + local
-    if _ABSOLUTE_IRI.fullmatch(text) and local.startswith("//"):
+    if ABSOLUTE_IRI.fullmatch(text) and local.startswith("//"):
         return text
     raise ConfigurationError(
         f"{name!r} is neither an IRI nor a prefixed name; use a full IRI or one of the "
@@ -445,7 +443,9 @@ def search(
     index = search_index.index_for(store)
     if index is not None:
         # The text index answers what search.rq answers (tests/test_search_index.py), ranked
-        # and paged inside the index: milliseconds instead of a scan of every name.
+        # and paged inside the index: milliseconds instead of a scan of every name. The answer
+        # is search.rq's, so that is the query an answer names to be rerun (kg.queries.used).
+        queries.used(SEARCH_QUERY)
         Page.of((), limit=limit, offset=offset)  # the same checks of limit and offset
         kind_info = kind_info or kind_map(store)
         total, hits = index.search(
@@ -509,7 +509,7 @@ def resolve(
     kind_info = kind_info or kind_map(store)
     iri = (
         URIRef(text)
-        if _ABSOLUTE_IRI.fullmatch(text)
+        if ABSOLUTE_IRI.fullmatch(text)
         else URIRef(str(ID) + quote(text.lower(), safe=""))
     )
     by_id = _candidates(select(store, RESOLVE_ID_QUERY, {"iri": iri}), kind_info, kinds)

@@ -7,6 +7,11 @@ do next. The CLI maps the tree to exit codes, the API to problem+json, each in o
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kg.sparql_guard import Refusal
+    from kg.validate import Violation
 
 
 class KGError(Exception):
@@ -16,11 +21,64 @@ class KGError(Exception):
 
 
 class ConfigurationError(KGError):
-    """A setting, path or store specification cannot be used."""
+    """A setting, path, store specification or argument cannot be used (from a request: the
+    client's parameter, HTTP 400)."""
+
+
+class SettingsError(ConfigurationError):
+    """The server's own configuration (a ``KG_`` setting, the store it names) cannot be used:
+    the operator's to fix, not the client's (HTTP 500)."""
 
 
 class SourceError(KGError):
     """An input file cannot be read or parsed (syntax error, missing document text, checksum)."""
+
+
+class ExtractionError(SourceError):
+    """A document that cannot (or may not) be turned into text; nothing was stored."""
+
+
+class IntakeError(SourceError):
+    """A document that cannot be registered as asked; nothing under data/ changed."""
+
+
+class UnsafeXmlError(SourceError):
+    """An XML file refused before parsing: too large, a DTD or entity declaration, or the
+    wrong root element."""
+
+
+class FetchRefusedError(SourceError):
+    """Something being parsed or queried asked to fetch a URL or read a file; it may not."""
+
+
+class UploadError(SourceError):
+    """The upload cannot be used: a syntax error or something refused (HTTP 400).
+
+    ``line`` and ``column`` (1-based) say where, when the parser knows.
+    """
+
+    def __init__(self, message: str, *, line: int | None = None, column: int | None = None):
+        self.line = line
+        self.column = column
+        super().__init__(message)
+
+
+class UnsupportedMediaTypeError(KGError):
+    """The upload's media type is not one we parse (HTTP 415)."""
+
+
+class DraftError(KGError):
+    """A draft that cannot be published as it is (exit 1: fix the draft)."""
+
+    exit_code = 1
+
+
+class WriteError(KGError):
+    """A write that cannot be done as asked (HTTP 400); the store is unchanged."""
+
+
+class ReservedGraphError(WriteError):
+    """A write that would change the ontology, shapes or derived graph (HTTP 403)."""
 
 
 class QuoteError(SourceError):
@@ -74,6 +132,23 @@ class MalformedRecordsError(KGError):
 _REPORT_LINES = 50
 
 
+class WriteNotConformingError(DataNotConformingError):
+    """The data after the write would not conform to the shapes (HTTP 422)."""
+
+    def __init__(self, violations: Sequence[Violation]) -> None:
+        self.violations = tuple(violations)
+        super().__init__("\n".join(f"  - {_describe(v)}" for v in self.violations))
+
+
+def _describe(v: Violation) -> str:
+    parts = [f"{v.severity}: <{v.focus}>"]
+    if v.path:
+        parts.append(f"path <{v.path}>")
+    if v.value:
+        parts.append(f"value {v.value}")
+    return ", ".join(parts) + f": {v.message}"
+
+
 class StoreError(KGError):
     """The store cannot be opened, read or written."""
 
@@ -82,12 +157,33 @@ class QueryError(KGError):
     """A SPARQL query is malformed or cannot be evaluated."""
 
 
+class RefusedQueryError(QueryError):
+    """A well-formed request for something the read-only endpoint never does."""
+
+    def __init__(self, refusal: Refusal) -> None:
+        self.refusal = refusal
+        super().__init__(refusal.message)
+
+
+class UpdateSyntaxError(QueryError):
+    """A SPARQL Update that does not parse; ``line``/``column`` say where (1-based)."""
+
+    def __init__(self, message: str, *, line: int | None, column: int | None) -> None:
+        self.line = line
+        self.column = column
+        super().__init__(message)
+
+
 class QueryTimeoutError(KGError):
     """A query ran past its deadline and was stopped (or the server stopped it)."""
 
 
 class NotFoundError(KGError):
     """No entity has the identifier the caller named (a slug or IRI in a path)."""
+
+
+class GraphNotFoundError(NotFoundError):
+    """DELETE of a graph the store does not hold (HTTP 404)."""
 
 
 class NameResolutionError(KGError):

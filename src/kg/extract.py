@@ -35,7 +35,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
-from kg.errors import SourceError
+from kg.errors import ExtractionError as ExtractionError
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
@@ -50,10 +50,6 @@ MAX_TEXT_CHARS: Final = 10_000_000
 MEMORY_BYTES: Final = 1536 * 2**20
 DEADLINE_SECONDS: Final = 120.0
 MAX_PDF_PAGES: Final = 3000
-
-
-class ExtractionError(SourceError):
-    """A document that cannot (or may not) be turned into text; nothing was stored."""
 
 
 @dataclass(frozen=True, slots=True)

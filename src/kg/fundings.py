@@ -375,14 +375,6 @@ def fundings(
     return Page(items, total, limit, offset)
 
 
-def list_queries(filters: FundingFilters) -> list[str]:
-    """The named queries that select the page and count of ``fundings`` for ``filters`` (the
-    Link header of the list names them)."""
-    if _by_position(filters):
-        return [COUNT_QUERY, POSITIONS_QUERY]
-    return [FUNDINGS_QUERY if filters.region is None else REGION_QUERY]
-
-
 def _by_position(filters: FundingFilters) -> bool:
     """Whether the list is the fundings within a region and nothing else, which the derived
     positions and count answer: any other filter selects some of them, which only the query

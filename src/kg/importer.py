@@ -20,15 +20,15 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 import rdflib
 
 from kg import _reach
-from kg._namespaces import GRAPH, ONTOLOGY_GRAPH, SHAPES_GRAPH
+from kg._namespaces import GRAPH, RESERVED_GRAPHS
 from kg._rdf_files import counting, import_format, quads, syntax_error
-from kg.derive import DERIVED_GRAPH, materialise
+from kg.derive import materialise
 from kg.entities import compact
 from kg.errors import ConfigurationError, DataNotConformingError, SourceError
 from kg.settings import Settings
@@ -39,9 +39,6 @@ if TYPE_CHECKING:
 
 #: Phase ("parse", "validate", "load", "derive"), work done, work in all (None: unknown).
 Progress = Callable[[str, int, int | None], None]
-
-#: Graphs an import may not fill: the build writes the contract, ``kg.derive`` the derived graph.
-PROTECTED_GRAPHS: Final = frozenset({str(ONTOLOGY_GRAPH), str(SHAPES_GRAPH), DERIVED_GRAPH})
 
 
 def _quiet(_phase: str, _done: int, _total: int | None) -> None:
@@ -85,7 +82,7 @@ class ImportResult:
 def graph_iri(name: str) -> str:
     """A graph named by slug (``iati-2024``) or full IRI, refusing the graphs imports may not fill."""
     iri = name if "://" in name else str(GRAPH[name])
-    if iri in PROTECTED_GRAPHS:
+    if iri in RESERVED_GRAPHS:
         raise ConfigurationError(
             f"{iri} is written by kg build or kg.derive, not by imports; choose another --graph"
         )
@@ -227,8 +224,8 @@ def _check(
 
     started = time.perf_counter()
     scratch, graphs = _parse(path, graph, progress)
-    replaced = set(graphs) | PROTECTED_GRAPHS
-    protected = sorted(PROTECTED_GRAPHS & set(graphs))
+    replaced = set(graphs) | RESERVED_GRAPHS
+    protected = sorted(RESERVED_GRAPHS & set(graphs))
     if protected:
         raise ConfigurationError(
             f"{path} fills {', '.join(protected)}, which kg build or kg.derive write; "

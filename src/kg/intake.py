@@ -36,6 +36,7 @@ from rdflib.namespace import SKOS
 from kg import _turtle as ttl
 from kg._namespaces import CK, GRAPH, ID, OA, PROV, SCHEMA
 from kg.anchor import find_quote, realign
+from kg.errors import IntakeError as IntakeError
 from kg.errors import SourceError
 from kg.extract import EXTRACTORS, ExtractionError, Extractor, Rendition, detect, extract
 
@@ -44,10 +45,6 @@ ORIGINALS: Final = DOCUMENTS / "originals"
 _SLUG: Final = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _DATE: Final = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _LANGUAGE: Final = "http://id.loc.gov/vocabulary/iso639-1/"
-
-
-class IntakeError(SourceError):
-    """A document that cannot be registered as asked; nothing under data/ changed."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,15 +25,10 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from kg._namespaces import GRAPH, ID, OA
-from kg.errors import ConfigurationError, DataNotConformingError, KGError, SourceError
+from kg.errors import ConfigurationError, DataNotConformingError, SourceError
+from kg.errors import DraftError as DraftError
 from kg.settings import Settings
 from kg.sources import Source, discover
-
-
-class DraftError(KGError):
-    """A draft that cannot be published as it is (exit 1: fix the draft)."""
-
-    exit_code = 1
 
 
 @dataclass(frozen=True, slots=True)

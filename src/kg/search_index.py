@@ -50,11 +50,14 @@ import weakref
 from array import array
 from collections.abc import Callable, Collection, Iterable, Sequence
 from itertools import groupby
-from typing import Final, Protocol
+from typing import TYPE_CHECKING, Final, Protocol
 
 import pyoxigraph as ox
 
 from kg._namespaces import PREFIXES
+
+if TYPE_CHECKING:
+    from kg.stores.base import Store
 
 __all__ = ["Hit", "Name", "SearchIndex", "follow", "index_for", "warm"]
 
@@ -656,22 +659,19 @@ def _rows(result: object) -> Iterable[dict[str, object]]:
     return dicts()  # type: ignore[no-any-return]
 
 
-def _is_server(store: object) -> bool:
-    from kg.stores.sparql import SparqlStore  # imported when needed: it imports httpx
+def _is_server(store: Store) -> bool:
+    """A store the index reads through SPARQL (``_read_server``): a server's, not pyoxigraph."""
+    return store.pyoxigraph() is None and not store.in_process
 
-    return isinstance(store, SparqlStore)
 
-
-def _indexable(store: object) -> ox.Store | None:
+def _indexable(store: Store) -> ox.Store | None:
     """The pyoxigraph store behind ``store`` if it is one that cannot change (see the module
     docstring), else None."""
-    native = getattr(store, "native", None)
-    if isinstance(native, ox.Store) and getattr(store, "read_only", False) is True:
-        return native
-    return None
+    found = store.pyoxigraph()
+    return found.native if found is not None and found.read_only else None
 
 
-def _built(store: object, native: ox.Store | None) -> SearchIndex:
+def _built(store: Store, native: ox.Store | None) -> SearchIndex:
     with _BUILDING:  # one build per store, however many threads ask at once
         found = _INDEXES.get(store)
         if found is None:
@@ -683,7 +683,7 @@ def _built(store: object, native: ox.Store | None) -> SearchIndex:
     return found
 
 
-def index_for(store: object) -> SearchIndex | None:
+def index_for(store: Store) -> SearchIndex | None:
     """The index of ``store``; None for a store that gets none (one that can change in place, or
     a SPARQL server) and while ``warm`` is still building it: then ``search.rq`` answers. A
     store nobody warmed gets its index built now, on first use."""
@@ -696,7 +696,7 @@ def index_for(store: object) -> SearchIndex | None:
     return _built(store, native)
 
 
-def warm(store: object) -> None:
+def warm(store: Store) -> None:
     """Build the index of ``store`` in a background thread, so that no search waits for it
     (seconds at 1M triples, a minute at 10M): searches meanwhile run ``search.rq``."""
     native = _indexable(store)
@@ -715,7 +715,7 @@ def warm(store: object) -> None:
 
 
 def follow(
-    store: object, before: ox.Store, changed: Sequence[str], *, after: ox.Store | None = None
+    store: Store, before: ox.Store, changed: Sequence[str], *, after: ox.Store | None = None
 ) -> None:
     """``store`` (a served in-memory copy that a write changed in place, in one transaction, or
     a SPARQL server the write went to: ``kg.writes``) now holds new content in the ``changed``
@@ -741,7 +741,7 @@ def follow(
 
 
 def _follow_after_build(
-    store: object, warming: threading.Event, before: ox.Store, native: ox.Store, changed: list[str]
+    store: Store, warming: threading.Event, before: ox.Store, native: ox.Store, changed: list[str]
 ) -> None:
     warming.wait()
     index = _INDEXES.get(store)

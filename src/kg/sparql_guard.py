@@ -16,7 +16,9 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
+from kg._sparql_lexer import TOKEN
 from kg.errors import QueryError
+from kg.errors import RefusedQueryError as RefusedQueryError
 
 #: Bare words that only occur in SPARQL Update (``WITH`` starts a ``DELETE``/``INSERT`` template).
 UPDATE_KEYWORDS: Final = frozenset(
@@ -25,24 +27,6 @@ UPDATE_KEYWORDS: Final = frozenset(
 #: Query forms, in the order the grammar allows them after the prologue.
 QUERY_FORMS: Final = frozenset({"SELECT", "CONSTRUCT", "DESCRIBE", "ASK"})
 
-# Alternatives are tried left to right at each position; whatever matches none of them
-# (punctuation, operators, a lone "<") is skipped one character at a time by finditer.
-_TOKEN: Final = re.compile(
-    r"""
-      (?P<comment>\#[^\r\n]*)
-    | (?P<string>
-          '''(?:[^'\\]|\\[\s\S]|'(?!''))*(?:'''|\Z)
-        | \"\"\"(?:[^"\\]|\\[\s\S]|"(?!""))*(?:\"\"\"|\Z)
-        | '(?:[^'\\\r\n]|\\.)*'?
-        | "(?:[^"\\\r\n]|\\.)*"?
-      )
-    | (?P<iri><(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>)
-    | (?P<variable>[?$][\w\u00b7\u0300-\u036f\u203f-\u2040]*)
-    | (?P<langtag>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
-    | (?P<word>(?:[\w\-.:%\u00b7\u0300-\u036f\u203f-\u2040]|\\.)+)
-    """,
-    re.VERBOSE,
-)
 _WORD_PART: Final = re.compile(r"[^.\-]+")
 
 
@@ -75,14 +59,6 @@ class Refusal:
         )
 
 
-class RefusedQueryError(QueryError):
-    """A well-formed request for something the read-only endpoint never does."""
-
-    def __init__(self, refusal: Refusal) -> None:
-        self.refusal = refusal
-        super().__init__(refusal.message)
-
-
 @dataclass(frozen=True, slots=True)
 class Inspection:
     """What the scan learned: the query form (None if none was seen) and any refusal."""
@@ -94,7 +70,7 @@ class Inspection:
 def inspect(sparql: str) -> Inspection:
     """Scan ``sparql`` once for its query form and the first forbidden keyword."""
     form: str | None = None
-    for match in _TOKEN.finditer(sparql):
+    for match in TOKEN.finditer(sparql):
         if match.lastgroup != "word":
             continue
         token = match.group()
@@ -137,7 +113,7 @@ def where_body(sparql: str) -> int:
     """
     seen_where = False
     position = 0
-    for match in _TOKEN.finditer(sparql):
+    for match in TOKEN.finditer(sparql):
         if seen_where:
             brace = sparql.find("{", position, match.start())
             if brace != -1:
@@ -161,5 +137,5 @@ def has_dataset_clause(sparql: str) -> bool:
     """
     return any(
         match.lastgroup == "word" and match.group().upper() == "FROM"
-        for match in _TOKEN.finditer(sparql)
+        for match in TOKEN.finditer(sparql)
     )

@@ -27,23 +27,8 @@ from typing import Any, Final
 
 import pyoxigraph as ox
 
-from kg.errors import KGError, SourceError
-
-
-class UnsupportedMediaTypeError(KGError):
-    """The upload's media type is not one we parse (HTTP 415)."""
-
-
-class UploadError(SourceError):
-    """The upload cannot be used: a syntax error or something refused (HTTP 400).
-
-    ``line`` and ``column`` (1-based) say where, when the parser knows.
-    """
-
-    def __init__(self, message: str, *, line: int | None = None, column: int | None = None):
-        self.line = line
-        self.column = column
-        super().__init__(message)
+from kg.errors import UnsupportedMediaTypeError as UnsupportedMediaTypeError
+from kg.errors import UploadError as UploadError
 
 
 @dataclass(frozen=True, slots=True)

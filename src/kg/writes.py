@@ -40,9 +40,7 @@ exactly as it was.
 
 from __future__ import annotations
 
-import contextlib
 import re
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -54,15 +52,16 @@ from typing import TYPE_CHECKING, Any, Final
 import pyoxigraph as ox
 
 from kg import _reach, search_index
-from kg._namespaces import ONTOLOGY_GRAPH, PREFIXES, SHAPES_GRAPH
+from kg._namespaces import ABSOLUTE_IRI, PREFIXES, RESERVED_GRAPHS
 from kg.backup import Backups
 from kg.derive import DERIVED_GRAPH, Triple, apply_change, change_of, materialise, native_quad
 from kg.errors import (
-    DataNotConformingError,
-    KGError,
-    NotFoundError,
-    QueryError,
+    GraphNotFoundError,
+    ReservedGraphError,
     StoreError,
+    UpdateSyntaxError,
+    WriteError,
+    WriteNotConformingError,
 )
 from kg.settings import Settings
 from kg.sparql_guard import Refusal, inspect
@@ -74,39 +73,8 @@ if TYPE_CHECKING:
     from kg.validate import ValidationReport, Violation
 
 #: Graphs no write may change: see the module docstring.
-RESERVED_GRAPHS: Final = frozenset({str(ONTOLOGY_GRAPH), str(SHAPES_GRAPH), DERIVED_GRAPH})
 
-_IRI: Final = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20<>\"{}|^`\\]+")
 _UPDATE_LOCATION: Final = re.compile(r"error at (\d+):(\d+)")
-
-
-class WriteError(KGError):
-    """A write that cannot be done as asked (HTTP 400); the store is unchanged."""
-
-
-class ReservedGraphError(WriteError):
-    """A write that would change the ontology, shapes or derived graph (HTTP 403)."""
-
-
-class GraphNotFoundError(NotFoundError):
-    """DELETE of a graph the store does not hold (HTTP 404)."""
-
-
-class UpdateSyntaxError(QueryError):
-    """A SPARQL Update that does not parse; ``line``/``column`` say where (1-based)."""
-
-    def __init__(self, message: str, *, line: int | None, column: int | None) -> None:
-        self.line = line
-        self.column = column
-        super().__init__(message)
-
-
-class WriteNotConformingError(DataNotConformingError):
-    """The data after the write would not conform to the shapes (HTTP 422)."""
-
-    def __init__(self, violations: Sequence[Violation]) -> None:
-        self.violations = tuple(violations)
-        super().__init__("\n".join(f"  - {_describe(v)}" for v in self.violations))
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +98,7 @@ class WriteResult:
 
 def check_graph(graph: str) -> str:
     """``graph`` if a write may address it; ``WriteError``/``ReservedGraphError`` otherwise."""
-    if not _IRI.fullmatch(graph):
+    if not ABSOLUTE_IRI.fullmatch(graph):
         raise WriteError(f"{graph!r} is not an absolute IRI; name the graph by its full IRI")
     if graph in RESERVED_GRAPHS:
         raise ReservedGraphError(_reserved_message(graph))
@@ -245,8 +213,9 @@ class Writer:
         seconds: dict[str, float] = {}
         clock = _Clock(seconds)
         with self._lock, self._target(served) as target:
-            if isinstance(target, OxigraphStore) and target.path and not target.read_only:
-                return self._write_staged(served, target, operation, change, graph, clock)
+            native = target.pyoxigraph()
+            if native is not None and native.path and not native.in_memory and not native.read_only:
+                return self._write_staged(served, native, operation, change, graph, clock)
             return self._write_copied(served, target, operation, change, graph, clock)
 
     def _write_staged(
@@ -265,9 +234,7 @@ class Writer:
         done: dict[str, Any] = {}
         # The served in-memory copy, when it is the state on disk: reading the graphs a write
         # did not change from memory is several times faster than from RocksDB.
-        copy = (
-            served if isinstance(served, OxigraphStore) and _follows(served, path, origin) else None
-        )
+        copy = _follows(served, path, origin)
 
         def work(staged: ox.Store) -> InPlace | None:
             clock.stop("stage")
@@ -358,7 +325,7 @@ class Writer:
         with clock("backup"):
             kept = self.backups.take(target, operation, before=before)
         with clock("commit"):
-            _commit(target, before, work.native, changed)
+            target.replace_graphs(work.native, changed, previous=before)
             for store in {id(s): s for s in (served, target)}.values():  # a server's index
                 search_index.follow(store, before, changed, after=work.native)
         counts = {g: _size(work.native, g) for g in changed}
@@ -522,7 +489,7 @@ def _named_graphs(sparql: str) -> frozenset[str] | None:
         if name in prefixes:
             iris.add(prefixes[name] + local.rstrip("."))
             iris.add(prefixes[name] + local)
-    return frozenset(i for i in iris if _IRI.fullmatch(i) and _is_iri(i))
+    return frozenset(i for i in iris if ABSOLUTE_IRI.fullmatch(i) and _is_iri(i))
 
 
 def _is_iri(text: str) -> bool:
@@ -671,16 +638,19 @@ class _Delta:
         return " ;\n".join(operations)
 
 
-def _follows(served: Store, path: Path, origin: tuple[int, int]) -> bool:
-    """Whether ``served`` is an in-memory copy of the directory ``path`` whose identity was
-    ``origin`` (``OxigraphStore.in_memory_copy``, kept current by the writes)."""
-    return (
-        isinstance(served, OxigraphStore)
-        and served.path == path
-        and served.read_only
-        and served.origin is not None
-        and served.origin == origin
-    )
+def _follows(served: Store, path: Path, origin: tuple[int, int]) -> OxigraphStore | None:
+    """``served`` if it is an in-memory copy of the directory ``path`` whose identity was
+    ``origin`` (``OxigraphStore.in_memory_copy``, kept current by the writes), else None."""
+    copy = served.pyoxigraph()
+    if (
+        copy is not None
+        and copy.path == path
+        and copy.read_only
+        and copy.origin is not None
+        and copy.origin == origin
+    ):
+        return copy
+    return None
 
 
 def _has_blank(quad: ox.Quad) -> bool:
@@ -701,16 +671,16 @@ def _follow(served: Store, path: Path, origin: tuple[int, int], delta: _Delta) -
     Otherwise (a build or an import replaced the directory since the server copied it, or the
     server serves something else) a fresh copy is made, as a restart would: seconds at 1M.
     """
-    if _follows(served, path, origin):
-        assert isinstance(served, OxigraphStore)
+    copy = _follows(served, path, origin)
+    if copy is not None:
         update = delta.as_update()
         if update:
-            served.native.update(update)
-        served.origin = identity(path)
+            copy.native.update(update)
+        copy.origin = identity(path)
         was = ox.Store()
         was.extend(delta.contents()[0])
-        search_index.follow(served, was, list(delta.graphs))
-        return served
+        search_index.follow(copy, was, list(delta.graphs))
+        return copy
     fresh = OxigraphStore.in_memory_copy(path)
     search_index.warm(fresh)
     return fresh
@@ -718,8 +688,9 @@ def _follow(served: Store, path: Path, origin: tuple[int, int], delta: _Delta) -
 
 def _copy_of(store: Store) -> ox.Store:
     copy = ox.Store()
-    if isinstance(store, OxigraphStore):
-        copy.bulk_extend(store.native)
+    native = store.pyoxigraph()
+    if native is not None:
+        copy.bulk_extend(native.native)
     else:
         copy.bulk_extend(ox.parse(store.dump("nquads"), format=ox.RdfFormat.N_QUADS))
     return copy
@@ -806,53 +777,6 @@ def _check(
 
 def _key(v: Violation) -> tuple[str, str | None, str, str, str | None]:
     return (v.focus, v.path, v.message, v.shape, v.value)
-
-
-def _ntriples(store: ox.Store, graph: str) -> bytes:
-    triples = [q.triple for q in store.quads_for_pattern(None, None, None, ox.NamedNode(graph))]
-    return bytes(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"")
-
-
-def _commit(target: Store, before: ox.Store, after: ox.Store, changed: Sequence[str]) -> None:
-    """Give ``target`` the content of ``after`` in the ``changed`` graphs."""
-    if isinstance(target, OxigraphStore):
-        emptied = [ox.NamedNode(g) for g in changed if not _holds(after, ox.NamedNode(g))]
-
-        def drop_emptied(staged: ox.Store) -> None:
-            for name in emptied:
-                if staged.contains_named_graph(name):
-                    staged.remove_graph(name)
-
-        with tempfile.TemporaryDirectory(prefix="kg-write-") as folder:
-            changes = Path(folder) / "changes.nq"
-            quads = (
-                q
-                for g in changed
-                for q in after.quads_for_pattern(None, None, None, ox.NamedNode(g))
-            )
-            ox.serialize(quads, output=str(changes), format=ox.RdfFormat.N_QUADS)
-            target.load_graph(None, changes, format="nquads", before_swap=drop_emptied)
-        return
-    done: list[str] = []
-    try:
-        for graph in changed:
-            target.replace_graph(graph, _ntriples(after, graph))
-            done.append(graph)
-    except KGError:
-        # Put back what was already replaced; if the store fails again, the backup has it.
-        for graph in done:
-            with contextlib.suppress(KGError):
-                target.replace_graph(graph, _ntriples(before, graph))
-        raise
-
-
-def _describe(v: Violation) -> str:
-    parts = [f"{v.severity}: <{v.focus}>"]
-    if v.path:
-        parts.append(f"path <{v.path}>")
-    if v.value:
-        parts.append(f"value {v.value}")
-    return ", ".join(parts) + f": {v.message}"
 
 
 __all__ = [

@@ -52,6 +52,9 @@ class SpyStore:
     inner: OxigraphStore
     calls: list[dict[str, Any]] = field(default_factory=list)
     gate: threading.Event | None = None
+    #: Queries are recorded in this process, so the API must run them in threads here, not
+    #: in worker processes holding a copy of the data (``Store.in_process``).
+    in_process = False
 
     def query(
         self,
@@ -60,6 +63,7 @@ class SpyStore:
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
         bindings: Mapping[str, Term] | None = None,
+        timeout: float | None = None,
     ) -> QueryResult:
         self.calls.append(
             {"sparql": sparql, "default_graphs": default_graphs, "named_graphs": named_graphs}

@@ -39,6 +39,7 @@ def test_health_without_a_build_record(tiny_store: OxigraphStore, make_app: Any)
 
 class Unreachable:
     path = None
+    in_process = False  # a store elsewhere: /sparql queries run in threads, not worker processes
 
     def graphs(self) -> list[str]:
         raise OSError("the disk went away")

@@ -594,14 +594,14 @@ def test_priorities_by_actor_or_its_cooperation(
 
 
 @pytest.mark.parametrize(
-    ("url", "first"),
+    ("url", "first"),  # the query that selects the answer
     [
         ("/api/actors", "collection-actors"),
         ("/api/regions?within=asia", "collection-regions"),
         ("/api/search?q=japan", "search"),
         ("/api/regions/thailand", "entity"),
         ("/api/fundings?recipient=un-women", "fundings"),
-        ("/api/fundings/summary?by=year", "fundings"),
+        ("/api/fundings/summary?by=year", "funding-totals"),
         ("/api/priorities", "priorities"),
     ],
 )
@@ -610,7 +610,8 @@ def test_every_answer_links_the_queries_that_computed_it(
 ) -> None:
     response = api_client.get(url)
     links = described_by(response)
-    assert links[0] == f"/api/queries/{first}"
+    # In the order they ran: the filters' names resolve (and the kind map loads) first.
+    assert f"/api/queries/{first}" in links
     for link in links:
         text = api_client.get(link)
         assert text.status_code == 200

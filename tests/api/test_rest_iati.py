@@ -401,11 +401,10 @@ def test_activities_are_paged_and_sorted(iati_client: TestClient) -> None:
     assert page["total"] == everything["total"] and page["limit"] == 2
     assert [i["id"] for i in page["items"]] == [i["id"] for i in everything["items"][1:3]]
     response = iati_client.get("/api/activities?org=jica&role=extending")
-    assert described_by(response)[:2] == [
-        "/api/queries/activities",
-        "/api/queries/activity-details",
-    ]
-    assert "/api/queries/resolve-id" in described_by(response)
+    # In the order they ran: the name resolves first, then the page is selected and detailed.
+    links = described_by(response)
+    assert links.index("/api/queries/resolve-id") < links.index("/api/queries/activities")
+    assert links.index("/api/queries/activities") < links.index("/api/queries/activity-details")
 
 
 # --- split=percentage -----------------------------------------------------------------------
@@ -673,13 +672,13 @@ def test_pledge_against_the_activity_that_delivers_it(iati_client: TestClient) -
         (2018, "EUR"): (0.0, 997920.0, 0.0, 997920.0, 1),
     }
     assert "conversions" not in body
-    assert described_by(iati_client.get(url)) == [
+    # The pledge is curated, not imported: funding-element-evidence does not run for it.
+    assert set(described_by(iati_client.get(url))) == {
         "/api/queries/pledge-delivery",
         "/api/queries/delivery-transactions",
         "/api/queries/funding-details",
         "/api/queries/funding-evidence",
-        "/api/queries/funding-element-evidence",
-    ]
+    }
 
 
 def test_pledge_delivered_in_two_currencies(iati_client: TestClient) -> None:

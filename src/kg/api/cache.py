@@ -68,17 +68,13 @@ class ResponseCache:
         self.entries = entries
         self._answers: OrderedDict[tuple[str, bytes, bytes], _Answer] = OrderedDict()
         self._lock = threading.Lock()
-        self.hits = 0
-        self.misses = 0
 
     def get(self, key: tuple[str, bytes, bytes]) -> _Answer | None:
         with self._lock:
             answer = self._answers.get(key)
             if answer is None:
-                self.misses += 1
                 return None
             self._answers.move_to_end(key)
-            self.hits += 1
             return answer
 
     def put(self, key: tuple[str, bytes, bytes], answer: _Answer) -> None:

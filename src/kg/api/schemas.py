@@ -482,3 +482,11 @@ class PledgeDelivery(Schema):
         exclude_if=_absent,
         description="Only with convert=: each transaction's conversion.",
     )
+
+
+class GraphCount(BaseModel):
+    """A named graph and its triples (in /health and the answers of /graphs): one model, so the
+    OpenAPI document has one schema for it."""
+
+    name: str = Field(examples=["https://w3id.org/coop-kg/graph/reference"])
+    triples: int = Field(examples=[855])

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 from importlib import resources
 
@@ -15,11 +17,69 @@ from kg.stores.base import SelectResult, Store, Term, sparql_term, with_rows
 _PAGE = re.compile(r"\bLIMIT\s+\d+\s+OFFSET\s+\d+")
 _VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
-__all__ = ["load_query", "query_names", "select", "select_each", "with_rows"]
+__all__ = [
+    "load_query",
+    "query_names",
+    "query_text",
+    "recorded",
+    "recording",
+    "select",
+    "select_each",
+    "start_recording",
+    "used",
+    "with_rows",
+]
+
+#: The names of the named queries used by the answer being computed, in first-use order, or
+#: None outside a recording. A ``ContextVar`` holding one list: the answer runs in a worker
+#: thread the request's context is copied into, and appends to the list the request reads.
+_USED: ContextVar[list[str] | None] = ContextVar("kg_queries_used", default=None)
+
+
+def start_recording() -> list[str]:
+    """Record, from here on in this context (and the threads it starts), every named query
+    used; the returned list fills as they run. The REST routes name them in ``Link``
+    headers, so the header says what computed the answer rather than what a hand-kept list
+    guesses."""
+    names: list[str] = []
+    _USED.set(names)
+    return names
+
+
+@contextmanager
+def recording() -> Iterator[list[str]]:
+    """``start_recording`` for the code inside only."""
+    names: list[str] = []
+    token = _USED.set(names)
+    try:
+        yield names
+    finally:
+        _USED.reset(token)
+
+
+def recorded() -> list[str]:
+    """The names recorded so far in this context, in first-use order (empty when none is)."""
+    return list(_USED.get() or ())
+
+
+def used(name: str) -> None:
+    """Note that the answer being computed uses ``queries/{name}.rq`` (a no-op outside a
+    recording). ``load_query`` calls it; call it directly for an answer kept from an earlier
+    run of the query (a per-app cache), which this answer uses as much as a fresh one."""
+    names = _USED.get()
+    if names is not None and name not in names:
+        names.append(name)
+
+
+def load_query(name: str) -> str:
+    """The text of ``queries/{name}.rq``, to run: noted as used (``used``). To show a query's
+    text without running it, use ``query_text``."""
+    used(name)
+    return query_text(name)
 
 
 @cache
-def load_query(name: str) -> str:
+def query_text(name: str) -> str:
     """The text of ``queries/{name}.rq`` (read once per process: the files ship with the code)."""
     return resources.files(__name__).joinpath(f"{name}.rq").read_text(encoding="utf-8")
 

@@ -20,7 +20,7 @@ from pyparsing import ParseException, ParseResults
 from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 
-from kg.sparql_guard import _TOKEN
+from kg._sparql_lexer import TOKEN
 
 #: A ``?`` not starting a variable name: a path modifier, or a character in a string or IRI.
 _LONE_MARK: Final = re.compile(r"\?(?![\w\u00b7\u0300-\u036f\u203f-\u2040])")
@@ -43,7 +43,7 @@ def _might_have_path(sparql: str) -> bool:
         # on every query a sparql: store sends): none of the three characters is there at all.
         return False
     end = 0
-    for match in _TOKEN.finditer(sparql):
+    for match in TOKEN.finditer(sparql):
         if "*" in sparql[end : match.start()] or "+" in sparql[end : match.start()]:
             return True
         if match.lastgroup == "variable" and len(match.group()) == 1:
@@ -151,7 +151,7 @@ def _tokens(sparql: str) -> list[_Token]:
                 out.append(_Token("punct", char, start + offset, start + offset + 1))
 
     end = 0
-    for match in _TOKEN.finditer(sparql):
+    for match in TOKEN.finditer(sparql):
         gap(end, match.start())
         end = match.end()
         kind, text, start = match.lastgroup or "other", match.group(), match.start()

@@ -6,15 +6,22 @@ API, tests) already speaks rdflib; one result type per query form keeps callers 
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Final, Protocol
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Final, Protocol
 
 from rdflib import BNode, Literal, URIRef
 
 from kg.errors import QueryError
 from kg.sparql_guard import where_body
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
+
+    from kg.stores.oxigraph import OxigraphStore
 
 Term = URIRef | Literal | BNode
 
@@ -55,7 +62,19 @@ QueryResult = SelectResult | AskResult | GraphResult
 
 
 class Store(Protocol):
-    """What every backend offers. Graph names are IRIs as strings."""
+    """What every backend offers. Graph names are IRIs as strings.
+
+    Callers use a store through these methods only, never by asking which class it is: when a
+    caller needs something new of a store (a dump to a file, a checkpoint, a deadline), this
+    protocol grows a method that each backend implements (``tests/test_store_protocol.py``
+    fails on an ``isinstance`` of a store class outside ``kg.stores``).
+    """
+
+    #: True for an engine that evaluates queries in this process (pyoxigraph, rdflib): a
+    #: running evaluation cannot be stopped from Python, so the API runs user SPARQL on such a
+    #: store in worker processes it kills at the deadline (``kg.api.query_runner``). False for
+    #: a server, which is told the time left (``query(timeout=...)``) and stops by itself.
+    in_process: bool
 
     def query(
         self,
@@ -64,6 +83,7 @@ class Store(Protocol):
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
         bindings: Mapping[str, Term] | None = None,
+        timeout: float | None = None,
     ) -> QueryResult:
         """Evaluate a query; the default graph is the union of all named graphs unless
         ``default_graphs`` names some.
@@ -73,6 +93,9 @@ class Store(Protocol):
         every backend can do the same): the variables are bound for that group, its FILTERs and
         EXISTS, and for triple patterns in nested groups by the join. A parameter left out stays
         unbound; the named queries read that as "no such filter" (``!BOUND(?param) || ...``).
+
+        ``timeout`` (seconds) is passed on to a store that can stop a query itself (a server,
+        ``in_process`` False); an embedded engine cannot, and ignores it.
         """
         ...
 
@@ -80,8 +103,23 @@ class Store(Protocol):
         """Atomically replace one named graph's content with the given N-Triples."""
         ...
 
+    def replace_graphs(
+        self, content: ox.Store, graphs: Sequence[str], *, previous: ox.Store | None = None
+    ) -> None:
+        """Give each of ``graphs`` the content it has in ``content`` (none: the graph goes).
+
+        As atomic as the backend allows: pyoxigraph swaps in a staged copy (all or nothing);
+        the others replace graph after graph and put the replaced ones back when one fails,
+        from ``previous`` (the state now, when the caller has a copy) or read first."""
+        ...
+
     def graphs(self) -> list[str]:
         """The named graphs the store holds."""
+        ...
+
+    def refresh(self) -> None:
+        """Forget what the store remembers of its content (a server's graph list), because
+        it was changed through another connection."""
         ...
 
     def count(self, graph: str | None = None) -> int:
@@ -92,9 +130,71 @@ class Store(Protocol):
         """Serialise the store or one graph; ``format`` is a key of ``kg.export.FORMATS``."""
         ...
 
+    def dump_to(self, out: Path | IO[bytes], format: str, graph: str | None = None) -> None:
+        """``dump`` into a file (a path, or a binary stream): streamed where the backend can,
+        so that a large store is never one ``bytes`` in memory."""
+        ...
+
+    def checkpoint(self, dest: Path) -> bool:
+        """Write the store as a pyoxigraph directory at ``dest`` (which must not exist) and
+        return True, when its data is such a directory: a RocksDB checkpoint, hard links, a few
+        milliseconds. False (nothing written) for any other store: dump it instead."""
+        ...
+
+    def directory(self) -> Path | None:
+        """A pyoxigraph directory holding the data this store serves, which another process
+        may open read-only (the store's own, or the one an in-memory copy follows); None."""
+        ...
+
+    def pyoxigraph(self) -> OxigraphStore | None:
+        """This store, when it is pyoxigraph (on disk or in memory): for the code that works
+        on pyoxigraph's own API for speed (the staged writes, the search index); None for the
+        other engines, which those callers serve by the portable methods above."""
+        ...
+
     def close(self) -> None:
         """Release files and locks."""
         ...
+
+
+def replace_one_by_one(
+    store: Store, content: ox.Store, graphs: Sequence[str], previous: ox.Store | None
+) -> None:
+    """``Store.replace_graphs`` for a backend without a staged swap: graph after graph with
+    ``replace_graph``; when one fails, the graphs already replaced get their old content back
+    (if the store fails again, the write's backup has it) and the error is raised."""
+    import pyoxigraph as ox
+
+    from kg.errors import KGError
+
+    def ntriples(source: Store | ox.Store, graph: str) -> bytes:
+        if isinstance(source, ox.Store):
+            found = source.quads_for_pattern(None, None, None, ox.NamedNode(graph))
+            triples = [q.triple for q in found]
+            return bytes(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"")
+        return source.dump("ntriples", graph)
+
+    old = store if previous is None else previous
+    before = {graph: ntriples(old, graph) for graph in graphs}
+    done: list[str] = []
+    try:
+        for graph in graphs:
+            store.replace_graph(graph, ntriples(content, graph))
+            done.append(graph)
+    except KGError:
+        for graph in done:
+            with contextlib.suppress(KGError):
+                store.replace_graph(graph, before[graph])
+        raise
+
+
+def dump_into(store: Store, out: Path | IO[bytes], format: str, graph: str | None) -> None:
+    """``Store.dump_to`` for a backend that serialises to ``bytes`` anyway."""
+    data = store.dump(format, graph)
+    if isinstance(out, Path):
+        out.write_bytes(data)
+    else:
+        out.write(data)
 
 
 def with_values(sparql: str, bindings: Mapping[str, Term]) -> str:

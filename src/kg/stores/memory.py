@@ -19,7 +19,7 @@ import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import pyoxigraph as ox
 import rdflib.plugins.sparql
@@ -34,7 +34,16 @@ from kg._no_fetch import check_query
 from kg.errors import QueryError, StoreError
 from kg.export import get_format, serialize_quads
 from kg.stores._terms import canonical
-from kg.stores.base import AskResult, GraphResult, QueryResult, SelectResult, Term, with_values
+from kg.stores.base import (
+    AskResult,
+    GraphResult,
+    QueryResult,
+    SelectResult,
+    Term,
+    dump_into,
+    replace_one_by_one,
+    with_values,
+)
 from kg.stores.oxigraph import OxigraphStore, to_oxigraph, to_rdflib
 
 Quad = tuple[Term, URIRef, Term, Graph]
@@ -112,6 +121,8 @@ class MemoryStore:
     the build it serves; the store itself never touches the disk.
     """
 
+    in_process = True
+
     def __init__(self, *, path: Path | None = None) -> None:
         self.path = path
         self._dataset = Dataset(default_union=True)
@@ -162,7 +173,9 @@ class MemoryStore:
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
         bindings: Mapping[str, Term] | None = None,
+        timeout: float | None = None,
     ) -> QueryResult:
+        # ``timeout``: rdflib cannot stop an evaluation (see ``Store.in_process``).
         check_query(sparql)
         if bindings:
             sparql = with_values(sparql, bindings)
@@ -249,6 +262,26 @@ class MemoryStore:
                 graphs = [g for g in graphs if str(g.identifier) == graph]
             quads = _quads_of(graphs)
         return serialize_quads(quads, fmt, whole=graph is None)
+
+    def refresh(self) -> None:
+        """Nothing is remembered: every call reads the dataset."""
+
+    def replace_graphs(
+        self, content: ox.Store, graphs: Sequence[str], *, previous: ox.Store | None = None
+    ) -> None:
+        replace_one_by_one(self, content, graphs, previous)
+
+    def dump_to(self, out: Path | IO[bytes], format: str, graph: str | None = None) -> None:
+        dump_into(self, out, format, graph)
+
+    def checkpoint(self, dest: Path) -> bool:
+        return False
+
+    def directory(self) -> Path | None:
+        return None
+
+    def pyoxigraph(self) -> None:
+        return None
 
     def close(self) -> None:
         with self._lock:

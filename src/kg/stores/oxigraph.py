@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import IO, Final
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
@@ -31,6 +32,9 @@ from kg.stores.base import (
     Term,
     with_values,
 )
+
+# A triple format of the whole dataset is the union of the graphs, each triple once.
+_UNION: Final = "CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
 
 
 @lru_cache(maxsize=16_384)
@@ -77,9 +81,13 @@ class InPlace:
 class OxigraphStore:
     """A pyoxigraph ``Store``; ``path=None`` keeps it in memory (tests, throwaway builds)."""
 
+    in_process = True
+
     def __init__(self, path: Path | None = None, *, read_only: bool = False) -> None:
         self.path = path
         self.read_only = read_only
+        #: Whether the data lives in memory (also for a copy whose ``path`` is its source).
+        self.in_memory = path is None
         self.origin: tuple[int, int] | None = None
         """For an in-memory copy (``in_memory_copy``): the ``identity`` of the directory it
         was copied from, which the writes that bring it up to date keep current."""
@@ -121,7 +129,7 @@ class OxigraphStore:
         to close."""
         wrapper = cls.__new__(cls)
         wrapper.path, wrapper.read_only, wrapper._store = None, False, native
-        wrapper.origin = None
+        wrapper.origin, wrapper.in_memory = None, True
         return wrapper
 
     @property
@@ -136,7 +144,9 @@ class OxigraphStore:
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
         bindings: Mapping[str, Term] | None = None,
+        timeout: float | None = None,
     ) -> QueryResult:
+        # ``timeout``: pyoxigraph cannot stop an evaluation (see ``Store.in_process``).
         try:
             return self._evaluate(sparql, default_graphs, named_graphs, bindings)
         except BaseException as exc:
@@ -205,6 +215,51 @@ class OxigraphStore:
             raise StoreError(f"cannot parse the new content of {graph}: {exc}") from exc
         self._store.remove_graph(name) if self._store.contains_named_graph(name) else None
         self._store.extend(quads)
+
+    def replace_graphs(
+        self, content: ox.Store, graphs: Sequence[str], *, previous: ox.Store | None = None
+    ) -> None:
+        """One staged swap (``load_graph``): readers and a crash see all old or all new."""
+        import tempfile
+
+        emptied = [
+            ox.NamedNode(g)
+            for g in graphs
+            if next(iter(content.quads_for_pattern(None, None, None, ox.NamedNode(g))), None)
+            is None
+        ]
+
+        def drop_emptied(staged: ox.Store) -> None:
+            for name in emptied:
+                if staged.contains_named_graph(name):
+                    staged.remove_graph(name)
+
+        with tempfile.TemporaryDirectory(prefix="kg-write-") as folder:
+            changes = Path(folder) / "changes.nq"
+            quads = (
+                q
+                for g in graphs
+                for q in content.quads_for_pattern(None, None, None, ox.NamedNode(g))
+            )
+            ox.serialize(quads, output=str(changes), format=ox.RdfFormat.N_QUADS)
+            self.load_graph(None, changes, format="nquads", before_swap=drop_emptied)
+
+    def refresh(self) -> None:
+        """Nothing is remembered: every call reads the store."""
+
+    def checkpoint(self, dest: Path) -> bool:
+        if self.in_memory:
+            return False
+        self._store.backup(str(dest))
+        return True
+
+    def directory(self) -> Path | None:
+        """Its own directory, or the one an in-memory copy was made from: the writes commit
+        there before they bring the copy up to date (``kg.writes``)."""
+        return self.path
+
+    def pyoxigraph(self) -> OxigraphStore:
+        return self
 
     def load_nquads(self, quads: Iterable[ox.Quad]) -> None:
         """Add quads in one atomic step (used by the build on a fresh store)."""
@@ -498,6 +553,20 @@ class OxigraphStore:
         # A triple format for the whole dataset: the union of the named graphs.
         union = {ox.Triple(q.subject, q.predicate, q.object) for q in self._store}
         return bytes(ox.serialize(union, format=fmt.rdf_format, prefixes=PREFIXES) or b"")
+
+    def dump_to(self, out: Path | IO[bytes], format: str, graph: str | None = None) -> None:
+        """Streamed by pyoxigraph (the store is never one ``bytes``); a triple format of the
+        whole dataset is the union of the graphs, each triple once, as ``dump`` gives it."""
+        fmt = get_format(format)
+        target: str | IO[bytes] = str(out) if isinstance(out, Path) else out
+        options: dict[str, object] = {"format": fmt.rdf_format, "prefixes": PREFIXES}
+        if graph is not None:
+            self._store.dump(target, from_graph=ox.NamedNode(graph), **options)  # type: ignore[arg-type]
+        elif fmt.supports_datasets:
+            self._store.dump(target, **options)  # type: ignore[arg-type]
+        else:
+            union = self._store.query(_UNION, use_default_graph_as_union=True)
+            ox.serialize(union, target, **options)  # type: ignore[arg-type]
 
     def flush(self) -> None:
         # pyoxigraph refuses to flush a read-only store; there is nothing to write anyway.

@@ -43,7 +43,8 @@ import threading
 import time
 import uuid
 from collections.abc import Generator, Iterator, Mapping, Sequence
-from typing import Any, Final
+from pathlib import Path
+from typing import IO, Any, Final
 from urllib.parse import urlencode
 
 import httpx
@@ -52,7 +53,7 @@ from rdflib import BNode, URIRef
 
 from kg._namespaces import GRAPH, PREFIXES
 from kg._no_fetch import check_query, restrict_dataset
-from kg.errors import ConfigurationError, QueryError, QueryTimeoutError, StoreError
+from kg.errors import QueryError, QueryTimeoutError, SettingsError, StoreError
 from kg.export import get_format, serialize_quads
 from kg.stores._paths import has_variable_path, isolate_paths
 from kg.stores._terms import decimal_text, make_literal
@@ -62,6 +63,8 @@ from kg.stores.base import (
     QueryResult,
     SelectResult,
     Term,
+    dump_into,
+    replace_one_by_one,
     sparql_term,
     with_values,
 )
@@ -132,6 +135,8 @@ class SparqlStore:
     the rest, and everywhere on other servers.
     """
 
+    in_process = False
+
     def __init__(
         self,
         query_endpoint: str,
@@ -144,14 +149,14 @@ class SparqlStore:
         union: str = "auto",
     ) -> None:
         if union not in UNION_MODES:
-            raise ConfigurationError(f"union={union!r} is not one of {', '.join(UNION_MODES)}")
+            raise SettingsError(f"union={union!r} is not one of {', '.join(UNION_MODES)}")
         for name, url in (
             ("query", query_endpoint),
             ("update", update_endpoint),
             ("graph store", gsp_endpoint),
         ):
             if url is not None and not url.startswith(("http://", "https://")):
-                raise ConfigurationError(
+                raise SettingsError(
                     f"the SPARQL {name} endpoint {url!r} is not an http(s) URL; write the store "
                     "as sparql:http://host:port/sparql"
                 )
@@ -308,6 +313,28 @@ class SparqlStore:
         with self._graphs_lock:
             self._graphs = None
         return self._our_graphs()
+
+    def refresh(self) -> None:
+        """The graph list is listed again at the next use (it is kept a few seconds)."""
+        with self._graphs_lock:
+            self._graphs = None
+
+    def replace_graphs(
+        self, content: ox.Store, graphs: Sequence[str], *, previous: ox.Store | None = None
+    ) -> None:
+        replace_one_by_one(self, content, graphs, previous)
+
+    def dump_to(self, out: Path | IO[bytes], format: str, graph: str | None = None) -> None:
+        dump_into(self, out, format, graph)
+
+    def checkpoint(self, dest: Path) -> bool:
+        return False
+
+    def directory(self) -> Path | None:
+        return None
+
+    def pyoxigraph(self) -> None:
+        return None
 
     def count(self, graph: str | None = None) -> int:
         """Quads in ``graph``, or in all of ours: counted per graph on the server and summed

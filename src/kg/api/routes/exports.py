@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Iterator
-from typing import IO, Annotated, Any, Final
+from typing import IO, Annotated, Final
 
-import pyoxigraph as ox
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
 
-from kg._namespaces import GRAPH, PREFIXES
+from kg._namespaces import GRAPH
 from kg.api.deps import StoreDep
 from kg.api.negotiation import Offer, by_format, negotiate
 from kg.api.problems import Problem, problem_responses
@@ -24,7 +23,6 @@ from kg.api.routes.sparql import GRAPH_OFFERS
 from kg.errors import StoreError
 from kg.export import FORMATS, Format
 from kg.stores.base import Store
-from kg.stores.oxigraph import OxigraphStore
 from kg.void import graph_slug
 
 router = APIRouter(tags=["Export"])
@@ -39,8 +37,6 @@ OFFERS: Final = tuple(
         key=lambda o: o.name != "trig",
     )
 )
-# A triple format of the whole dataset is the union of the graphs, each triple once.
-_UNION: Final = "CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
 
 
 @router.get(
@@ -146,11 +142,7 @@ def _file_slug(graph: str) -> str:
 def _spool(store: Store, fmt: Format, graph: str | None) -> IO[bytes]:
     spool: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115
     try:
-        if isinstance(store, OxigraphStore):
-            _dump_native(store.native, spool, fmt, graph)
-        else:
-            # Backends without a streaming dump hand over bytes; spooling keeps one code path.
-            spool.write(store.dump(fmt.name, graph))
+        store.dump_to(spool, fmt.name, graph)
     except OSError as exc:
         spool.close()
         raise StoreError(f"the store could not be exported: {exc}") from exc
@@ -158,17 +150,6 @@ def _spool(store: Store, fmt: Format, graph: str | None) -> IO[bytes]:
         spool.close()
         raise
     return spool
-
-
-def _dump_native(native: ox.Store, out: IO[bytes], fmt: Format, graph: str | None) -> None:
-    kwargs: dict[str, Any] = {"format": fmt.rdf_format, "prefixes": PREFIXES}
-    if graph is not None:
-        native.dump(out, from_graph=ox.NamedNode(graph), **kwargs)
-    elif fmt.supports_datasets:
-        native.dump(out, **kwargs)
-    else:
-        union = native.query(_UNION, use_default_graph_as_union=True)
-        ox.serialize(union, out, **kwargs)  # type: ignore[arg-type]
 
 
 def _chunks(spool: IO[bytes]) -> Iterator[bytes]:

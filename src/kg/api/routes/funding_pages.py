@@ -4,7 +4,7 @@ on its own scale: currencies are never added), and a map of the countries served
 ``/fundings.json`` download exactly the rows the table shows.
 
 The filters are those of ``/api/fundings``, resolved by the same dependency
-(``kg.api.routes.rest.funding_selection``), so a page and its JSON answer never disagree and a new
+(``kg.api.deps.funding_selection``), so a page and its JSON answer never disagree and a new
 filter of the API is a new filter here. A name that fits no entity shows the form again with the
 problem and its candidates (``problem_page``).
 """
@@ -23,9 +23,9 @@ from fastapi.responses import HTMLResponse, Response
 
 from kg import browse, currency, fundings
 from kg.activities import ROLES
+from kg.api.deps import Convert, FundingSelection, FundingSelectionDep
 from kg.api.problems import Problem
 from kg.api.routes.pages import mark_page, render, url_with
-from kg.api.routes.rest import Convert, FundingSelection, FundingSelectionDep
 from kg.browse import TreeNode
 from kg.entities import EntityRef, Page, sorted_refs
 from kg.stores.base import Store

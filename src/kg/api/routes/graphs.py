@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import hmac
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict
 from typing import Annotated, Any, Final, cast
 from urllib.parse import parse_qsl
@@ -22,21 +20,16 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from kg.api.deps import SettingsDep, StoreDep, read_capped
+from kg.api.deps import SettingsDep, StoreDep, read_capped, utf8
 from kg.api.negotiation import negotiate
 from kg.api.problems import Problem, problem_responses
 from kg.api.routes.sparql import GRAPH_OFFERS
-from kg.errors import KGError
+from kg.api.schemas import GraphCount
 from kg.export import get_format
 from kg.settings import Settings
 from kg.stores.oxigraph import OxigraphStore
-from kg.uploads import UnsupportedMediaTypeError, UploadError, parse_upload, upload_format
+from kg.uploads import parse_upload, upload_format
 from kg.writes import (
-    GraphNotFoundError,
-    ReservedGraphError,
-    UpdateSyntaxError,
-    WriteError,
-    WriteNotConformingError,
     Writer,
     WriteResult,
     check_graph,
@@ -101,11 +94,6 @@ WriterDep = Annotated[Writer, Depends(require_writer)]
 
 
 # --- responses ----------------------------------------------------------------------------
-
-
-class GraphCount(BaseModel):
-    name: str = Field(examples=["https://w3id.org/coop-kg/graph/curated-2025"])
-    triples: int = Field(examples=[1200])
 
 
 class Finding(BaseModel):
@@ -221,8 +209,7 @@ async def post_graph(
 def delete_graph(
     request: Request, writer: WriterDep, store: StoreDep, graph: GraphParam
 ) -> Response:
-    with _mapped():
-        result = writer.delete(store, graph)
+    result = writer.delete(store, graph)
     return _committed(request, result)
 
 
@@ -249,9 +236,9 @@ async def sparql_update(request: Request, writer: WriterDep, store: StoreDep) ->
     body = await _body(request)
     media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
     if media == UPDATE_MEDIA_TYPE:
-        text = _utf8(body)
+        text = utf8(body, "update")
     elif media == FORM_MEDIA_TYPE:
-        fields = parse_qsl(_utf8(body), keep_blank_values=True)
+        fields = parse_qsl(utf8(body, "update"), keep_blank_values=True)
         updates = [v for k, v in fields if k == "update"]
         others = sorted({k for k, _ in fields if k != "update"})
         if others:
@@ -276,8 +263,7 @@ async def sparql_update(request: Request, writer: WriterDep, store: StoreDep) ->
             f"Send the update as {UPDATE_MEDIA_TYPE} or as the form field update= "
             f"({FORM_MEDIA_TYPE}).",
         )
-    with _mapped():
-        result = await run_in_threadpool(writer.update, store, text)
+    result = await run_in_threadpool(writer.update, store, text)
     return _committed(request, result)
 
 
@@ -287,9 +273,8 @@ async def sparql_update(request: Request, writer: WriterDep, store: StoreDep) ->
 async def _graph_write(
     request: Request, writer: Writer, store: Any, graph: str, operation: str
 ) -> Response:
-    with _mapped():
-        check_graph(graph)
-        fmt = upload_format(request.headers.get("content-type"))
+    check_graph(graph)
+    fmt = upload_format(request.headers.get("content-type"))
     body = await _body(request)
 
     def work() -> WriteResult:
@@ -298,8 +283,7 @@ async def _graph_write(
             return writer.put(store, graph, triples)
         return writer.post(store, graph, triples)
 
-    with _mapped():
-        result = await run_in_threadpool(work)
+    result = await run_in_threadpool(work)
     return _committed(request, result)
 
 
@@ -320,52 +304,6 @@ def _too_large(size: int, limit: int) -> Problem:
     )
 
 
-def _utf8(body: bytes) -> str:
-    try:
-        return body.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise Problem(400, f"The body is not UTF-8: {exc}.", type_="invalid-request") from exc
-
-
-@contextmanager
-def _mapped() -> Iterator[None]:
-    """Our write errors as problems; other library errors go to the app's one handler."""
-    try:
-        yield
-    except KGError as exc:
-        problem = _problem(exc)
-        if problem is None:
-            raise
-        raise problem from exc
-
-
-def _problem(exc: KGError) -> Problem | None:
-    if isinstance(exc, UnsupportedMediaTypeError):
-        return Problem(415, str(exc))
-    if isinstance(exc, UploadError | UpdateSyntaxError):
-        where: dict[str, Any] = {"line": exc.line, "column": exc.column} if exc.line else {}
-        return Problem(
-            400, str(exc), type_="syntax-error", title="The data does not parse", **where
-        )
-    if isinstance(exc, ReservedGraphError):
-        return Problem(403, str(exc), type_="reserved-graph", title="Reserved graph")
-    if isinstance(exc, WriteError):
-        return Problem(400, str(exc), type_="write-refused", title="Write refused")
-    if isinstance(exc, GraphNotFoundError):
-        return Problem(404, str(exc), type_="not-found", title="No such graph")
-    if isinstance(exc, WriteNotConformingError):
-        return Problem(
-            422,
-            f"The data after this write would not conform to the shapes ({len(exc.violations)} "
-            "new violation(s)); nothing was written. Each result names the node, the property "
-            "and what the shape asks for.",
-            type_="data-not-conforming",
-            title="The data does not conform",
-            results=[asdict(v) for v in exc.violations],
-        )
-    return None
-
-
 def _committed(request: Request, result: WriteResult) -> Response:
     """Serve the new state, tell whoever listens (``app.state.data_changed``), and answer."""
     state = request.app.state
@@ -380,7 +318,9 @@ def _committed(request: Request, result: WriteResult) -> Response:
                 if settings.serve_from_memory and result.snapshot is not None
                 else OxigraphStore(path, read_only=True)
             )
-        _forget_graph_list(state.store)
+        # A server store lists its graphs every few seconds; this write (through another
+        # connection) must not wait for that to show a new graph.
+        state.store.refresh()
         state.data_changed()
     summary = WriteSummary(
         operation=result.operation,
@@ -392,12 +332,3 @@ def _committed(request: Request, result: WriteResult) -> Response:
     )
     status = 201 if result.created and result.changed else 200
     return Response(summary.model_dump_json(), status_code=status, media_type="application/json")
-
-
-def _forget_graph_list(store: object) -> None:
-    """A SPARQL-server store lists its graphs every few seconds; a write through another
-    connection (ours) must not wait for that to show a new graph."""
-    lock = getattr(store, "_graphs_lock", None)
-    if lock is not None:
-        with lock:
-            store._graphs = None  # type: ignore[attr-defined]

@@ -12,15 +12,11 @@ from pydantic import BaseModel, Field
 import kg
 from kg.api.deps import SettingsDep, StoreDep
 from kg.api.problems import Problem, problem_responses
+from kg.api.schemas import GraphCount
 from kg.settings import Settings
 from kg.stores.base import Store
 
 router = APIRouter(tags=["Service"])
-
-
-class GraphCount(BaseModel):
-    name: str = Field(examples=["https://w3id.org/coop-kg/graph/reference"])
-    triples: int = Field(examples=[855])
 
 
 class Health(BaseModel):

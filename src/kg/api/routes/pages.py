@@ -32,9 +32,8 @@ import kg
 from kg import activities, browse, deliveries, entities, fundings, priorities
 from kg._namespaces import CK, ID, OA, PROV, SCHEMA
 from kg.api import views
-from kg.api.deps import SettingsDep, StoreDep
+from kg.api.deps import KindMapDep, SettingsDep, StoreDep
 from kg.api.problems import Problem
-from kg.api.routes.rest import KindMapDep
 from kg.describe import DISPLAY_PREFIXES, curie
 from kg.entities import COLLECTIONS, EntityRef, KindMap, LiteralValue, compact
 from kg.errors import NotFoundError, QueryError

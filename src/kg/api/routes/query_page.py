@@ -29,7 +29,7 @@ from kg.api.deps import QueryBudgetDep, QueryRunnerDep, SettingsDep
 from kg.api.problems import Problem, to_problem
 from kg.api.routes.pages import mark_page, render
 from kg.api.routes.sparql import run_query
-from kg.queries import load_query, query_names
+from kg.queries import query_names, query_text
 
 router = APIRouter(tags=["Pages"], dependencies=[Depends(mark_page)])
 
@@ -131,7 +131,7 @@ def examples(root: Path) -> dict[str, tuple[Example, ...]]:
         for name, (question, text) in EXAMPLES.items()
     )
     named = tuple(
-        Example(name, _first_sentence(load_query(name)), load_query(name)) for name in query_names()
+        Example(name, _first_sentence(query_text(name)), query_text(name)) for name in query_names()
     )
     return {
         "examples": ours,

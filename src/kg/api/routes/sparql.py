@@ -10,7 +10,6 @@ parses the query; the engine does that, and its syntax errors come back as 400.
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -24,15 +23,22 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF
 
 from kg import sparql_guard
+from kg._namespaces import ABSOLUTE_IRI
 from kg._no_fetch import check_query
-from kg.api.deps import QueryBudgetDep, QueryRunnerDep, SettingsDep, StoreDep, read_capped
+from kg.api.deps import (
+    QueryBudgetDep,
+    QueryRunnerDep,
+    SettingsDep,
+    StoreDep,
+    read_capped,
+    utf8,
+)
 from kg.api.negotiation import Offer, negotiate
 from kg.api.problems import Problem, problem_responses
 from kg.api.ratelimit import client_of
 from kg.results import serialize
 from kg.settings import Settings
 from kg.stores.base import AskResult, GraphResult, QueryResult, SelectResult, Store
-from kg.stores.sparql import SparqlStore
 
 router = APIRouter(tags=["SPARQL"])
 
@@ -85,7 +91,6 @@ QUERY_MEDIA_TYPE: Final = "application/sparql-query"
 TRUNCATED_HEADER: Final = "X-Result-Truncated"
 LIMIT_HEADER: Final = "X-Result-Limit"
 BYTE_LIMIT_HEADER: Final = "X-Result-Byte-Limit"
-_ABSOLUTE_IRI: Final = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20<>\"{}|\\^`]*")
 EXAMPLES: Final = {
     "fundings": {
         "summary": "Who funds whom (SELECT)",
@@ -344,7 +349,7 @@ async def sparql_post(
         )
     params = ProtocolRequest().add(_url_params(request))
     if media_type == FORM_MEDIA_TYPE:
-        text = _utf8(body)
+        text = utf8(body, "query")
         try:
             pairs = parse_qsl(text, keep_blank_values=True, encoding="utf-8", errors="strict")
         except UnicodeDecodeError as exc:
@@ -353,7 +358,7 @@ async def sparql_post(
             ) from None
         params.add(pairs)
     elif media_type == QUERY_MEDIA_TYPE:
-        params.queries.append(_utf8(body))
+        params.queries.append(utf8(body, "query"))
     else:
         shown = media_type or "no Content-Type"
         raise Problem(
@@ -382,17 +387,6 @@ def _content_type(header: str) -> tuple[str, str | None]:
         if key.strip().lower() == "charset":
             charset = value.strip().strip('"').lower()
     return media_type.strip().lower(), charset
-
-
-def _utf8(body: bytes) -> str:
-    try:
-        return body.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise Problem(
-            400,
-            f"The request body is not UTF-8 (byte 0x{body[exc.start]:02x} at offset "
-            f"{exc.start}). Send the query encoded as UTF-8.",
-        ) from None
 
 
 async def _answer(
@@ -442,7 +436,7 @@ async def _answer(
         ("named-graph-uri", params.named_graphs),
     ):
         for iri in iris:
-            if not _ABSOLUTE_IRI.fullmatch(iri):
+            if not ABSOLUTE_IRI.fullmatch(iri):
                 raise Problem(400, f"{name}={iri!r} is not an absolute IRI.")
 
     client = client_of(request, request.app.state.trusted_proxies)
@@ -530,11 +524,11 @@ def evaluate(store: Store, job: QueryJob, seconds_left: float) -> QueryAnswer:
     The byte cap cuts rows, not bytes, so that a cut response is still a whole document: the
     result is serialised again with the share of rows that fits (with a margin), usually once.
     """
-    options: dict[str, Any] = {}
-    if isinstance(store, SparqlStore):
-        options["timeout"] = max(seconds_left, 0.001)
     result = store.query(
-        job.sparql, default_graphs=job.default_graphs, named_graphs=job.named_graphs, **options
+        job.sparql,
+        default_graphs=job.default_graphs,
+        named_graphs=job.named_graphs,
+        timeout=max(seconds_left, 0.001),
     )
     offer = negotiate(job.accept, _offers_for(result), job.formats, what=job.what)
     result, rows_cut = _truncate(result, job.max_rows)

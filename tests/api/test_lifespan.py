@@ -1,0 +1,58 @@
+"""What the app opens it closes at shutdown, also a store a write swapped in (issue 13)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from kg.api.main import create_app
+from kg.build import BuildResult
+from kg.settings import Settings
+from kg.stores.oxigraph import OxigraphStore
+
+TOKEN = "curator-token-" + "x" * 24
+GRAPH = "https://w3id.org/coop-kg/graph/lifespan-test"
+TRIPLE = '<https://w3id.org/coop-kg/id/lifespan> <http://www.w3.org/2000/01/rdf-schema#label> "L" .'
+
+
+def test_shutdown_closes_the_store_a_write_swapped_in(
+    built: BuildResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regression: shutdown closed the store opened at start, which the write had replaced
+    (served from disk, a write swaps a new read-only handle in), and left the new one open."""
+    assert built.store is not None
+    store = tmp_path / "store"
+    shutil.copytree(built.store, store)
+    closed: list[int] = []
+    close = OxigraphStore.close
+
+    def recording(self: OxigraphStore) -> None:
+        closed.append(id(self))
+        close(self)
+
+    monkeypatch.setattr(OxigraphStore, "close", recording)
+    settings = Settings(
+        store=str(store),
+        serve_from_memory=False,
+        write_token=TOKEN,
+        backup_dir=tmp_path / "backups",
+        backup_keep=0,
+    )
+    app = create_app(settings)
+    with TestClient(app) as client:
+        started = app.state.store
+        response = client.put(
+            "/graphs",
+            params={"graph": GRAPH},
+            content=TRIPLE,
+            headers={"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/n-triples"},
+        )
+        assert response.status_code == 201, response.text
+        swapped = app.state.store
+        assert swapped is not started  # the write swapped a new handle in
+        closed.clear()  # the write's own stores (the one it wrote) are not the question
+    assert id(swapped) in closed
+    assert id(started) in closed
