@@ -31,8 +31,6 @@ LOCK = ROOT / "requirements.lock"
 PYPROJECT = ROOT / "pyproject.toml"
 STAMP = VENV / ".coop-kg-stamp"
 LINT_PATHS = ["src/kg", "src/kg_synth", "tests"]
-# Off until every module written so far has been run through `ruff format` once; then flip it.
-CHECK_FORMAT = True
 # pytest-xdist: one worker per core, each with its own session build and throwaway Virtuoso;
 # tests marked xdist_group (they share a file of the checkout) run on one worker in turn. A
 # later -n in ARGS wins (-n 0: one process). Tests marked serial assert deadlines of a second
@@ -184,10 +182,9 @@ def cmd_test(args: list[str]) -> int:
     bootstrap()
     steps: list[tuple[str, list[str]]] = [
         ("ruff check", [str(BIN / "ruff"), "check", *LINT_PATHS]),
+        ("ruff format --check", [str(BIN / "ruff"), "format", "--check", *LINT_PATHS]),
+        ("mypy src/kg src/kg_synth", [str(BIN / "mypy"), "src/kg", "src/kg_synth"]),
     ]
-    if CHECK_FORMAT:
-        steps.append(("ruff format --check", [str(BIN / "ruff"), "format", "--check", *LINT_PATHS]))
-    steps.append(("mypy src/kg src/kg_synth", [str(BIN / "mypy"), "src/kg", "src/kg_synth"]))
     for title, argv in steps:
         header(title)
         code = call(argv)

@@ -868,7 +868,3 @@ def restore(
             f"restored {result.quads:,} quads from {source} into {settings.store} "
             f"({result.seconds:.2f} s); the previous state is in {settings.backups_path()}"
         )
-
-
-def main() -> None:  # pragma: no cover - entry point
-    app()

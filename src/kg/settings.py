@@ -141,6 +141,14 @@ class Settings(BaseSettings):
         description="How many pre-write backups to keep; older ones are deleted. 0 keeps none.",
     )
 
+    response_cache_entries: int = Field(
+        default=2048,
+        ge=0,
+        description="Rendered answers of the read routes (/api, /id, /ontology, /shapes, VoID, "
+        "home) kept in memory until the next write, least recently used out first; 0 turns "
+        "the cache off. Only for a store the server opened itself (kg serve).",
+    )
+
     @field_validator("write_token")
     @classmethod
     def _long_enough(cls, token: SecretStr | None) -> SecretStr | None:
@@ -152,14 +160,6 @@ class Settings(BaseSettings):
                 "KG_WRITE_TOKEN must be at least 16 characters (32 random ones advised)"
             )
         return token
-
-    response_cache_entries: int = Field(
-        default=2048,
-        ge=0,
-        description="Rendered answers of the read routes (/api, /id, /ontology, /shapes, VoID, "
-        "home) kept in memory until the next write, least recently used out first; 0 turns "
-        "the cache off. Only for a store the server opened itself (kg serve).",
-    )
 
     @property
     def ontology_dir(self) -> Path:
