@@ -100,7 +100,7 @@ PUT_GRAPH: Final = {"synth": f"{GRAPH}synth-1", "iati": f"{GRAPH}japan-unodc-202
 LARGE_URLS: Final = ("search", "fundings_region")
 
 SPARQL_PREFIXES = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
-#: "Fundings inside a continent, largest first": what MEASURED.md timed, with the path.
+#: "Fundings inside a continent, largest first": what docs/measured.md timed, with the path.
 SPARQL_REGION = SPARQL_PREFIXES + (
     "SELECT ?funding ?value WHERE {\n"
     "  ?funding schema:funder [] ; schema:amount/schema:value ?value ;\n"

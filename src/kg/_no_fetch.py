@@ -1,7 +1,7 @@
 """Nothing coop-kg parses or queries makes a request or reads a file on a client's behalf.
 
-Every engine we use reaches out on its own when asked to (shared/MEASURED.md, and measured
-again on Virtuoso 7.2.5 for issue 5): pyoxigraph and rdflib run ``SERVICE``; rdflib fetches
+Every engine we use reaches out on its own when asked to (measured on pyoxigraph, rdflib and
+Virtuoso 7.2.5; tests/security/ holds the proofs): pyoxigraph and rdflib run ``SERVICE``; rdflib fetches
 ``FROM <http...>`` and reads ``FROM <file:...>`` while ``SPARQL_LOAD_GRAPHS`` is on, and
 resolves remote and ``file:`` JSON-LD ``@context``s; Virtuoso fetches ``FROM`` IRIs after a
 ``DEFINE get:soft`` or ``input:grab-*`` pragma, calls ``bif:http_get`` from query text, and

@@ -154,7 +154,7 @@ def texts(store: Store, documents: Iterable[str]) -> dict[str, str]:
 
 @dataclass(frozen=True, slots=True)
 class Origin:
-    """The file a source document's text was extracted from, and how (issue 10)."""
+    """The file a source document's text was extracted from, and how (``kg source add``)."""
 
     original: EntityRef
     format: str | None

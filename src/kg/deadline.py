@@ -5,7 +5,7 @@ The API answers a REST or page request with 503 when its deadline passes
 on until it looks at the clock. It looks here: before every named query (``kg.queries``) and
 between result rows (``kg.stores.oxigraph``), so an abandoned answer stops at its next query or
 its next rows instead of running to the end. A single query evaluation cannot be stopped from
-Python (pyoxigraph has no cancel; shared/MEASURED.md): that part runs to its end, on a thread
+Python (pyoxigraph has no cancel; docs/measured.md): that part runs to its end, on a thread
 that has released the GIL, while the server answers other requests.
 
 A ``ContextVar`` carries the deadline because the answer runs in a worker thread that the

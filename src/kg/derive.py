@@ -3,7 +3,7 @@
 Queries ask "is this place inside that region?", "is this theme narrower than that one?" and
 "is this class a kind of ck:Funding?" on every request. Evaluating property paths such as
 ``schema:containedInPlace*`` for every candidate is what made the region filter slow at scale
-(MEASURED.md: 229 ms with the path, 88 ms with the closure as plain triples, at 1M triples),
+(docs/measured.md: 229 ms with the path, 88 ms with the closure as plain triples, at 1M triples),
 and Virtuoso 7.2.5 drops rows of paths joined to other patterns in a restricted dataset
 (openlink/virtuoso-opensource#127). So after every build, import and write the closures are
 written as plain triples into ``DERIVED_GRAPH``, which nobody edits and every load rewrites,

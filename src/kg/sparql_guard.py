@@ -1,7 +1,7 @@
 """Refuse SPARQL that could change data or reach other servers, before any engine sees it.
 
 Both engines we use execute ``SERVICE`` (pyoxigraph even ``SERVICE SILENT``) and rdflib executes
-``LOAD`` (see shared/MEASURED.md), so a public endpoint must decide from the text alone. Parsing
+``LOAD`` (see docs/measured.md), so a public endpoint must decide from the text alone. Parsing
 the query with rdflib would cost more than pyoxigraph takes to answer it, so this is a lexical
 scan: one regular expression walks the text token by token, skipping string literals, IRIs
 ``<...>``, comments, variables, language tags and prefixed names (``ex:load``, ``service:x``), and

@@ -7,7 +7,7 @@ refuses, each with a message that says what to send instead:
 
 * a ``<!DOCTYPE`` in RDF/XML: pyoxigraph expands internal entities, so a few hundred bytes of
   nested entities become megabytes (the "billion laughs"; rdflib took 19 s on 517 bytes,
-  shared/MEASURED.md), and no RDF/XML we need declares a DTD;
+  docs/measured.md), and no RDF/XML we need declares a DTD;
 * a JSON-LD ``@context`` (or ``@import``) given by IRI rather than inline, before parsing, so
   that the answer names the offending value whatever the parser's wording;
 * dataset formats (TriG, N-Quads): the Graph Store Protocol addresses one graph, and a file

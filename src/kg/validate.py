@@ -183,7 +183,7 @@ def _program(shapes: rdflib.Graph) -> Any:
     Compiling reads the whole shapes graph (tens of milliseconds), which would dominate the
     small validations of writes and tests. The key is the graph's content, not its identity, so
     an edited shapes graph is compiled again. A compiled program is immutable and may be shared
-    by concurrent validations (unlike pySHACL's shapes graph, issue 314).
+    by concurrent validations (unlike pySHACL's shapes graph, pySHACL GitHub issue 314).
     """
     import pyshacl_turbo
 
@@ -220,7 +220,7 @@ def _run_pyshacl(data: rdflib.Graph, shapes: rdflib.Graph, ontology: rdflib.Grap
     """Run pySHACL on private copies and return its report graph.
 
     The shapes are copied because one shapes graph shared by concurrent validations fails in
-    pySHACL (issue 314). `inplace=True` because the data is already a private copy;
+    pySHACL (its GitHub issue 314). `inplace=True` because the data is already a private copy;
     `inference="none"` because the class tree is already in it (see `validate`). pySHACL's
     return value is untyped, so it is checked here once.
     """

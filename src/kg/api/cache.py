@@ -4,7 +4,7 @@ Between two writes the served data is fixed, so an answer rendered once (an enti
 list of fundings, the ontology) is the right answer for every later request with the same URL
 and ``Accept``. Keeping it turns the common case, linked-data clients and dashboards asking the
 same things again, into a dictionary lookup: the web stack, not the engine, is the cost of a
-small answer (shared/MEASURED.md), and at scale the engine cost grows too. The cache is an ASGI
+small answer (docs/measured.md), and at scale the engine cost grows too. The cache is an ASGI
 middleware in front of the routes, so a hit skips routing, validation and rendering alike.
 
 What is kept: successful (200) answers to GET and HEAD on the read routes (``CACHED_PREFIXES``),

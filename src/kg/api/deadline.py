@@ -3,7 +3,7 @@
 /sparql runs user queries in worker processes that its deadline kills (``src/kg/api/query_runner``),
 because a user query can be anything. REST routes and pages run our own named queries, on the
 served store in memory, in the server process; moving them into killable workers would make
-each answer cross a process boundary and read the store from disk (3-6x slower, MEASURED.md).
+each answer cross a process boundary and read the store from disk (3-6x slower, docs/measured.md).
 What this middleware does instead, for every GET/HEAD outside the excluded paths:
 
 * it sets the request's deadline (``kg.deadline``, ``KG_QUERY_TIMEOUT`` seconds) and runs the

@@ -1,6 +1,6 @@
 """Run user queries where a deadline can stop them: worker processes that are killed at it.
 
-Neither engine can be interrupted from Python (shared/MEASURED.md): pyoxigraph releases the GIL
+Neither engine can be interrupted from Python (docs/measured.md): pyoxigraph releases the GIL
 but has no cancel, rdflib holds the GIL for the whole evaluation. A thread that stops waiting
 leaves the query running (and, on rdflib, the whole server stalled), so a query that must be
 stoppable runs in a worker process, and the deadline kills that process. What each store needs:

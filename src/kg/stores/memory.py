@@ -1,6 +1,6 @@
 """The reference store: an rdflib ``Dataset`` in memory.
 
-rdflib is two orders of magnitude slower than pyoxigraph (shared/MEASURED.md), so this backend
+rdflib is two orders of magnitude slower than pyoxigraph (docs/measured.md), so this backend
 is not for serving; it exists so that the same test suite can check our answers against a second,
 independent SPARQL engine on small data.
 

@@ -1,7 +1,7 @@
 """The embedded default store: pyoxigraph, on disk or in memory.
 
 pyoxigraph evaluates SPARQL natively (two orders of magnitude faster than rdflib on our
-shape of data, see shared/MEASURED.md) and its ``load``/``update`` are atomic, which is why it
+shape of data, see docs/measured.md) and its ``load``/``update`` are atomic, which is why it
 is the default.
 """
 
@@ -111,7 +111,7 @@ class OxigraphStore:
 
         Queries on the on-disk RocksDB store cost 3-6x more than in memory on the shipped data
         (a place's relations with their evidence: 9 ms on disk, 1.5 ms in memory), and copying
-        its 6k quads takes about 60 ms (MEASURED.md: 3.9 s for 1M). The copy also leaves the
+        its 6k quads takes about 60 ms (docs/measured.md: 3.9 s for 1M). The copy also leaves the
         directory unlocked, so ``kg build`` can write a new store while this one serves.
         ``path`` stays recorded so that /health can report which build is served.
         """
