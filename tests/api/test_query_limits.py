@@ -128,12 +128,12 @@ def cut_while_light_requests_run(get: Get, query: str) -> Cut:
     return Cut(response, answered - started, answered, sent)
 
 
-def assert_cut(cut: Cut) -> None:
+def assert_cut(cut: Cut, deadline: float = DEADLINE) -> None:
     response = cut.response
     assert response.status_code == 503, response.text
     assert response.headers["content-type"] == PROBLEM_MEDIA_TYPE
     assert response.json()["type"] == PROBLEM_BASE + "query-timeout"
-    assert cut.elapsed < DEADLINE + 1, f"answered after {cut.elapsed:.2f} s"
+    assert cut.elapsed < deadline + 1, f"answered after {cut.elapsed:.2f} s"
     # Every light request sent while the runaway ran succeeded, and some were answered
     # before it was cut (on rdflib the REST answer itself can take about as long as the deadline).
     assert {r.path for r in cut.light} == set(LIGHT), cut.light
@@ -172,12 +172,18 @@ def test_runaway_is_cut_in_process(chain: Store, query: str) -> None:
         assert_worker_replaced(client.get)
 
 
+#: The deadline over the shipped data: REST answers share it, and rdflib's page of actors (0.2 s
+#: on an idle machine) took over 1 s at load 5-7 and was cut with the runaway query.
+SHIPPED_DEADLINE = 3.0
+
+
 def test_runaway_is_cut_on_every_backend(store: Store, settings: Settings) -> None:
     """The shipped data on oxigraph, rdflib and Virtuoso (which is told the deadline)."""
-    app = create_app(settings.model_copy(update={"query_timeout": DEADLINE}), store=store)
+    update = {"query_timeout": SHIPPED_DEADLINE}
+    app = create_app(settings.model_copy(update=update), store=store)
     with TestClient(app) as client:
         wait_until_ready(client.get)
-        assert_cut(cut_while_light_requests_run(client.get, CARTESIAN))
+        assert_cut(cut_while_light_requests_run(client.get, CARTESIAN), SHIPPED_DEADLINE)
         assert_worker_replaced(client.get)
 
 

@@ -67,7 +67,7 @@ R = TypeVar("R")
 Work = Callable[[Store, J, float], R]
 
 #: Modules the forkserver imports once, so that workers start without importing them.
-PRELOAD: Final = ["kg.api.query_runner", "kg.api.routes.sparql", "kg.stores.memory"]
+PRELOAD: Final = ["kg.api.query_runner", "kg.api.sparql_eval", "kg.stores.memory"]
 #: Longest wait for a worker to load its data before a query gives up on it.
 START_TIMEOUT: Final = 600.0
 #: Threads for a store that cannot run in a process: at least this many queries at once.

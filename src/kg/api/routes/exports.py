@@ -19,7 +19,7 @@ from kg._namespaces import GRAPH
 from kg.api.deps import StoreDep
 from kg.api.negotiation import Offer, by_format, negotiate
 from kg.api.problems import Problem, problem_responses
-from kg.api.routes.sparql import GRAPH_OFFERS
+from kg.api.sparql_eval import GRAPH_OFFERS
 from kg.errors import StoreError
 from kg.export import FORMATS, Format
 from kg.stores.base import Store

@@ -23,8 +23,8 @@ from starlette.concurrency import run_in_threadpool
 from kg.api.deps import SettingsDep, StoreDep, read_capped, utf8
 from kg.api.negotiation import negotiate
 from kg.api.problems import Problem, problem_responses
-from kg.api.routes.sparql import GRAPH_OFFERS
 from kg.api.schemas import GraphCount
+from kg.api.sparql_eval import GRAPH_OFFERS
 from kg.export import get_format
 from kg.settings import Settings
 from kg.stores.oxigraph import OxigraphStore

@@ -22,7 +22,7 @@ from kg.api.deps import KindMapDep, SettingsDep, StoreDep
 from kg.api.negotiation import Offer, negotiate
 from kg.api.problems import Problem, problem_responses
 from kg.api.routes.pages import HTML_EXAMPLE, entity_page, imports_folder, render, void_view
-from kg.api.routes.sparql import GRAPH_OFFERS
+from kg.api.sparql_eval import GRAPH_OFFERS
 from kg.describe import describe, named_graph, ontology_doc, shapes_doc
 from kg.entities import GroupPage
 from kg.errors import NotFoundError
