@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Final, Protocol
+from typing import IO, TYPE_CHECKING, Final, Protocol, cast
 
 from rdflib import BNode, Literal, URIRef
 
@@ -155,6 +155,29 @@ class Store(Protocol):
     def close(self) -> None:
         """Release files and locks."""
         ...
+
+
+class WithoutDirectory:
+    """The capabilities of a store with no directory of its own (rdflib in memory, a SPARQL
+    server): no checkpoint, graphs replaced one at a time (``replace_one_by_one``), dumps
+    gathered through ``dump``. The two backends had the same five methods, word for word."""
+
+    def replace_graphs(
+        self, content: ox.Store, graphs: Sequence[str], *, previous: ox.Store | None = None
+    ) -> None:
+        replace_one_by_one(cast(Store, self), content, graphs, previous)
+
+    def dump_to(self, out: Path | IO[bytes], format: str, graph: str | None = None) -> None:
+        dump_into(cast(Store, self), out, format, graph)
+
+    def checkpoint(self, dest: Path) -> bool:
+        return False
+
+    def directory(self) -> Path | None:
+        return None
+
+    def pyoxigraph(self) -> None:
+        return None
 
 
 def replace_one_by_one(

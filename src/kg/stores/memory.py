@@ -19,7 +19,7 @@ import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import pyoxigraph as ox
 import rdflib.plugins.sparql
@@ -40,8 +40,7 @@ from kg.stores.base import (
     QueryResult,
     SelectResult,
     Term,
-    dump_into,
-    replace_one_by_one,
+    WithoutDirectory,
     with_values,
 )
 from kg.stores.oxigraph import OxigraphStore, to_oxigraph, to_rdflib
@@ -114,7 +113,7 @@ def _sources(graph: Graph | None, predicate: object) -> list[Graph]:
 rdflib.plugins.sparql.CUSTOM_EVALS["kg.stores.memory"] = _evaluate_bgp
 
 
-class MemoryStore:
+class MemoryStore(WithoutDirectory):
     """An rdflib ``Dataset`` whose default graph is the union of its named graphs.
 
     ``path`` records where the data was copied from (``copy_of``), so that /health can report
@@ -265,23 +264,6 @@ class MemoryStore:
 
     def refresh(self) -> None:
         """Nothing is remembered: every call reads the dataset."""
-
-    def replace_graphs(
-        self, content: ox.Store, graphs: Sequence[str], *, previous: ox.Store | None = None
-    ) -> None:
-        replace_one_by_one(self, content, graphs, previous)
-
-    def dump_to(self, out: Path | IO[bytes], format: str, graph: str | None = None) -> None:
-        dump_into(self, out, format, graph)
-
-    def checkpoint(self, dest: Path) -> bool:
-        return False
-
-    def directory(self) -> Path | None:
-        return None
-
-    def pyoxigraph(self) -> None:
-        return None
 
     def close(self) -> None:
         with self._lock:

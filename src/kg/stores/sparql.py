@@ -43,8 +43,7 @@ import threading
 import time
 import uuid
 from collections.abc import Generator, Iterator, Mapping, Sequence
-from pathlib import Path
-from typing import IO, Any, Final
+from typing import Any, Final
 from urllib.parse import urlencode
 
 import httpx
@@ -63,8 +62,7 @@ from kg.stores.base import (
     QueryResult,
     SelectResult,
     Term,
-    dump_into,
-    replace_one_by_one,
+    WithoutDirectory,
     sparql_term,
     with_values,
 )
@@ -123,7 +121,7 @@ class _ChallengeAuth(httpx.Auth):
         yield from self._chosen.auth_flow(request)
 
 
-class SparqlStore:
+class SparqlStore(WithoutDirectory):
     """A store behind a SPARQL 1.1 Query endpoint, and Update (+ GSP) endpoints to load it.
 
     ``auth`` (user, password) answers the server's Basic or Digest challenge on any endpoint.
@@ -318,23 +316,6 @@ class SparqlStore:
         """The graph list is listed again at the next use (it is kept a few seconds)."""
         with self._graphs_lock:
             self._graphs = None
-
-    def replace_graphs(
-        self, content: ox.Store, graphs: Sequence[str], *, previous: ox.Store | None = None
-    ) -> None:
-        replace_one_by_one(self, content, graphs, previous)
-
-    def dump_to(self, out: Path | IO[bytes], format: str, graph: str | None = None) -> None:
-        dump_into(self, out, format, graph)
-
-    def checkpoint(self, dest: Path) -> bool:
-        return False
-
-    def directory(self) -> Path | None:
-        return None
-
-    def pyoxigraph(self) -> None:
-        return None
 
     def count(self, graph: str | None = None) -> int:
         """Quads in ``graph``, or in all of ours: counted per graph on the server and summed
