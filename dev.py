@@ -2,7 +2,7 @@
 """Developer entry point for coop-kg; needs only a bare Python 3.11+ (standard library).
 
     python3 dev.py setup            create/refresh .venv from requirements.lock
-    python3 dev.py run [ARGS...]    kg serve ARGS (or kg build + kg stats while there is no serve)
+    python3 dev.py run [ARGS...]    kg serve ARGS (builds the store if missing or stale)
     python3 dev.py test [ARGS...]   ruff, mypy, then pytest ARGS on every core (pytest-xdist)
     python3 dev.py lock             re-resolve pyproject.toml into requirements.lock
 
@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -142,18 +141,6 @@ def bootstrap() -> None:
     say(f".venv is up to date ({time.monotonic() - started:.1f}s)")
 
 
-def has_serve_command() -> bool:
-    result = subprocess.run(
-        [str(BIN / "kg"), "--help"], cwd=ROOT, env=child_env(), capture_output=True, text=True
-    )
-    if result.returncode != 0:
-        sys.stderr.write(result.stdout + result.stderr)
-        die("`kg --help` failed; fix the CLI before `dev.py run`.", result.returncode or 2)
-    # Command names start a row: "│ serve  ..." in rich's box, "  serve  ..." in plain click;
-    # wrapped help text is indented further, so a description mentioning serve does not count.
-    return re.search(r"^(?:│ | {2})serve(?:\s|$)", result.stdout, re.MULTILINE) is not None
-
-
 def cmd_setup(args: list[str]) -> int:
     if args:
         die("setup takes no arguments.")
@@ -164,18 +151,8 @@ def cmd_setup(args: list[str]) -> int:
 
 def cmd_run(args: list[str]) -> int:
     bootstrap()
-    kg = str(BIN / "kg")
-    if has_serve_command():
-        header(f"kg serve {' '.join(args)}".rstrip())
-        replace_with([kg, "serve", *args])
-    if args:
-        die("this kg has no `serve` command yet, so `dev.py run` takes no arguments.")
-    header("kg build")
-    code = call([kg, "build"])
-    if code != 0:
-        die(f"`kg build` failed with exit code {code}.", code)
-    header("kg stats")
-    replace_with([kg, "stats"])
+    header(f"kg serve {' '.join(args)}".rstrip())
+    replace_with([str(BIN / "kg"), "serve", *args])
 
 
 def cmd_test(args: list[str]) -> int:

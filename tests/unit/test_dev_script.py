@@ -1,0 +1,48 @@
+"""``python3 dev.py run`` is ``kg serve``: the README's two commands (``run`` and ``test``) name
+what they start, and no fallback for a CLI without ``serve`` is left to keep true."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from types import ModuleType
+from typing import NoReturn
+
+import pytest
+
+DEV = Path(__file__).resolve().parents[2] / "dev.py"
+
+
+def load_dev() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("coop_kg_dev", DEV)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+class Exec(Exception):
+    """Raised by the fake ``replace_with`` in place of becoming the command."""
+
+
+@pytest.mark.parametrize("args", [[], ["--port", "8001"]])
+def test_run_becomes_kg_serve_with_its_arguments(
+    monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:
+    dev = load_dev()
+    started: list[list[str]] = []
+
+    def replace_with(argv: list[str]) -> NoReturn:
+        started.append(argv)
+        raise Exec
+
+    def no_other_command(argv: list[str]) -> int:
+        raise AssertionError(f"dev.py run ran {argv} before serving")
+
+    monkeypatch.setattr(dev, "bootstrap", lambda: None)
+    monkeypatch.setattr(dev, "replace_with", replace_with)
+    monkeypatch.setattr(dev, "call", no_other_command)
+    with pytest.raises(Exec):
+        dev.cmd_run(args)
+    assert started == [[str(dev.BIN / "kg"), "serve", *args]]
+    assert not hasattr(dev, "has_serve_command")
