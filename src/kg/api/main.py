@@ -155,6 +155,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     # The REST API (/api/...), entity pages (/id/...), exports and /health are included here.
     for router in rest.routers:
         app.include_router(router)
+    app.router.default = rest.not_found
     app.include_router(pages.router)
     app.include_router(funding_pages.router)
     app.include_router(query_page.router)

@@ -14,7 +14,8 @@ the place, inside it, or a region that contains it (the priorities for "Afghanis
 neighbouring countries" apply to Afghanistan). ``region=`` keeps that one meaning everywhere,
 priorities included; ``applies_to=`` is the question "what concerns this country?".
 
-One router module per resource; ``routers`` lists them for ``create_app``.
+One router module per resource; ``routers`` lists them for ``create_app``, ``not_found`` answers
+a path under /api that names no collection.
 """
 
 from __future__ import annotations
@@ -25,9 +26,9 @@ from fastapi import APIRouter
 
 from kg.api.routes.rest import activities, deliveries, entities, fundings, priorities, queries
 
-#: The REST routers. ``entities`` serves ``/api/{collection}``, which would also match the
-#: other resources' paths: it goes last, and tests/api/test_rest_links.py requests every
-#: route so that a resource it shadowed would fail there.
+#: The REST routers, in the order the OpenAPI document lists them. Any order routes the same:
+#: ``/api/{collection}`` matches only the collection names (``entities.CollectionConvertor``),
+#: so it shadows no other resource's path; tests/api/test_rest_routing.py checks every order.
 routers: Final[tuple[APIRouter, ...]] = (
     fundings.router,
     priorities.router,
@@ -36,3 +37,6 @@ routers: Final[tuple[APIRouter, ...]] = (
     queries.router,
     entities.router,
 )
+
+#: The app's answer to a path no route matches: a 404 naming the collections under /api.
+not_found: Final = entities.not_found

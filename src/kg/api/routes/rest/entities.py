@@ -1,11 +1,16 @@
-"""REST entities: ``/api/search``, ``/api/{collection}`` and ``/api/{collection}/{slug}``."""
+"""REST entities: ``/api/search``, ``/api/{collection}`` and ``/api/{collection}/{slug}``; the
+collection segment matches only collection names (``CollectionConvertor``)."""
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Final, Literal
 
 from fastapi import Path, Query
 from fastapi.responses import Response
+from starlette.convertors import Convertor, register_url_convertor
+from starlette.exceptions import HTTPException
+from starlette.types import Receive, Scope, Send
 
 from kg import entities
 from kg._namespaces import ID
@@ -57,6 +62,23 @@ def search(
     return respond(schemas.ListPage[schemas.EntityItem], page)
 
 
+class CollectionConvertor(Convertor[str]):
+    """A path segment that is one of the collection names, and nothing else: ``/api/{collection}``
+    then cannot match ``/api/fundings`` or ``/api/queries/NAME``, whatever order the routers are
+    included in. Another segment matches no route, and ``not_found`` names the collections."""
+
+    regex = "(?:" + "|".join(map(re.escape, COLLECTIONS)) + ")"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+# Starlette's convertor names are identifiers: "{collection:kg_collection}".
+register_url_convertor("kg_collection", CollectionConvertor())
+
 CollectionParam = Annotated[
     str,
     Path(
@@ -66,20 +88,27 @@ CollectionParam = Annotated[
     ),
 ]
 
+#: ``/api/NAME`` or ``/api/NAME/SLUG``: where a request that matched no route asked for a
+#: collection.
+_COLLECTION_PATH: Final = re.compile(r"/api/([^/]+)(?:/[^/]+)?")
 
-def _collection(collection: str) -> str:
-    if collection not in COLLECTIONS:
+
+async def not_found(scope: Scope, receive: Receive, send: Send) -> None:
+    """The app's answer when no route matches (the router's ``default``): a 404 that lists the
+    collections for a path shaped like one, the plain 404 otherwise."""
+    found = _COLLECTION_PATH.fullmatch(scope.get("path", ""))
+    if found:
         raise Problem(
             404,
-            f"There is no collection {collection!r} under /api; use one of "
+            f"There is no collection {found[1]!r} under /api; use one of "
             f"{', '.join(COLLECTIONS)} (or search, fundings, priorities, activities, "
             "deliveries, queries).",
         )
-    return COLLECTIONS[collection]
+    raise HTTPException(404)
 
 
 @router.get(
-    "/{collection}",
+    "/{collection:kg_collection}",
     summary="List a collection",
     description="Entities of one kind, sorted by label: `actors`, `initiatives`, `regions` "
     "(places: regions, countries, states, cities), `themes`, `events`, `documents`. `q` keeps "
@@ -102,7 +131,6 @@ def list_collection(
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Response:
-    _collection(collection)
     # Only a region list can use within=; elsewhere the library refuses it (400) unresolved.
     place = (
         resolve(store, lambda: kinds_of, within, "within", ("region",))
@@ -129,7 +157,7 @@ PROPERTY_HELP: Final = (
 
 
 @router.get(
-    "/{collection}/{slug}",
+    "/{collection:kg_collection}/{slug}",
     summary="One entity with its relations, grouped and paged, and their evidence",
     description="Types, label, altLabels, description, identifiers, sameAs links, and for "
     "places their ancestors and children. Relations come in groups, one per property and "
@@ -167,7 +195,7 @@ def get_entity(
         int, Query(ge=0, description="With `direction` and `property`: relations to skip.")
     ] = 0,
 ) -> Response:
-    kind = _collection(collection)
+    kind = COLLECTIONS[collection]
     check_slug(slug)
     page = entities.GroupPage.parse(direction, property, offset)
     detail = entities.describe(
