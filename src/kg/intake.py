@@ -23,7 +23,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import unicodedata
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -34,6 +33,7 @@ from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 
 from kg import _turtle as ttl
+from kg import slugs
 from kg._namespaces import CK, GRAPH, ID, OA, PROV, SCHEMA
 from kg.anchor import find_quote, realign
 from kg.errors import IntakeError as IntakeError
@@ -62,16 +62,10 @@ class Registered:
 
 
 def slugify(title: str, *, limit: int = 60) -> str:
-    """A slug from a title: ASCII letters and digits, single hyphens, at most ``limit`` long."""
-    # Accents go (é -> e); any other character that is not ASCII (a dash, a curly quote)
-    # separates words.
-    ascii_title = "".join(
-        c if c.isascii() else ("" if unicodedata.combining(c) else " ")
-        for c in unicodedata.normalize("NFKD", title)
-    )
-    words = re.findall(r"[a-z0-9]+", ascii_title.lower())
+    """A slug from a title by the rule of ``kg.slugs.slugify``, cut between words to at most
+    ``limit`` characters."""
     slug = ""
-    for word in words:
+    for word in slugs.slugify(title).split("-"):
         candidate = f"{slug}-{word}" if slug else word
         if len(candidate) > limit:
             break
