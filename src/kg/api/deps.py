@@ -89,10 +89,17 @@ async def read_capped(
     return b"".join(chunks)
 
 
+#: The most items one page of a list may ask for (``limit=``), in the REST API and on pages.
+MAX_LIMIT: Final = 1000
+#: The furthest an HTML page may skip (``offset=``): a page past it is a 400, not a long walk.
+MAX_PAGE_OFFSET: Final = 1_000_000
 Limit = Annotated[
-    int, Query(ge=1, le=1000, description="Items per page (1 to 1000).", examples=[50])
+    int,
+    Query(ge=1, le=MAX_LIMIT, description=f"Items per page (1 to {MAX_LIMIT}).", examples=[50]),
 ]
 Offset = Annotated[int, Query(ge=0, description="Items to skip.", examples=[0])]
+#: ``offset=`` of an HTML page or its CSV/JSON downloads.
+PageOffset = Annotated[int, Query(ge=0, le=MAX_PAGE_OFFSET)]
 NAME_HELP: Final = "A slug, full IRI, or exact label or altLabel (ignoring case)."
 
 

@@ -23,16 +23,15 @@ from fastapi.responses import HTMLResponse, Response
 
 from kg import browse, currency, fundings
 from kg.activities import ROLES
-from kg.api.deps import Convert, FundingSelection, FundingSelectionDep
+from kg.api.deps import Convert, FundingSelection, FundingSelectionDep, Limit, PageOffset
 from kg.api.problems import Problem
-from kg.api.routes.pages import mark_page, render, url_with
+from kg.api.routes.pages import PAGE_SIZE, mark_page, render, url_with
 from kg.browse import TreeNode
 from kg.entities import EntityRef, Page, sorted_refs
 from kg.stores.base import Store
 
 router = APIRouter(tags=["Pages"], dependencies=[Depends(mark_page)])
 
-PAGE_SIZE: Final = 100
 #: Every selected funding is read for the map and the totals; past this many the page says so.
 MOST: Final = 5000
 #: Each grouping of the totals and how the page names it, in the order the form offers them.
@@ -81,8 +80,6 @@ ROLE_NAMES: Final = {
 }
 By = Annotated[Literal["recipient", "funder", "region", "theme", "year"], Query()]
 SplitParam = Annotated[Literal["percentage"] | None, Query()]
-OffsetParam = Annotated[int, Query(ge=0, le=1_000_000)]
-LimitParam = Annotated[int, Query(ge=1, le=1000)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,8 +250,8 @@ def fundings_page(
     by: By = "recipient",
     convert: Convert = None,
     split: SplitParam = None,
-    offset: OffsetParam = 0,
-    limit: LimitParam = PAGE_SIZE,
+    offset: PageOffset = 0,
+    limit: Limit = PAGE_SIZE,
 ) -> HTMLResponse:
     selected = select_fundings(selection, limit=limit, offset=offset, convert=convert)
     summary = fundings.summarize(
@@ -402,8 +399,8 @@ def _text(value: object) -> str:
 def fundings_csv(
     selection: FundingSelectionDep,
     convert: Convert = None,
-    offset: OffsetParam = 0,
-    limit: LimitParam = PAGE_SIZE,
+    offset: PageOffset = 0,
+    limit: Limit = PAGE_SIZE,
 ) -> Response:
     page = fundings.fundings(
         selection.store, selection.filters, limit=limit, offset=offset, convert=convert
@@ -424,8 +421,8 @@ def fundings_json(
     request: Request,
     selection: FundingSelectionDep,
     convert: Convert = None,
-    offset: OffsetParam = 0,
-    limit: LimitParam = PAGE_SIZE,
+    offset: PageOffset = 0,
+    limit: Limit = PAGE_SIZE,
 ) -> Response:
     page = fundings.fundings(
         selection.store, selection.filters, limit=limit, offset=offset, convert=convert

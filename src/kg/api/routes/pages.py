@@ -32,7 +32,7 @@ import kg
 from kg import activities, browse, deliveries, entities, fundings, priorities
 from kg._namespaces import CK, ID, OA, PROV, SCHEMA
 from kg.api import views
-from kg.api.deps import KindMapDep, SettingsDep, StoreDep
+from kg.api.deps import KindMapDep, PageOffset, SettingsDep, StoreDep
 from kg.api.problems import Problem
 from kg.describe import DISPLAY_PREFIXES, curie
 from kg.entities import COLLECTIONS, EntityRef, KindMap, LiteralValue, compact
@@ -258,12 +258,11 @@ def home(store: StoreDep) -> HTMLResponse:
 # -- search and lists ------------------------------------------------------------------------
 
 Text = Annotated[str | None, Query(max_length=200)]
-OffsetParam = Annotated[int, Query(ge=0, le=1_000_000)]
 
 
 @router.get("/search", include_in_schema=False)
 def search_page(
-    store: StoreDep, kinds_of: KindMapDep, q: Text = None, offset: OffsetParam = 0
+    store: StoreDep, kinds_of: KindMapDep, q: Text = None, offset: PageOffset = 0
 ) -> HTMLResponse:
     text = (q or "").strip()
     page = (
@@ -298,7 +297,7 @@ def _list_page(collection: str) -> Callable[..., HTMLResponse]:
         kinds_of: KindMapDep,
         q: Text = None,
         within: Text = None,
-        offset: OffsetParam = 0,
+        offset: PageOffset = 0,
     ) -> HTMLResponse:
         text = (q or "").strip() or None
         place = None
@@ -359,7 +358,7 @@ def document_page(
     kinds_of: KindMapDep,
     slug: str,
     line: Annotated[int | None, Query(ge=1)] = None,
-    offset: OffsetParam = 0,
+    offset: PageOffset = 0,
 ) -> HTMLResponse:
     iri = str(ID) + slug
     record = browse.data_file(store, iri)
