@@ -14,15 +14,13 @@ from typing import BinaryIO, Final
 import pyoxigraph as ox
 
 from kg.errors import ConfigurationError, SourceError
-from kg.export import Format, get_format
+from kg.export import FORMATS, Format, get_format
 
-#: The formats a file can be imported from, by extension. Not RDF/XML or JSON-LD: RDF/XML
-#: brings DOCTYPE entity expansion, JSON-LD remote contexts, and no source we plan needs them.
+#: The formats a file can be imported from, by extension (``kg.export.FORMATS``). Not RDF/XML
+#: or JSON-LD: RDF/XML brings DOCTYPE entity expansion, JSON-LD remote contexts, and no source
+#: we plan needs them.
 IMPORT_FORMATS: Final[dict[str, str]] = {
-    ".nt": "ntriples",
-    ".nq": "nquads",
-    ".ttl": "turtle",
-    ".trig": "trig",
+    "." + FORMATS[name].extension: name for name in ("ntriples", "nquads", "turtle", "trig")
 }
 
 

@@ -15,17 +15,10 @@ from rdflib.query import Result
 
 from kg._namespaces import PREFIXES
 from kg.errors import ConfigurationError
+from kg.export import RESULT_FORMATS as RESULT_FORMATS
 from kg.export import get_format
 from kg.stores.base import AskResult, GraphResult, QueryResult, SelectResult, Term
 from kg.stores.oxigraph import to_oxigraph
-
-#: Result formats for SELECT and ASK: name -> (rdflib serializer, media type).
-RESULT_FORMATS: Final[dict[str, tuple[str, str]]] = {
-    "json": ("json", "application/sparql-results+json"),
-    "xml": ("xml", "application/sparql-results+xml"),
-    "csv": ("csv", "text/csv"),
-    "tsv": ("tsv", "text/tab-separated-values"),
-}
 
 
 def to_rdflib_result(result: SelectResult | AskResult) -> Result:
@@ -57,12 +50,16 @@ def serialize(result: QueryResult, format: str) -> bytes:
             f"format {format!r} does not fit a SELECT/ASK result; use one of "
             f"{', '.join(RESULT_FORMATS)}"
         )
-    if isinstance(result, AskResult) and format in ("csv", "tsv"):
-        raise ConfigurationError(f"an ASK result has no {format.upper()} form; use json or xml")
-    if format == "tsv":
+    fmt = RESULT_FORMATS[format]
+    if isinstance(result, AskResult) and not fmt.boolean:
+        raise ConfigurationError(
+            f"an ASK result has no {format.upper()} form; use "
+            + " or ".join(f.name for f in RESULT_FORMATS.values() if f.boolean)
+        )
+    if fmt.serializer is None:
         assert isinstance(result, SelectResult)
         return _tsv(result)
-    data = to_rdflib_result(result).serialize(format=RESULT_FORMATS[format][0], encoding="utf-8")
+    data = to_rdflib_result(result).serialize(format=fmt.serializer, encoding="utf-8")
     return data if isinstance(data, bytes) else b""
 
 

@@ -22,37 +22,31 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, TypeAlias
 
 import pyoxigraph as ox
 
 from kg.errors import UnsupportedMediaTypeError as UnsupportedMediaTypeError
 from kg.errors import UploadError as UploadError
+from kg.export import FORMATS, Format
 
+#: A format of ``kg.export.FORMATS`` a graph can be uploaded in.
+UploadFormat: TypeAlias = Format
 
-@dataclass(frozen=True, slots=True)
-class UploadFormat:
-    name: str
-    media_type: str
-    rdf_format: ox.RdfFormat
-
-
-#: What a graph can be uploaded as, by media type (aliases included).
+#: What a graph can be uploaded as, by media type: the triple formats of ``kg.export``, under
+#: their media type and the other names clients send in ``Content-Type``.
 UPLOAD_FORMATS: Final[dict[str, UploadFormat]] = {
-    media: fmt
-    for fmt, aliases in (
-        (UploadFormat("turtle", "text/turtle", ox.RdfFormat.TURTLE), ("application/x-turtle",)),
-        (
-            UploadFormat("ntriples", "application/n-triples", ox.RdfFormat.N_TRIPLES),
-            ("text/plain",),
-        ),
-        (UploadFormat("rdfxml", "application/rdf+xml", ox.RdfFormat.RDF_XML), ()),
-        (UploadFormat("jsonld", "application/ld+json", ox.RdfFormat.JSON_LD), ()),
+    media: FORMATS[name]
+    for name, aliases in (
+        ("turtle", ("application/x-turtle",)),
+        ("ntriples", ("text/plain",)),
+        ("rdfxml", ()),
+        ("jsonld", ()),
     )
-    for media in (fmt.media_type, *aliases)
+    for media in (FORMATS[name].media_type, *aliases)
 }
-_DATASET_TYPES: Final = frozenset({"application/trig", "application/n-quads"})
+#: Dataset formats, refused with a message of their own.
+_DATASET_TYPES: Final = frozenset(FORMATS[name].media_type for name in ("trig", "nquads"))
 _DOCTYPE: Final = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 _LOCATION: Final = re.compile(r"line (\d+)\D+?(?:column|columns) (\d+)|(\d+):(\d+)")
 

@@ -82,7 +82,7 @@ def test_a_select_refuses_an_rdf_format() -> None:
 def test_result_formats_name_their_media_types() -> None:
     body = json.loads(serialize(ROWS, "json"))
     assert body["head"]["vars"] == ["s", "o"]
-    assert RESULT_FORMATS["json"][1] == "application/sparql-results+json"
+    assert RESULT_FORMATS["json"].media_type == "application/sparql-results+json"
 
 
 @pytest.mark.parametrize("name", sorted(FORMATS))

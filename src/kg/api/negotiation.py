@@ -12,8 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Final
 
 from kg.api.problems import Problem
+from kg.export import MediaFormat
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +31,20 @@ class Offer:
     media_type: str
     aliases: tuple[str, ...] = ()
     also: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, fmt: MediaFormat) -> Offer:
+        """The offer of a format of ``kg.export``, with the names and media types it has there."""
+        return cls(fmt.name, fmt.media_type, fmt.aliases, fmt.also)
+
+
+def offers(formats: Iterable[MediaFormat]) -> tuple[Offer, ...]:
+    """The offers of ``formats`` (from ``kg.export``), in their order."""
+    return tuple(Offer.of(fmt) for fmt in formats)
+
+
+#: A page for people: what routes that also answer RDF offer browsers.
+HTML: Final = Offer("html", "text/html", (), ("application/xhtml+xml",))
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,27 +12,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
-from kg.api.negotiation import Offer, negotiate
+from kg.api.negotiation import Offer, negotiate, offers
+from kg.export import RDF_ANSWERS, RESULT_FORMATS
 from kg.results import serialize
 from kg.stores.base import AskResult, GraphResult, QueryResult, SelectResult, Store
 
-SELECT_OFFERS: Final = (
-    Offer("json", "application/sparql-results+json", ("srj",), ("application/json",)),
-    Offer("xml", "application/sparql-results+xml", ("srx",)),
-    Offer("csv", "text/csv"),
-    Offer("tsv", "text/tab-separated-values"),
-)
-# CSV and TSV have no standard form for a boolean.
-ASK_OFFERS: Final = SELECT_OFFERS[:2]
-# Aliases are what SPARQLWrapper and other clients send as format=.
-GRAPH_OFFERS: Final = (
-    Offer("turtle", "text/turtle", ("ttl", "n3"), ("application/x-turtle", "text/n3")),
-    Offer("ntriples", "application/n-triples", ("nt", "n-triples")),
-    Offer("jsonld", "application/ld+json", ("json-ld", "json"), ("application/json",)),
-    Offer("rdfxml", "application/rdf+xml", ("rdf", "rdf+xml", "xml")),
-    Offer("trig", "application/trig"),
-    Offer("nquads", "application/n-quads", ("nq", "n-quads")),
-)
+#: What each query form is answered in, from the one table of formats (``kg.export``).
+SELECT_OFFERS: Final = offers(RESULT_FORMATS.values())
+ASK_OFFERS: Final = offers(f for f in RESULT_FORMATS.values() if f.boolean)
+GRAPH_OFFERS: Final = offers(RDF_ANSWERS)
 OFFERS_BY_FORM: Final = {
     "SELECT": SELECT_OFFERS,
     "ASK": ASK_OFFERS,

@@ -53,7 +53,7 @@ from rdflib import BNode, URIRef
 from kg._namespaces import GRAPH, PREFIXES
 from kg._no_fetch import check_query, restrict_dataset
 from kg.errors import QueryError, QueryTimeoutError, SettingsError, StoreError
-from kg.export import get_format, serialize_quads
+from kg.export import FORMATS, RESULT_FORMATS, get_format, serialize_quads
 from kg.stores._paths import has_variable_path, isolate_paths
 from kg.stores._terms import decimal_text, make_literal
 from kg.stores.base import (
@@ -67,8 +67,9 @@ from kg.stores.base import (
     with_values,
 )
 
-RESULTS_JSON: Final = "application/sparql-results+json"
-NTRIPLES: Final = "application/n-triples"
+#: What a server is asked to answer in (``kg.export``'s media types).
+RESULTS_JSON: Final = RESULT_FORMATS["json"].media_type
+NTRIPLES: Final = FORMATS["ntriples"].media_type
 FORM: Final = "application/x-www-form-urlencoded"
 #: A graph no server holds, sent when a dataset part must be empty: leaving the parameter out
 #: would mean "the server's default" instead.

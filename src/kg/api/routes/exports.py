@@ -17,9 +17,8 @@ from fastapi.responses import StreamingResponse
 
 from kg._namespaces import GRAPH
 from kg.api.deps import StoreDep
-from kg.api.negotiation import Offer, by_format, negotiate
+from kg.api.negotiation import Offer, by_format, negotiate, offers
 from kg.api.problems import Problem, problem_responses
-from kg.api.sparql_eval import GRAPH_OFFERS
 from kg.errors import StoreError
 from kg.export import FORMATS, Format
 from kg.stores.base import Store
@@ -31,12 +30,7 @@ CHUNK: Final = 64 * 1024
 SPOOL_IN_MEMORY: Final = 16 * 1024 * 1024
 #: The export formats as negotiation offers, in the order of kg.export.FORMATS but with TriG
 #: first: a client that states no preference gets every named graph, nothing merged.
-OFFERS: Final = tuple(
-    sorted(
-        (next(o for o in GRAPH_OFFERS if o.name == name) for name in FORMATS),
-        key=lambda o: o.name != "trig",
-    )
-)
+OFFERS: Final = offers(sorted(FORMATS.values(), key=lambda f: f.name != "trig"))
 
 
 @router.get(
@@ -53,7 +47,7 @@ OFFERS: Final = tuple(
         200: {
             "description": "The serialisation, as an attachment.",
             "content": {
-                "application/trig": {
+                FORMATS["trig"].media_type: {
                     "example": "<https://w3id.org/coop-kg/graph/reference> {\n"
                     '\tid:japan a ck:State ;\n\t\trdfs:label "Japan"@en .\n}\n'
                 },

@@ -19,7 +19,7 @@ from fastapi.responses import Response
 
 from kg._namespaces import ID, ONTOLOGY_GRAPH, SHAPES_GRAPH
 from kg.api.deps import KindMapDep, SettingsDep, StoreDep
-from kg.api.negotiation import Offer, negotiate
+from kg.api.negotiation import HTML, Offer, negotiate
 from kg.api.problems import Problem, problem_responses
 from kg.api.routes.pages import HTML_EXAMPLE, entity_page, imports_folder, render, void_view
 from kg.api.sparql_eval import GRAPH_OFFERS
@@ -31,7 +31,6 @@ from kg.void import serialize_void, void_triples
 
 router = APIRouter(tags=["Linked data"])
 
-HTML: Final = Offer("html", "text/html", (), ("application/xhtml+xml",))
 #: Turtle first: it is what a client that states no preference gets. Browsers ask for HTML.
 PAGE_OFFERS: Final = (GRAPH_OFFERS[0], HTML, *GRAPH_OFFERS[1:])
 #: VoID is RDF first (clients that say nothing get Turtle); browsers get a page to read.
@@ -68,7 +67,7 @@ id:japan rdfs:label "Japan"@en .
 
 
 def _content(turtle_example: str, *, html: bool = True) -> dict[str, Any]:
-    content: dict[str, Any] = {"text/turtle": {"example": turtle_example}}
+    content: dict[str, Any] = {GRAPH_OFFERS[0].media_type: {"example": turtle_example}}
     if html:
         content["text/html"] = {"example": HTML_EXAMPLE}
     for offer in GRAPH_OFFERS[1:]:

@@ -33,7 +33,7 @@ from kg.api.deps import (
     read_capped,
     utf8,
 )
-from kg.api.negotiation import Offer, negotiate
+from kg.api.negotiation import HTML, negotiate
 from kg.api.problems import Problem, problem_responses
 from kg.api.ratelimit import client_of
 from kg.api.sparql_eval import (
@@ -44,6 +44,7 @@ from kg.api.sparql_eval import (
     QueryJob,
     evaluate,
 )
+from kg.export import RDF_ANSWERS, RESULT_FORMATS, W3C_FORMATS
 from kg.results import serialize
 from kg.settings import Settings
 from kg.stores.base import GraphResult, Store
@@ -51,25 +52,11 @@ from kg.stores.base import GraphResult, Store
 router = APIRouter(tags=["SPARQL"])
 
 SD: Final = Namespace("http://www.w3.org/ns/sparql-service-description#")
-FORMATS_NS: Final = Namespace("http://www.w3.org/ns/formats/")
+FORMATS_NS: Final = Namespace(W3C_FORMATS)
 
-DESCRIPTION_OFFERS: Final = (
-    *GRAPH_OFFERS,
-    Offer("html", "text/html", (), ("application/xhtml+xml",)),
-)
-#: W3C format IRIs (http://www.w3.org/ns/formats/) for the service description.
-FORMAT_IRIS: Final = {
-    "json": FORMATS_NS.SPARQL_Results_JSON,
-    "xml": FORMATS_NS.SPARQL_Results_XML,
-    "csv": FORMATS_NS.SPARQL_Results_CSV,
-    "tsv": FORMATS_NS.SPARQL_Results_TSV,
-    "turtle": FORMATS_NS.Turtle,
-    "ntriples": FORMATS_NS["N-Triples"],
-    "jsonld": FORMATS_NS["JSON-LD"],
-    "rdfxml": FORMATS_NS.RDF_XML,
-    "trig": FORMATS_NS.TriG,
-    "nquads": FORMATS_NS["N-Quads"],
-}
+DESCRIPTION_OFFERS: Final = (*GRAPH_OFFERS, HTML)
+#: W3C format IRIs of the result formats, for the service description.
+FORMAT_IRIS: Final = {f.name: FORMATS_NS[f.w3c] for f in (*RESULT_FORMATS.values(), *RDF_ANSWERS)}
 
 FORM_MEDIA_TYPE: Final = "application/x-www-form-urlencoded"
 QUERY_MEDIA_TYPE: Final = "application/sparql-query"
@@ -169,26 +156,21 @@ CONSTRUCT/DESCRIBE: Turtle (default), N-Triples, JSON-LD, RDF/XML, TriG, N-Quads
 `named-graph-uri` is given, in which case the dataset is exactly those graphs.
 """
 
-_RESULT_CONTENT: Final = {
-    "application/sparql-results+json": {
-        "example": {
-            "head": {"vars": ["funder"]},
-            "results": {
-                "bindings": [
-                    {"funder": {"type": "uri", "value": "https://w3id.org/coop-kg/id/japan"}}
-                ]
-            },
+#: Examples of answers in some formats, by format name, for the OpenAPI document.
+_EXAMPLES: Final[dict[str, object]] = {
+    "json": {
+        "head": {"vars": ["funder"]},
+        "results": {
+            "bindings": [{"funder": {"type": "uri", "value": "https://w3id.org/coop-kg/id/japan"}}]
         },
     },
-    "application/sparql-results+xml": {},
-    "text/csv": {"example": "funder\r\nhttps://w3id.org/coop-kg/id/japan\r\n"},
-    "text/tab-separated-values": {"example": "?funder\n<https://w3id.org/coop-kg/id/japan>\n"},
-    "text/turtle": {"example": "id:funding-japan-unodc-projects schema:funder id:japan .\n"},
-    "application/n-triples": {},
-    "application/ld+json": {},
-    "application/rdf+xml": {},
-    "application/trig": {},
-    "application/n-quads": {},
+    "csv": "funder\r\nhttps://w3id.org/coop-kg/id/japan\r\n",
+    "tsv": "?funder\n<https://w3id.org/coop-kg/id/japan>\n",
+    "turtle": "id:funding-japan-unodc-projects schema:funder id:japan .\n",
+}
+_RESULT_CONTENT: Final = {
+    offer.media_type: {"example": _EXAMPLES[offer.name]} if offer.name in _EXAMPLES else {}
+    for offer in (*SELECT_OFFERS, *GRAPH_OFFERS)
 }
 _RESPONSES: Final[dict[int | str, dict[str, Any]]] = {
     200: {
