@@ -20,7 +20,7 @@ from fastapi.testclient import TestClient
 from starlette.requests import Request
 
 from kg.api.problems import PROBLEM_MEDIA_TYPE, Problem
-from kg.api.routes.sparql import _url_params
+from kg.api.sparql_protocol import url_params as _url_params
 
 FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"

@@ -18,7 +18,6 @@ from fastapi import Depends, Query, Request
 
 from kg import activities, entities, fundings, queries
 from kg import currency as rates
-from kg.api.problems import Problem
 from kg.api.query_runner import QueryRunner
 from kg.api.ratelimit import QueryBudget
 from kg.entities import KindMap
@@ -54,19 +53,6 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 StoreDep = Annotated[Store, Depends(get_store)]
 QueryRunnerDep = Annotated[QueryRunner[Any, Any], Depends(get_query_runner)]
 QueryBudgetDep = Annotated[QueryBudget, Depends(get_query_budget)]
-
-
-def utf8(body: bytes, what: str) -> str:
-    """``body`` decoded, or a 400 that says where it is not UTF-8 (SPARQL 1.1 Protocol: query
-    and update texts are UTF-8; so are the form bodies of both endpoints)."""
-    try:
-        return body.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise Problem(
-            400,
-            f"The request body is not UTF-8 (byte 0x{body[exc.start]:02x} at offset "
-            f"{exc.start}). Send the {what} encoded as UTF-8.",
-        ) from None
 
 
 async def read_capped(

@@ -13,18 +13,24 @@ import hmac
 import threading
 from dataclasses import asdict
 from typing import Annotated, Any, Final, cast
-from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from kg.api.deps import SettingsDep, StoreDep, read_capped, utf8
+from kg.api.deps import SettingsDep, StoreDep, read_capped
 from kg.api.negotiation import negotiate
 from kg.api.problems import Problem, problem_responses
 from kg.api.schemas import GraphCount
 from kg.api.sparql_eval import GRAPH_OFFERS
+from kg.api.sparql_protocol import (
+    FORM_MEDIA_TYPE,
+    UPDATE_MEDIA_TYPE,
+    UPDATE_URL_PARAMETERS,
+    read_post,
+    update_text,
+)
 from kg.export import get_format
 from kg.settings import Settings
 from kg.stores.oxigraph import OxigraphStore
@@ -41,8 +47,6 @@ router = APIRouter(tags=["Writes"])
 READ_OFFERS: Final = tuple(
     o for o in GRAPH_OFFERS if o.name in {"turtle", "ntriples", "jsonld", "rdfxml"}
 )
-UPDATE_MEDIA_TYPE: Final = "application/sparql-update"
-FORM_MEDIA_TYPE: Final = "application/x-www-form-urlencoded"
 _WRITER_LOCK: Final = threading.Lock()
 
 GraphParam = Annotated[
@@ -234,35 +238,8 @@ def delete_graph(
 )
 async def sparql_update(request: Request, writer: WriterDep, store: StoreDep) -> Response:
     body = await _body(request)
-    media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
-    if media == UPDATE_MEDIA_TYPE:
-        text = utf8(body, "update")
-    elif media == FORM_MEDIA_TYPE:
-        fields = parse_qsl(utf8(body, "update"), keep_blank_values=True)
-        updates = [v for k, v in fields if k == "update"]
-        others = sorted({k for k, _ in fields if k != "update"})
-        if others:
-            raise Problem(
-                400,
-                f"Unsupported parameter(s) {', '.join(others)}: name graphs inside the update "
-                "(GRAPH, WITH, USING).",
-                type_="bad-parameter",
-                title="Unusable parameter",
-            )
-        if len(updates) != 1:
-            raise Problem(
-                400,
-                f"Send exactly one update= field (got {len(updates)}).",
-                type_="invalid-request",
-                title="Invalid request",
-            )
-        text = updates[0]
-    else:
-        raise Problem(
-            415,
-            f"Send the update as {UPDATE_MEDIA_TYPE} or as the form field update= "
-            f"({FORM_MEDIA_TYPE}).",
-        )
+    params = read_post(request, body, "update", url_parameters=UPDATE_URL_PARAMETERS)
+    text = update_text(params)
     result = await run_in_threadpool(writer.update, store, text)
     return _committed(request, result)
 

@@ -11,10 +11,8 @@ parses the query; the engine does that, and its syntax errors come back as 400.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from typing import Annotated, Any, Final
-from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
@@ -31,7 +29,6 @@ from kg.api.deps import (
     SettingsDep,
     StoreDep,
     read_capped,
-    utf8,
 )
 from kg.api.negotiation import HTML, negotiate
 from kg.api.problems import Problem, problem_responses
@@ -43,6 +40,13 @@ from kg.api.sparql_eval import (
     QueryAnswer,
     QueryJob,
     evaluate,
+)
+from kg.api.sparql_protocol import (
+    FORM_MEDIA_TYPE,
+    QUERY_MEDIA_TYPE,
+    ProtocolRequest,
+    read_post,
+    url_params,
 )
 from kg.export import RDF_ANSWERS, RESULT_FORMATS, W3C_FORMATS
 from kg.results import serialize
@@ -58,8 +62,6 @@ DESCRIPTION_OFFERS: Final = (*GRAPH_OFFERS, HTML)
 #: W3C format IRIs of the result formats, for the service description.
 FORMAT_IRIS: Final = {f.name: FORMATS_NS[f.w3c] for f in (*RESULT_FORMATS.values(), *RDF_ANSWERS)}
 
-FORM_MEDIA_TYPE: Final = "application/x-www-form-urlencoded"
-QUERY_MEDIA_TYPE: Final = "application/sparql-query"
 TRUNCATED_HEADER: Final = "X-Result-Truncated"
 LIMIT_HEADER: Final = "X-Result-Limit"
 BYTE_LIMIT_HEADER: Final = "X-Result-Byte-Limit"
@@ -182,37 +184,6 @@ _RESPONSES: Final[dict[int | str, dict[str, Any]]] = {
 }
 
 
-@dataclass(slots=True)
-class ProtocolRequest:
-    """The SPARQL Protocol parameters of one request, from URL and/or form body."""
-
-    queries: list[str] = field(default_factory=list)
-    default_graphs: list[str] = field(default_factory=list)
-    named_graphs: list[str] = field(default_factory=list)
-    formats: list[str] = field(default_factory=list)
-    updates: list[str] = field(default_factory=list)
-
-    def add(self, pairs: Iterable[tuple[str, str]]) -> ProtocolRequest:
-        for key, value in pairs:
-            target = _FIELDS.get(key)
-            if target is not None:
-                getattr(self, target).append(value)
-        return self
-
-    @property
-    def is_empty(self) -> bool:
-        return not (self.queries or self.default_graphs or self.named_graphs or self.updates)
-
-
-_FIELDS: Final = {
-    "query": "queries",
-    "default-graph-uri": "default_graphs",
-    "named-graph-uri": "named_graphs",
-    "format": "formats",
-    "update": "updates",
-}
-
-
 async def _body(request: Request) -> bytes:
     """The request body, refused with 413 as soon as it exceeds ``max_query_bytes``."""
     return await read_capped(request, request.app.state.settings.max_query_bytes, _too_large)
@@ -257,7 +228,7 @@ async def sparql_get(
     runner: QueryRunnerDep,
     budget: QueryBudgetDep,
 ) -> Response:
-    params = ProtocolRequest().add(_url_params(request))
+    params = ProtocolRequest().add(url_params(request))
     if params.is_empty:  # lists the store's graphs: a blocking call
         return await run_in_threadpool(_service_description, request, store, params.formats)
     return await _answer(request, settings, runner, budget, params)
@@ -307,32 +278,7 @@ async def sparql_post(
     runner: QueryRunnerDep,
     budget: QueryBudgetDep,
 ) -> Response:
-    media_type, charset = _content_type(request.headers.get("content-type", ""))
-    if charset not in (None, "utf-8", "utf8"):
-        raise Problem(
-            415,
-            f"The body is declared as charset={charset}; only UTF-8 is accepted. "
-            "Send the query encoded as UTF-8.",
-        )
-    params = ProtocolRequest().add(_url_params(request))
-    if media_type == FORM_MEDIA_TYPE:
-        text = utf8(body, "query")
-        try:
-            pairs = parse_qsl(text, keep_blank_values=True, encoding="utf-8", errors="strict")
-        except UnicodeDecodeError as exc:
-            raise Problem(
-                400, f"A percent-encoded form value is not UTF-8: {exc.reason}."
-            ) from None
-        params.add(pairs)
-    elif media_type == QUERY_MEDIA_TYPE:
-        params.queries.append(utf8(body, "query"))
-    else:
-        shown = media_type or "no Content-Type"
-        raise Problem(
-            415,
-            f"{shown} is not a way to send a SPARQL query. POST either "
-            f"{FORM_MEDIA_TYPE} with query=... or the query text as {QUERY_MEDIA_TYPE}.",
-        )
+    params = read_post(request, body, "query")
     return await _answer(request, settings, runner, budget, params)
 
 
@@ -344,16 +290,6 @@ def sparql_other_methods() -> Response:
         "The SPARQL endpoint takes queries by GET or POST only; it has no update operation.",
         headers={"Allow": "GET, POST"},
     )
-
-
-def _content_type(header: str) -> tuple[str, str | None]:
-    media_type, *params = header.split(";")
-    charset = None
-    for param in params:
-        key, _, value = param.partition("=")
-        if key.strip().lower() == "charset":
-            charset = value.strip().strip('"').lower()
-    return media_type.strip().lower(), charset
 
 
 async def _answer(
@@ -518,16 +454,3 @@ def _html_page(endpoint: str, graphs: Sequence[str]) -> str:
             graphs=graphs,
         )
     )
-
-
-def _url_params(request: Request) -> list[tuple[str, str]]:
-    """The URL's parameters, percent-decoded as UTF-8 strictly: Starlette's ``query_params``
-    turn bytes that are not UTF-8 into U+FFFD, so a query would silently change; the protocol
-    asks for a 400 instead (as a form body gets)."""
-    raw: bytes = request.scope.get("query_string", b"")
-    try:
-        return parse_qsl(raw.decode("ascii"), keep_blank_values=True, errors="strict")
-    except UnicodeDecodeError as exc:
-        raise Problem(
-            400, f"A URL parameter is not UTF-8 once percent-decoded: {exc.reason}."
-        ) from None

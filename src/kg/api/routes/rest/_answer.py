@@ -21,9 +21,9 @@ from pydantic import BaseModel
 
 from kg.api.deps import queries_used, record_queries
 from kg.api.problems import problem_responses
+from kg.api.sparql_protocol import QUERY_MEDIA_TYPE
 from kg.errors import NotFoundError
 
-QUERY_MEDIA_TYPE: Final = "application/sparql-query"
 _SLUG: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 M = TypeVar("M", bound=BaseModel)
 

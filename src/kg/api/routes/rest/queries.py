@@ -15,7 +15,8 @@ from kg import queries as named_queries
 from kg.api import schemas
 from kg.api.deps import Limit, Offset
 from kg.api.problems import Problem, problem_responses
-from kg.api.routes.rest._answer import QUERY_MEDIA_TYPE, api_router, docs, respond
+from kg.api.routes.rest._answer import api_router, docs, respond
+from kg.api.sparql_protocol import QUERY_MEDIA_TYPE
 from kg.entities import Page
 from kg.queries import query_names
 
