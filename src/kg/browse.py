@@ -199,20 +199,29 @@ class QuotedPassage:
     facts: tuple[EntityRef, ...]
 
 
-def passages(store: Store, document: str) -> tuple[QuotedPassage, ...]:
-    """Every quote of ``document`` by position, each with the facts it supports."""
+def _by_evidence(
+    rows: Iterable[Mapping[str, Term]],
+) -> dict[str, tuple[Mapping[str, Term], tuple[EntityRef, ...]]]:
+    """Rows of one piece of evidence each per fact it supports, gathered: evidence IRI -> (its
+    first row, the facts sorted by label)."""
     found: dict[str, tuple[Mapping[str, Term], dict[str, EntityRef]]] = {}
-    for row in select(store, PASSAGES_QUERY, {"document": URIRef(document)}).dicts():
+    for row in rows:
         _, facts = found.setdefault(str(row["evidence"]), (row, {}))
         if "fact" in row:
             facts[str(row["fact"])] = EntityRef.of(row["fact"], row.get("factLabel"))
+    return {iri: (row, sorted_refs(facts.values())) for iri, (row, facts) in found.items()}
+
+
+def passages(store: Store, document: str) -> tuple[QuotedPassage, ...]:
+    """Every quote of ``document`` by position, each with the facts it supports."""
+    found = _by_evidence(select(store, PASSAGES_QUERY, {"document": URIRef(document)}).dicts())
     items = [
         QuotedPassage(
             evidence,
             str(row["quote"]),
             int(str(row["quoteStart"])),
             int(str(row["quoteEnd"])),
-            sorted_refs(facts.values()),
+            facts,
         )
         for evidence, (row, facts) in found.items()
     ]
@@ -311,17 +320,13 @@ def file_elements(store: Store, iri: str, *, line: int | None = None) -> tuple[F
         "file": URIRef(iri),
         "lineParam": None if line is None else Literal(line),
     }
-    found: dict[str, tuple[Mapping[str, Term], dict[str, EntityRef]]] = {}
-    for row in select(store, FILE_ELEMENTS_QUERY, bindings).dicts():
-        _, facts = found.setdefault(str(row["evidence"]), (row, {}))
-        if "fact" in row:
-            facts[str(row["fact"])] = EntityRef.of(row["fact"], row.get("factLabel"))
+    found = _by_evidence(select(store, FILE_ELEMENTS_QUERY, bindings).dicts())
     items = [
         FileElement(
             evidence,
             str(row["xpath"]),
             int(str(row["line"])) if "line" in row else None,
-            sorted_refs(facts.values()),
+            facts,
         )
         for evidence, (row, facts) in found.items()
     ]

@@ -395,16 +395,23 @@ def _text(value: object) -> str:
     return "" if value is None else str(value)
 
 
-@router.get("/fundings.csv", include_in_schema=False)
-def fundings_csv(
+def _download_page(
     selection: FundingSelectionDep,
     convert: Convert = None,
     offset: PageOffset = 0,
     limit: Limit = PAGE_SIZE,
-) -> Response:
-    page = fundings.fundings(
+) -> Page[fundings.Funding]:
+    """The rows the table shows, for its downloads."""
+    return fundings.fundings(
         selection.store, selection.filters, limit=limit, offset=offset, convert=convert
     )
+
+
+DownloadPage = Annotated[Page[fundings.Funding], Depends(_download_page)]
+
+
+@router.get("/fundings.csv", include_in_schema=False)
+def fundings_csv(page: DownloadPage) -> Response:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n")
     writer.writeheader()
@@ -417,16 +424,7 @@ def fundings_csv(
 
 
 @router.get("/fundings.json", include_in_schema=False)
-def fundings_json(
-    request: Request,
-    selection: FundingSelectionDep,
-    convert: Convert = None,
-    offset: PageOffset = 0,
-    limit: Limit = PAGE_SIZE,
-) -> Response:
-    page = fundings.fundings(
-        selection.store, selection.filters, limit=limit, offset=offset, convert=convert
-    )
+def fundings_json(request: Request, page: DownloadPage) -> Response:
     body = {
         "filters": {k: v for k, v in request.query_params.items() if k in FIELDS and v},
         "total": page.total,
