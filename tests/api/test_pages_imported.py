@@ -7,6 +7,7 @@ need no importer."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -191,3 +192,17 @@ def test_places_and_organisations_list_their_activities(fixture_client: TestClie
     )
     text = page(fixture_client, f"/id/{place['slug']}")
     assert "Activities in this place" in text and f'href="/id/{activities[0]["slug"]}"' in text
+
+
+def test_home_lists_sources_with_their_graphs(imported: Any) -> None:
+    """The tables of sources on the home page (macros ``source_cell`` and ``graph_cell``): each
+    row links the source's page and record, and the Turtle download of its named graph."""
+    client, _ = imported
+    text = client.get("/").text
+    sources = text.split("<h2>Where the facts come from</h2>", 1)[1].split("<h2>", 1)[0]
+    rows = re.findall(r"<tr>\n(.*?)</tr>", sources, re.DOTALL)
+    assert rows
+    for row in rows:
+        graph = re.search(r"<code>([^<]+)</code> · <a href=\"/export\?graph=([^&]+)&", row)
+        assert re.search(r'<a href="/documents/[^"]+">', row) and ">record</a>" in row, row
+        assert graph and graph[1] == graph[2], row
