@@ -186,6 +186,14 @@ def test_a_write_is_checked_for_what_it_breaks_in_other_graphs(writer: TestClien
     assert writer.delete("/graphs", params={"graph": GRAPH}, headers=AUTH).status_code == 200
 
 
+def test_a_relative_iri_in_an_update_resolves_against_the_update_endpoint(writer: TestClient):
+    """As a query's (test_relative_iris.py): against the IRI of /sparql/update."""
+    update = f'INSERT DATA {{ GRAPH <{GRAPH}> {{ <thing> rdfs:label "A thing"@en }} }}'
+    response = writer.post("/sparql/update", content=update, headers=UPDATE)
+    assert response.status_code == 200, response.text
+    assert ask(writer, 'ASK { <http://testserver/sparql/thing> rdfs:label "A thing"@en }')
+
+
 def test_sparql_update_applies_every_operation(writer: TestClient):
     update = (
         f"INSERT DATA {{ GRAPH <{GRAPH}> {{ id:atlantis a schema:Country ; "

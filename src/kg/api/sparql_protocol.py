@@ -19,6 +19,8 @@ from urllib.parse import parse_qsl
 
 from starlette.requests import Request
 
+from kg._namespaces import ABSOLUTE_IRI
+from kg._sparql_lexer import TOKEN
 from kg.api.problems import Problem
 
 FORM_MEDIA_TYPE: Final = "application/x-www-form-urlencoded"
@@ -174,3 +176,31 @@ def update_text(params: ProtocolRequest) -> str:
             title="Invalid request",
         )
     return params.updates[0]
+
+
+def endpoint_iri(request: Request) -> str:
+    """The IRI of the endpoint a request was sent to (no query string): the base against
+    which the protocol resolves the relative IRIs of its query or update."""
+    return str(request.url.replace(query="", fragment=""))
+
+
+def with_base(text: str, base: str) -> str:
+    """``text`` with ``BASE <base>`` in front when it writes a relative IRI, so that
+    ``<s>`` means ``<base's s>`` as the SPARQL 1.1 Protocol asks (and Fuseki does).
+
+    Why only then and on the same line: a query without a relative IRI reaches the engine
+    unchanged, and the line numbers of a syntax error stay the user's. A text that declares
+    an absolute ``BASE`` of its own is left as it is (its base wins anyway, and Virtuoso takes
+    one ``BASE`` only); a relative one of its own resolves against this one.
+    """
+    relative = False
+    after_base = False
+    for match in TOKEN.finditer(text):
+        kind, token = match.lastgroup, match.group()
+        if kind == "iri":
+            absolute = ABSOLUTE_IRI.fullmatch(token[1:-1]) is not None
+            if after_base and absolute:
+                return text
+            relative = relative or not absolute
+        after_base = kind == "word" and token.upper() == "BASE"
+    return f"BASE <{base}> {text}" if relative else text

@@ -488,14 +488,23 @@ class SparqlStore(WithoutDirectory):
         self._client.close()
 
 
+#: A ``BASE`` declaration that opens a query (``kg.api.sparql_protocol.with_base`` writes one).
+_LEADING_BASE: Final = re.compile(r"\s*BASE\s*<[^>]*>\s*", re.IGNORECASE)
+
+
 def _with_prefixes(sparql: str) -> str:
     """``sparql`` with our prefixes declared, as the embedded stores accept them undeclared.
 
     The declarations go on the query's first line, so that the line numbers of the server's
-    syntax errors are the lines the user wrote (the SPARQL editor shows the line)."""
+    syntax errors are the lines the user wrote (the SPARQL editor shows the line). After a
+    leading ``BASE``: Virtuoso takes the SPARQL 1.0 prologue only, the base before prefixes."""
     declared = {(m.group(1) or "") for m in _DECLARED.finditer(sparql)}
     missing = [f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items() if p not in declared]
-    return " ".join([*missing, sparql]) if missing else sparql
+    if not missing:
+        return sparql
+    base = _LEADING_BASE.match(sparql)
+    head, rest = (base.group(), sparql[base.end() :]) if base else ("", sparql)
+    return head + " ".join([*missing, rest])
 
 
 def _server_message(response: httpx.Response) -> str:

@@ -28,8 +28,10 @@ from kg.api.sparql_protocol import (
     FORM_MEDIA_TYPE,
     UPDATE_MEDIA_TYPE,
     UPDATE_URL_PARAMETERS,
+    endpoint_iri,
     read_post,
     update_text,
+    with_base,
 )
 from kg.export import get_format
 from kg.settings import Settings
@@ -239,7 +241,7 @@ def delete_graph(
 async def sparql_update(request: Request, writer: WriterDep, store: StoreDep) -> Response:
     body = await _body(request)
     params = read_post(request, body, "update", url_parameters=UPDATE_URL_PARAMETERS)
-    text = update_text(params)
+    text = with_base(update_text(params), endpoint_iri(request))
     result = await run_in_threadpool(writer.update, store, text)
     return _committed(request, result)
 

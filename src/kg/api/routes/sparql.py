@@ -47,6 +47,7 @@ from kg.api.sparql_protocol import (
     ProtocolRequest,
     read_post,
     url_params,
+    with_base,
 )
 from kg.export import RDF_ANSWERS, RESULT_FORMATS, W3C_FORMATS
 from kg.results import serialize
@@ -327,7 +328,9 @@ async def _answer(
             "No query: send the SPARQL text as query= (GET or form POST) or as an "
             f"{QUERY_MEDIA_TYPE} body. GET /sparql with no parameters describes the service.",
         )
-    sparql = params.queries[0]
+    # Relative IRIs resolve against the endpoint's IRI (SPARQL 1.1 Protocol), whichever
+    # page sent the query.
+    sparql = with_base(params.queries[0], str(request.url_for("sparql")))
     form = check_query(sparql)  # also Virtuoso's pragmas and bif: functions, which fetch
     accept = request.headers.get("accept")
     what = f"a {form} result" if form else "this query"
