@@ -105,6 +105,13 @@ class Settings(BaseSettings):
         "names the client for rate limiting, e.g. '[\"127.0.0.1\"]'. Empty: the peer address.",
     )
 
+    cors_origins: list[str] = Field(
+        default_factory=list,
+        description="Web origins whose pages may call this service from a browser (CORS), e.g. "
+        "'[\"https://notebook.example.org\"]', or '[\"*\"]' for any. Empty (the default): no "
+        "CORS headers, browsers keep other origins out. Reads only: writes are never offered.",
+    )
+
     write_token: SecretStr | None = Field(
         default=None,
         description="Bearer token that curators send to write (Graph Store Protocol PUT/POST/"

@@ -143,7 +143,7 @@ def test_bad_query_non_utf8_in_the_url() -> None:
 
 
 def test_bad_query_method_names_the_allowed_methods(client: TestClient) -> None:
-    assert _send(client, BAD["bad_query_method"]).headers["allow"] == "GET, POST"
+    assert _send(client, BAD["bad_query_method"]).headers["allow"] == "GET, HEAD, OPTIONS, POST"
 
 
 # The manifest's positive query cases that concern the request form, for contrast: the same

@@ -487,7 +487,7 @@ def test_missing_query(client: TestClient, request_kwargs: dict[str, Any]) -> No
 def test_wrong_method(client: TestClient, method: str) -> None:
     response = client.request(method, "/sparql", params={"query": "ASK {}"})
     assert_problem(response, 405)
-    assert response.headers["allow"] == "GET, POST"
+    assert response.headers["allow"] == "GET, HEAD, OPTIONS, POST"
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from typing import Any, Final
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 
 import kg
 from kg import search_index
@@ -172,4 +173,15 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     if cache is not None:
         app.add_middleware(CacheMiddleware, cache=cache)
     app.state.response_cache = cache
+    if settings.cors_origins:
+        # Outermost, so that a preflight is answered before the deadline or the cache; GET,
+        # HEAD and POST (a SPARQL query by form or body), never the curators' writes.
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "HEAD", "POST"],
+            allow_headers=["Accept", "Content-Type"],
+            expose_headers=["Link", "Content-Location", "Retry-After"],
+            max_age=600,
+        )
     return app

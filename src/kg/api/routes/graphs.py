@@ -246,6 +246,11 @@ async def sparql_update(request: Request, writer: WriterDep, store: StoreDep) ->
     return _committed(request, result)
 
 
+@router.options("/sparql/update", include_in_schema=False)
+def sparql_update_options() -> Response:
+    return Response(status_code=204, headers={"Allow": "OPTIONS, POST"})
+
+
 # --- helpers ------------------------------------------------------------------------------
 
 
