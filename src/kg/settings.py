@@ -69,6 +69,13 @@ class Settings(BaseSettings):
         "directory each loads its own copy. For a sparql: store, requests in flight to the "
         "server (at least 4).",
     )
+    query_worker_memory_mb: int | None = Field(
+        default=None,
+        ge=0,
+        description="Address space (MiB) one query worker process may use (RLIMIT_AS): a query "
+        "that grows past it ends with 503 and a fresh worker, instead of taking the machine's "
+        "memory. Unset: half the machine's RAM shared by the KG_QUERY_WORKERS; 0: no limit.",
+    )
     serve_from_memory: bool = Field(
         default=True,
         description="Serve a copy of the built store held in memory: queries run 3-6x faster "

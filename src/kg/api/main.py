@@ -14,7 +14,7 @@ from kg import search_index
 from kg.api import problems
 from kg.api.cache import CacheMiddleware, ResponseCache
 from kg.api.deadline import DeadlineMiddleware
-from kg.api.query_runner import QueryRunner
+from kg.api.query_runner import QueryRunner, worker_memory_bytes
 from kg.api.ratelimit import QueryBudget, trusted_networks
 from kg.api.routes import (
     exports,
@@ -97,6 +97,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
             lambda: app.state.store,
             timeout=settings.query_timeout,
             workers=settings.query_workers,
+            memory_bytes=worker_memory_bytes(settings),
             on_disk=opened.directory() if on_disk else None,
         )
         app.state.query_runner = runner

@@ -36,6 +36,8 @@ import asyncio
 import contextlib
 import logging
 import multiprocessing
+import os
+import resource
 import shutil
 import signal
 import tempfile
@@ -54,6 +56,7 @@ import pyoxigraph as ox
 
 from kg.api.problems import Problem, to_problem
 from kg.errors import QueryTimeoutError, StoreError
+from kg.settings import Settings
 from kg.stores.base import Store
 from kg.stores.memory import MemoryStore
 from kg.stores.oxigraph import OxigraphStore
@@ -94,12 +97,20 @@ class _Source:
         return memory
 
 
-def _worker_main(conn: Connection, source: _Source) -> None:
+def _worker_main(conn: Connection, source: _Source, memory_bytes: int | None = None) -> None:
     """A worker: load the data, then answer ``(work, job, seconds)`` messages until told to
     stop or the server is gone. Errors go back as problem fields (exceptions with keyword
-    arguments do not survive pickling), with the traceback when they are the server's fault."""
+    arguments do not survive pickling), with the traceback when they are the server's fault.
+
+    ``memory_bytes`` caps the worker's address space (RLIMIT_AS): past it an allocation
+    fails, as a ``MemoryError`` in Python (answered as 503, then the worker exits, since its
+    heap may be left fragmented) or an abort in the engine (the worker dies; the server
+    answers 503 and starts another). Either way the machine keeps its memory.
+    """
     # Ctrl-C in a terminal reaches the whole process group; the server stops its workers.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if memory_bytes:
+        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     try:
         store = source.open()
     except BaseException as exc:
@@ -116,11 +127,26 @@ def _worker_main(conn: Connection, source: _Source) -> None:
         work, job, seconds = message
         try:
             reply: tuple[Any, ...] = ("ok", work(store, job, seconds))
+        except MemoryError:
+            reply = ("problem", _fields(_out_of_memory(memory_bytes)), None)
+            conn.send(reply)
+            return
         except Exception as exc:
             problem = to_problem(exc)
             trace = traceback.format_exc() if problem.status >= 500 else None
             reply = ("problem", _fields(problem), trace)
         conn.send(reply)
+
+
+def _out_of_memory(memory_bytes: int | None) -> Problem:
+    limit = f" ({memory_bytes // 2**20} MiB, KG_QUERY_WORKER_MEMORY_MB)" if memory_bytes else ""
+    return Problem(
+        503,
+        f"The query needed more memory than a query worker may use{limit}; it was stopped. "
+        "Narrow it (fewer patterns, LIMIT) or ask less of one answer.",
+        type_="query-out-of-memory",
+        title="Query ran out of memory",
+    )
 
 
 def _fields(problem: Problem) -> dict[str, Any]:
@@ -173,12 +199,14 @@ class _Slot:
         try:
             reply = conn.recv()
         except (EOFError, OSError):
-            code = self._process.exitcode if self._process is not None else None
+            process = self._process
             self.stop(kill=True)
+            code = process.exitcode if process is not None else None
             self.needs_restart = True
             raise StoreError(
                 f"the query worker stopped while evaluating (exit code {code}); it was "
-                "replaced. A query that needs more memory than the machine has ends this way: "
+                "replaced. A query that needs more memory than a worker may use "
+                "(KG_QUERY_WORKER_MEMORY_MB) ends this way: "
                 "narrow it or add LIMIT."
             ) from None
         if reply[0] == "ok":
@@ -201,7 +229,10 @@ class _Slot:
         source = runner.source()
         parent, child = runner.context.Pipe()
         process = runner.context.Process(
-            target=_worker_main, args=(child, source), name="kg-query-worker", daemon=True
+            target=_worker_main,
+            args=(child, source, runner.memory_bytes),
+            name="kg-query-worker",
+            daemon=True,
         )
         process.start()
         child.close()
@@ -250,8 +281,10 @@ class QueryRunner(Generic[J, R]):
         timeout: float,
         workers: int = 1,
         on_disk: Path | None = None,
+        memory_bytes: int | None = None,
     ) -> None:
         self.store = store
+        self.memory_bytes = memory_bytes
         self.timeout = timeout
         self.on_disk = on_disk
         self.uses_processes = store().in_process
@@ -398,3 +431,15 @@ def _settle(answer: asyncio.Future[R], done: Future[R]) -> None:
         answer.set_exception(error)
     else:
         answer.set_result(done.result())
+
+
+def worker_memory_bytes(settings: Settings) -> int | None:
+    """The address space one query worker may use (``KG_QUERY_WORKER_MEMORY_MB``), or None for
+    no limit: unset, half the machine's RAM shared by the workers, so that they cannot take
+    it all whatever users ask."""
+    if settings.query_worker_memory_mb == 0:
+        return None
+    if settings.query_worker_memory_mb is not None:
+        return settings.query_worker_memory_mb * 2**20
+    ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    return ram // 2 // max(1, settings.query_workers)
