@@ -851,20 +851,101 @@ def backup(
 @app.command()
 def restore(
     source: Annotated[
-        Path, typer.Argument(help="A backup: a directory from `kg backup` or the writes, or .nq.")
-    ],
+        Path | None,
+        typer.Argument(help="A backup: a directory from `kg backup` or the writes, or .nq."),
+    ] = None,
+    entry: Annotated[
+        str | None,
+        typer.Option(help="A write in `kg history`: restore the state before it."),
+    ] = None,
     store: StoreOption = None,
 ) -> None:
     """Replace the store with a backup, atomically; the replaced state is kept as a backup.
 
     Restart a running `kg serve` afterwards: it answers from what it loaded.
     """
+    from kg import history
     from kg.backup import restore as run_restore
 
     with _errors():
         settings = _settings(store)
+        if (source is None) == (entry is None):
+            raise ConfigurationError("name a backup or a history --entry, one of the two")
+        if entry is not None:
+            written = history.find(settings.history_path(), entry)
+            if written.backup is None:
+                raise ConfigurationError(
+                    f"write {entry} kept no backup (KG_BACKUP_KEEP was 0): nothing to restore"
+                )
+            source = settings.backups_path() / written.backup
+        assert source is not None
         result = run_restore(settings, source)
         out.print(
             f"restored {result.quads:,} quads from {source} into {settings.store} "
             f"({result.seconds:.2f} s); the previous state is in {settings.backups_path()}"
         )
+
+
+curator_app = typer.Typer(
+    help="Named curators: each writes with a token of their own (kept as a salted hash).",
+    no_args_is_help=True,
+)
+app.add_typer(curator_app, name="curator")
+
+
+@curator_app.command("add")
+def curator_add(
+    name: Annotated[str, typer.Argument(help="Lower-case letters, digits and hyphens.")],
+    store: StoreOption = None,
+) -> None:
+    """Register a curator and print their token, once: hand it over, it is kept nowhere."""
+    from kg import curators
+
+    with _errors():
+        settings = _settings(store)
+        token = curators.add(settings.curators_path(), name)
+        err.print(f"curator {name} added to {settings.curators_path()}; their token (shown once):")
+        print(token)
+
+
+@curator_app.command("revoke")
+def curator_revoke(name: str, store: StoreOption = None) -> None:
+    """End a curator's token at once; their past writes keep their name in the history."""
+    from kg import curators
+
+    with _errors():
+        settings = _settings(store)
+        curators.revoke(settings.curators_path(), name)
+        out.print(f"curator {name} revoked")
+
+
+@curator_app.command("list")
+def curator_list(store: StoreOption = None) -> None:
+    """The curators, active or revoked (never their tokens)."""
+    from kg import curators
+
+    with _errors():
+        settings = _settings(store)
+        for curator in curators.load(settings.curators_path()).values():
+            state = "active" if curator.active else f"revoked {curator.revoked}"
+            out.print(f"{curator.name}\tadded {curator.created}\t{state}")
+
+
+@app.command("history")
+def write_history(
+    limit: Annotated[int, typer.Option(min=1, help="Newest entries to print.")] = 20,
+    store: StoreOption = None,
+) -> None:
+    """The writes served by the API, newest first: who, when, which graphs, the backup."""
+    from kg import history
+
+    with _errors():
+        settings = _settings(store)
+        for entry in history.entries(settings.history_path())[:limit]:
+            graphs = ", ".join(f"{_short_graph(g)} ({n:,})" for g, n in entry.graphs.items())
+            out.print(
+                f"{entry.id}  {entry.ended}  {entry.curator}  {entry.operation}  {graphs}  "
+                f"backup {entry.backup or '-'}",
+                markup=False,
+                highlight=False,
+            )

@@ -144,6 +144,13 @@ class Settings(BaseSettings):
         "root). Default: beside an on-disk store (<store folder>/imports, so .kg/imports), "
         "else .kg/imports.",
     )
+    curators_file: Path | None = Field(
+        default=None,
+        description="The named curators' file (`kg curator add|revoke|list`: names and salted "
+        "hashes of their tokens) and, beside it, the history of writes (relative to root). "
+        "Default: beside an on-disk store (<store folder>.curators.json), else "
+        ".kg/curators.json.",
+    )
     backup_dir: Path | None = Field(
         default=None,
         description="Where the state before each write is kept (relative to root). Default: "
@@ -207,6 +214,21 @@ class Settings(BaseSettings):
         if store is not None:
             return store.parent / "imports"
         return self.root / ".kg" / "imports"
+
+    def curators_path(self) -> Path:
+        """The named curators' file (``curators_file``, or beside an on-disk store)."""
+        if self.curators_file is not None:
+            file = self.curators_file
+            return file if file.is_absolute() else self.root / file
+        store = self.store_path()
+        if store is not None:
+            return store.with_name(store.name + ".curators.json")
+        return self.root / ".kg" / "curators.json"
+
+    def history_path(self) -> Path:
+        """The history of writes: JSON lines beside the curators' file (NAME.history.jsonl)."""
+        curators = self.curators_path()
+        return curators.with_name(curators.stem + ".history.jsonl")
 
     def backups_path(self) -> Path:
         """Where pre-write backups go (``backup_dir``, or beside an on-disk store)."""

@@ -10,8 +10,10 @@ state once a write has committed.
 from __future__ import annotations
 
 import hmac
+import json
 import threading
 from dataclasses import asdict
+from datetime import UTC, datetime
 from typing import Annotated, Any, Final, cast
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -19,7 +21,8 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from kg.api.deps import SettingsDep, StoreDep, read_capped
+from kg import curators, history
+from kg.api.deps import Limit, Offset, SettingsDep, StoreDep, read_capped
 from kg.api.negotiation import negotiate
 from kg.api.problems import Problem, problem_responses
 from kg.api.schemas import GraphCount
@@ -64,13 +67,16 @@ GraphParam = Annotated[
 
 
 def require_writer(request: Request, settings: SettingsDep) -> Writer:
-    """The writer, once the request has shown the configured bearer token."""
-    token = settings.write_token
-    if token is None:
+    """The writer, once the request has shown a curator's token (``kg.curators``) or the
+    shared ``KG_WRITE_TOKEN`` (the curator ``operator``); the name goes to the history."""
+    shared = settings.write_token
+    roster = settings.curators_path()
+    if shared is None and not any(c.active for c in curators.load(roster).values()):
         raise Problem(
             403,
-            "Writes are disabled on this server: no write token is configured. An operator "
-            "enables them by setting KG_WRITE_TOKEN (at least 16 characters) and restarting.",
+            "Writes are disabled on this server: no curator has a token. An operator adds one "
+            "with `kg curator add NAME`, or sets KG_WRITE_TOKEN (at least 16 characters) and "
+            "restarts.",
             type_="writes-disabled",
             title="Writes are disabled",
         )
@@ -78,16 +84,23 @@ def require_writer(request: Request, settings: SettingsDep) -> Writer:
     if scheme.lower() != "bearer" or not credentials.strip():
         raise Problem(
             401,
-            "Writing needs the curators' token: send `Authorization: Bearer <token>`.",
+            "Writing needs a curator's token: send `Authorization: Bearer <token>`.",
             type_="unauthorized",
             title="Authentication required",
             headers={"WWW-Authenticate": 'Bearer realm="coop-kg"'},
         )
+    token = credentials.strip()
     # Constant time, on bytes: compare_digest refuses non-ASCII str.
-    if not hmac.compare_digest(
-        credentials.strip().encode("utf-8"), token.get_secret_value().encode("utf-8")
+    if shared is not None and hmac.compare_digest(
+        token.encode("utf-8"), shared.get_secret_value().encode("utf-8")
     ):
+        name: str | None = curators.OPERATOR
+    else:
+        name = curators.identify(roster, token)
+    if name is None:
         raise Problem(403, "This token may not write here.", type_="forbidden", title="Wrong token")
+    request.state.curator = name
+    request.state.write_started = datetime.now(UTC)
     state = request.app.state
     with _WRITER_LOCK:
         writer = getattr(state, "writer", None)
@@ -139,6 +152,28 @@ WRITE_RESPONSES: Final = problem_responses(400, 401, 403, 404, 413, 415, 422, 50
 
 
 # --- routes -------------------------------------------------------------------------------
+
+
+@router.get(
+    "/graphs/history",
+    summary="The history of writes (PROV-O, JSON-LD)",
+    description="Every committed write, newest first: the curator (`prov:wasAssociatedWith`), "
+    "start and end, the operation, the graphs it changed with their size after it, the "
+    "warnings the data left, and the backup of the state before (`kg restore --entry ID`). "
+    "Public, as the graphs are.",
+    responses={200: {"content": {"application/ld+json": {}}}, **problem_responses(400)},
+    response_model=None,
+)
+def write_history(settings: SettingsDep, limit: Limit = 50, offset: Offset = 0) -> Response:
+    found = history.entries(settings.history_path())
+    document = {
+        "@context": history.CONTEXT,
+        "total": len(found),
+        "limit": limit,
+        "offset": offset,
+        "@graph": [history.as_jsonld(e) for e in found[offset : offset + limit]],
+    }
+    return Response(json.dumps(document), media_type="application/ld+json")
 
 
 @router.get(
@@ -306,6 +341,15 @@ def _committed(request: Request, result: WriteResult) -> Response:
         # connection) must not wait for that to show a new graph.
         state.store.refresh()
         state.data_changed()
+        history.record(
+            settings.history_path(),
+            curator=getattr(request.state, "curator", curators.OPERATOR),
+            started=getattr(request.state, "write_started", datetime.now(UTC)),
+            operation=result.operation,
+            graphs={g: result.triples[g] for g in result.changed},
+            warnings=len(result.warnings),
+            backup=result.backup.name if result.backup is not None else None,
+        )
     summary = WriteSummary(
         operation=result.operation,
         changed=[GraphCount(name=g, triples=result.triples[g]) for g in result.changed],
