@@ -89,3 +89,13 @@ def test_another_origin_cannot_send_a_curators_token(tiny_store: Any, make_app: 
         assert "access-control-allow-headers" not in preflight.headers or (
             "authorization" not in preflight.headers["access-control-allow-headers"].lower()
         )
+
+
+def test_head_is_get_without_the_body_on_every_get_route(client: TestClient):
+    got = client.get("/api/queries")
+    head = client.head("/api/queries")
+    assert head.status_code == got.status_code == 200
+    assert head.content == b""
+    assert head.headers["content-length"] == str(len(got.content))
+    assert head.headers.get("link") == got.headers.get("link")
+    assert client.head("/no-such-page").status_code == 404

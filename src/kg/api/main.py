@@ -14,6 +14,7 @@ from kg import search_index
 from kg.api import problems
 from kg.api.cache import CacheMiddleware, ResponseCache
 from kg.api.deadline import DeadlineMiddleware
+from kg.api.head import HeadAsGet
 from kg.api.query_runner import QueryRunner, worker_memory_bytes
 from kg.api.ratelimit import QueryBudget, trusted_networks
 from kg.api.routes import (
@@ -175,7 +176,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         app.add_middleware(CacheMiddleware, cache=cache)
     app.state.response_cache = cache
     if settings.cors_origins:
-        # Outermost, so that a preflight is answered before the deadline or the cache; GET,
+        # Outside the deadline and the cache, so that a preflight is answered first; GET,
         # HEAD and POST (a SPARQL query by form or body), never the curators' writes.
         app.add_middleware(
             CORSMiddleware,
@@ -185,4 +186,6 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
             expose_headers=["Link", "Content-Location", "Retry-After"],
             max_age=600,
         )
+    # Outermost: HEAD is GET for everything inside, the body dropped last (kg.api.head).
+    app.add_middleware(HeadAsGet)
     return app

@@ -283,22 +283,8 @@ async def sparql_post(
     return await _answer(request, settings, runner, budget, params)
 
 
-#: The methods /sparql answers (its 405s and OPTIONS name them).
+#: The methods /sparql answers (its 405s and OPTIONS name them; HEAD: ``kg.api.head``).
 ALLOWED_METHODS: Final = "GET, HEAD, OPTIONS, POST"
-
-
-@router.head("/sparql", include_in_schema=False)
-async def sparql_head(
-    request: Request,
-    store: StoreDep,
-    settings: SettingsDep,
-    runner: QueryRunnerDep,
-    budget: QueryBudgetDep,
-) -> Response:
-    """GET's status and headers, Content-Length included, without the body (RFC 9110 9.3.2):
-    the query is evaluated as for GET, since its answer's length is part of the headers."""
-    answer = await sparql_get(request, store, settings, runner, budget)
-    return headers_only(answer)
 
 
 @router.options("/sparql", include_in_schema=False)
@@ -314,14 +300,6 @@ def sparql_other_methods() -> Response:
         "The SPARQL endpoint takes queries by GET or POST only; it has no update operation.",
         headers={"Allow": ALLOWED_METHODS},
     )
-
-
-def headers_only(response: Response) -> Response:
-    """``response`` as the answer to HEAD: its status and headers (the length of the body it
-    would have), no body."""
-    headers = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
-    headers["content-length"] = str(len(response.body))
-    return Response(status_code=response.status_code, headers=headers)
 
 
 async def _answer(
