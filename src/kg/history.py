@@ -36,8 +36,8 @@ CONTEXT: Final[dict[str, Any]] = {
     "warnings": "ck:warningCount",
     "backup": "ck:backup",
 }
-#: Where the curators' IRIs live in the JSON-LD (their names are the last segment).
-CURATOR_BASE: Final = "https://w3id.org/coop-kg/curator/"
+#: Where the JSON-LD names curators and entries (a name or an entry id is the last segment).
+BASE: Final = "https://w3id.org/coop-kg/"
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,17 +100,18 @@ def entries(path: Path) -> list[Entry]:
 
 def find(path: Path, entry_id: str) -> Entry:
     """The entry ``entry_id``; NotFoundError naming the newest ones otherwise."""
-    for entry in entries(path):
+    written = entries(path)
+    for entry in written:
         if entry.id == entry_id:
             return entry
-    newest = ", ".join(e.id for e in entries(path)[:5]) or "none yet"
+    newest = ", ".join(e.id for e in written[:5]) or "none yet"
     raise NotFoundError(f"no write {entry_id!r} in the history (newest: {newest})")
 
 
 def as_jsonld(entry: Entry) -> dict[str, Any]:
     """``entry`` as a node of the JSON-LD history: a prov:Activity."""
     node = asdict(entry)
-    node["id"] = f"{CURATOR_BASE.removesuffix('curator/')}history/{entry.id}"
+    node["id"] = f"{BASE}history/{entry.id}"
     node["type"] = "prov:Activity"
-    node["curator"] = CURATOR_BASE + entry.curator
+    node["curator"] = f"{BASE}curator/{entry.curator}"
     return node

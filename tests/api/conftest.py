@@ -257,3 +257,14 @@ def _import_fixture_files(build: Path, folder: Path) -> OxigraphStore:
 def iati_client(iati_store: Store, make_app: AppFactory) -> Iterator[TestClient]:
     with TestClient(make_app(iati_store)) as opened:
         yield opened
+
+
+@pytest.fixture
+def copy_store(built: Any) -> Iterator[OxigraphStore]:
+    """A private, writable in-memory copy of the session build (for write tests)."""
+    assert built.store is not None
+    source = OxigraphStore(built.store, read_only=True)
+    copy = OxigraphStore()
+    copy.native.bulk_extend(source.native)
+    source.close()
+    yield copy

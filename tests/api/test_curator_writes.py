@@ -13,7 +13,6 @@ from test_writes import ATLANTIS, GRAPH, TOKEN, ask, writes_app
 from typer.testing import CliRunner
 
 from kg import curators, history
-from kg.build import BuildResult
 from kg.cli import app as cli
 from kg.stores.oxigraph import OxigraphStore
 
@@ -24,13 +23,8 @@ def roster(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def server(built: BuildResult, tmp_path: Path, roster: Path) -> Iterator[TestClient]:
-    assert built.store is not None
-    source = OxigraphStore(built.store, read_only=True)
-    copy = OxigraphStore()
-    copy.native.bulk_extend(source.native)
-    source.close()
-    with TestClient(writes_app(copy, tmp_path, curators_file=roster)) as opened:
+def server(copy_store: OxigraphStore, tmp_path: Path, roster: Path) -> Iterator[TestClient]:
+    with TestClient(writes_app(copy_store, tmp_path, curators_file=roster)) as opened:
         yield opened
 
 
@@ -75,13 +69,8 @@ def test_a_refused_write_leaves_no_entry(server: TestClient, roster: Path):
     assert history.entries(server.app.state.settings.history_path()) == []  # type: ignore[attr-defined]
 
 
-def test_curators_alone_enable_writes(built: BuildResult, tmp_path: Path, roster: Path):
-    assert built.store is not None
-    store = OxigraphStore()
-    source = OxigraphStore(built.store, read_only=True)
-    store.native.bulk_extend(source.native)
-    source.close()
-    app = writes_app(store, tmp_path, write_token=None, curators_file=roster)
+def test_curators_alone_enable_writes(copy_store: OxigraphStore, tmp_path: Path, roster: Path):
+    app = writes_app(copy_store, tmp_path, write_token=None, curators_file=roster)
     with TestClient(app) as client:
         assert put(client, "nobody.nothing") == 403  # writes disabled: no curator yet
         ana = curators.add(roster, "ana")

@@ -20,7 +20,6 @@ from fastapi.testclient import TestClient
 from test_protocol_w3c import BAD, GOOD
 from test_writes import AUTH, GRAPH, writes_app
 
-from kg.build import BuildResult
 from kg.export import RDF_ANSWERS, RESULT_FORMATS
 from kg.stores.oxigraph import OxigraphStore
 
@@ -117,14 +116,9 @@ def test_content_type(client: TestClient, name: str) -> None:
 
 
 @pytest.fixture
-def curator(built: BuildResult, tmp_path: Path) -> Iterator[TestClient]:
+def curator(copy_store: OxigraphStore, tmp_path: Path) -> Iterator[TestClient]:
     """The app over a private copy of the shipped build, writes on (test_writes.py's token)."""
-    assert built.store is not None
-    source = OxigraphStore(built.store, read_only=True)
-    copy = OxigraphStore()
-    copy.native.bulk_extend(source.native)
-    source.close()
-    with TestClient(writes_app(copy, tmp_path)) as opened:
+    with TestClient(writes_app(copy_store, tmp_path)) as opened:
         yield opened
 
 

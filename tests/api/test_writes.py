@@ -64,17 +64,6 @@ def writes_app(store: Any, tmp_path: Path, **settings: Any) -> FastAPI:
 
 
 @pytest.fixture
-def copy_store(built: BuildResult) -> Iterator[OxigraphStore]:
-    """A private, writable in-memory copy of the session build."""
-    assert built.store is not None
-    source = OxigraphStore(built.store, read_only=True)
-    copy = OxigraphStore()
-    copy.native.bulk_extend(source.native)
-    source.close()
-    yield copy
-
-
-@pytest.fixture
 def writer(copy_store: OxigraphStore, tmp_path: Path) -> Iterator[TestClient]:
     with TestClient(writes_app(copy_store, tmp_path)) as opened:
         yield opened
