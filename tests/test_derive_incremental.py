@@ -27,6 +27,10 @@ AREA = ox.NamedNode(SCHEMA + "areaServed")
 WITHIN = ox.NamedNode(SCHEMA + "containedInPlace")
 FUNDED = ox.NamedNode(SCHEMA + "fundedItem")
 FUNDING = ox.NamedNode(PREFIXES["ck"] + "Funding")
+AMOUNT = ox.NamedNode(SCHEMA + "amount")
+VALUE = ox.NamedNode(SCHEMA + "value")
+CURRENCY = ox.NamedNode(SCHEMA + "currency")
+DECIMAL = ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal")
 PLACE = ox.NamedNode(SCHEMA + "Place")
 DERIVED = ox.NamedNode(DERIVED_GRAPH)
 
@@ -117,6 +121,25 @@ def initiative_elsewhere(store: ox.Store, rng: random.Random, graph: ox.NamedNod
     return [*_content(store, graph), ox.Quad(initiative, AREA, rng.choice(_places(store)), graph)]
 
 
+def reprice(store: ox.Store, rng: random.Random, graph: ox.NamedNode) -> list[ox.Quad]:
+    """A funding of the graph gets another amount or currency: the totals follow
+    (``kg.totals``); the new funding of ``new_funding`` gets a first amount."""
+    quads = _content(store, graph)
+    moneys = [q.object for q in quads if q.predicate == AMOUNT]
+    if not moneys:
+        return new_funding(store, rng, graph)
+    money = rng.choice(moneys)
+    changed = []
+    for quad in quads:
+        if quad.subject == money and quad.predicate == VALUE:
+            figure = ox.Literal(str(rng.randrange(1, 10**9)), datatype=DECIMAL)
+            quad = ox.Quad(money, VALUE, figure, graph)
+        elif quad.subject == money and quad.predicate == CURRENCY and rng.random() < 0.5:
+            quad = ox.Quad(money, CURRENCY, ox.Literal(rng.choice(["EUR", "XOF"])), graph)
+        changed.append(quad)
+    return changed
+
+
 def untype(store: ox.Store, rng: random.Random, graph: ox.NamedNode) -> list[ox.Quad]:
     """Drop the types stated in the graph: fundings among them leave the order."""
     return [q for q in _content(store, graph) if q.predicate != RDF_TYPE or rng.random() < 0.5]
@@ -192,6 +215,7 @@ EDITS: list[Edit] = [
     move_place,
     new_funding,
     initiative_elsewhere,
+    reprice,
 ]
 
 
@@ -216,10 +240,11 @@ def test_incremental_derive_equals_full(shipped: ox.Store, seed: int) -> None:
         new = set(edit(store, rng, graph))
         old = set(_content(store, graph))
         removed, added = old - new, new - old
+        before = _copy(store)
         for quad in removed:
             store.remove(quad)
         store.extend(added)
-        apply_change(store, change_of(store, removed, added))
+        apply_change(store, change_of(store, removed, added), before=before)
         incremental = _triples(store.quads_for_pattern(None, None, None, DERIVED))
         assert incremental == derived_triples(_native_rows(store)), (edit.__name__, step)
 
@@ -248,9 +273,35 @@ def test_a_funding_that_leaves_its_places_is_renumbered_out_of_them(shipped: ox.
     ]
     steps = (([], areas), (areas, []), ([], areas), (types, []), ([], types), (areas[:1], []))
     for removed, added in steps:
+        before = _copy(store)
         for quad in removed:
             store.remove(quad)
         store.extend(added)
-        apply_change(store, change_of(store, removed, added))
+        apply_change(store, change_of(store, removed, added), before=before)
         incremental = _triples(store.quads_for_pattern(None, None, None, DERIVED))
         assert incremental == derived_triples(_native_rows(store))
+
+
+def test_a_new_amount_moves_the_totals_by_its_difference(shipped: ox.Store) -> None:
+    """A write that changes one amount changes the stored totals (``kg.totals``) through the
+    difference of before and after, and the result is the whole recount's."""
+    store = _copy(shipped)
+    listed = ox.NamedNode(PREFIXES["ck"] + "fundingOrder")
+    money = next(
+        value
+        for q in store.quads_for_pattern(None, AMOUNT, None, None)
+        if any(store.quads_for_pattern(q.subject, listed, None, DERIVED))
+        for value in store.quads_for_pattern(q.object, VALUE, None, None)  # type: ignore[arg-type]
+    )
+    repriced = ox.Quad(
+        money.subject, VALUE, ox.Literal("123456789.5", datatype=DECIMAL), money.graph_name
+    )
+    before = _copy(store)
+    store.remove(money)
+    store.add(repriced)
+    removed, added = apply_change(store, change_of(store, [money], [repriced]), before=before)
+    moved = {t[1] for t in removed | added}
+    assert moved == {PREFIXES["ck"] + "totalValue"}, moved
+    assert _triples(store.quads_for_pattern(None, None, None, DERIVED)) == derived_triples(
+        _native_rows(store)
+    )

@@ -54,7 +54,7 @@ import pyoxigraph as ox
 from kg import _reach, search_index
 from kg._namespaces import ABSOLUTE_IRI, PREFIXES, RESERVED_GRAPHS
 from kg.backup import Backups
-from kg.derive import DERIVED_GRAPH, Triple, apply_change, change_of, materialise, native_quad
+from kg.derive import DERIVED_GRAPH, apply_change, change_of, materialise, native_quad
 from kg.errors import (
     GraphNotFoundError,
     ReservedGraphError,
@@ -66,6 +66,7 @@ from kg.errors import (
 from kg.settings import Settings
 from kg.sparql_guard import Refusal, inspect
 from kg.stores.oxigraph import InPlace, OxigraphStore, identity, to_rdflib
+from kg.totals import Triple
 
 if TYPE_CHECKING:
     from kg.importer import Contract
@@ -252,7 +253,12 @@ class Writer:
                 if not changed:
                     raise _Unchanged
             with clock("derive"):
-                removed, added = apply_change(staged, change_of(staged, *delta.data_quads()))
+                # The totals change by what the touched fundings counted before: read from the
+                # served copy where there is one (memory is faster than RocksDB).
+                was = before if copy is None else copy.native
+                removed, added = apply_change(
+                    staged, change_of(staged, *delta.data_quads()), before=was
+                )
                 if removed or added:
                     delta.derived = (removed, added)
                     changed.append(DERIVED_GRAPH)

@@ -601,7 +601,8 @@ def test_priorities_by_actor_or_its_cooperation(
         ("/api/search?q=japan", "search"),
         ("/api/regions/thailand", "entity"),
         ("/api/fundings?recipient=un-women", "fundings"),
-        ("/api/fundings/summary?by=year", "funding-totals"),
+        ("/api/fundings/summary?by=year", "funding-totals-stored"),
+        ("/api/fundings/summary?by=year&type=pledge", "funding-totals"),
         ("/api/priorities", "priorities"),
     ],
 )

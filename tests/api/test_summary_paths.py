@@ -19,6 +19,7 @@ from kg.fundings import (
     _by_position,
     _count,
     _selected,
+    _stored_totals,
     _summary_of_details,
     _summary_of_totals,
     fundings,
@@ -189,3 +190,21 @@ def test_positions_number_each_place_in_the_order_of_the_list() -> None:
     positions = sorted((str(o), s) for s, p, o in triples if p.endswith("positionWithin"))
     assert [s for _, s in positions if "asia" in _] == ["f:b", "f:a"]
     assert [s for _, s in positions if "world" in _] == ["f:b"]
+
+
+def _reads_stored_totals(store: Store) -> None:
+    for by in [(d,) for d in DIMENSIONS] + [()]:
+        assert _stored_totals(store, FundingFilters(), by, None), f"none stored by {by}"
+        assert _stored_totals(store, FundingFilters(year=2018), by, None) is None
+        assert _stored_totals(store, FundingFilters(), by, "USD") is None
+
+
+def test_a_summary_of_every_funding_reads_the_stored_totals(store: Store) -> None:
+    """The comparisons above go through the totals kept in the derived graph (``kg.totals``)
+    wherever those apply (every funding, one dimension or none, unconverted), not through the
+    engine's aggregate: the stored rows exist on every backend."""
+    _reads_stored_totals(store)
+
+
+def test_imported_fundings_have_stored_totals(iati_store: Store) -> None:
+    _reads_stored_totals(iati_store)
