@@ -20,6 +20,7 @@ from kg.errors import ConfigurationError, KGError
 from kg.settings import Settings
 
 if TYPE_CHECKING:
+    from kg.history import Entry
     from kg.stores.base import Store
 
 app = typer.Typer(
@@ -931,6 +932,13 @@ def curator_list(store: StoreOption = None) -> None:
             out.print(f"{curator.name}\tadded {curator.created}\t{state}")
 
 
+def _difference(entry: Entry, graph: str) -> str:
+    """ ", -R +A" for a graph of a history entry that records what the write removed and added."""
+    if graph not in entry.added and graph not in entry.removed:
+        return ""
+    return f", -{entry.removed.get(graph, 0):,} +{entry.added.get(graph, 0):,}"
+
+
 @app.command("history")
 def write_history(
     limit: Annotated[int, typer.Option(min=1, help="Newest entries to print.")] = 20,
@@ -942,7 +950,9 @@ def write_history(
     with _errors():
         settings = _settings(store)
         for entry in history.entries(settings.history_path())[:limit]:
-            graphs = ", ".join(f"{_short_graph(g)} ({n:,})" for g, n in entry.graphs.items())
+            graphs = ", ".join(
+                f"{_short_graph(g)} ({n:,}{_difference(entry, g)})" for g, n in entry.graphs.items()
+            )
             out.print(
                 f"{entry.id}  {entry.ended}  {entry.curator}  {entry.operation}  {graphs}  "
                 f"backup {entry.backup or '-'}",

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import secrets
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
@@ -32,6 +32,8 @@ CONTEXT: Final[dict[str, Any]] = {
     "started": {"@id": "prov:startedAtTime", "@type": "xsd:dateTime"},
     "ended": {"@id": "prov:endedAtTime", "@type": "xsd:dateTime"},
     "graphs": {"@id": "ck:changedGraph", "@container": "@index"},
+    "removed": {"@id": "ck:triplesRemoved", "@container": "@index"},
+    "added": {"@id": "ck:triplesAdded", "@container": "@index"},
     "operation": "ck:operation",
     "warnings": "ck:warningCount",
     "backup": "ck:backup",
@@ -55,6 +57,10 @@ class Entry:
     warnings: int
     #: the backup directory's name (``kg restore`` takes it), or None without backups
     backup: str | None
+    #: graph IRI -> triples the write removed from it, and added to it (entries written before
+    #: these were kept have none)
+    removed: dict[str, int] = field(default_factory=dict)
+    added: dict[str, int] = field(default_factory=dict)
 
 
 def record(
@@ -66,8 +72,10 @@ def record(
     graphs: Mapping[str, int],
     warnings: int,
     backup: str | None,
+    difference: Mapping[str, tuple[int, int]] | None = None,
 ) -> Entry:
-    """Append one entry for a committed write, and return it."""
+    """Append one entry for a committed write, and return it; ``difference``: the triples
+    (removed, added) per changed graph."""
     ended = datetime.now(UTC)
     entry = Entry(
         id=f"{ended:%Y%m%dT%H%M%S}-{secrets.token_hex(3)}",
@@ -78,6 +86,8 @@ def record(
         graphs=dict(graphs),
         warnings=warnings,
         backup=backup,
+        removed={g: r for g, (r, _) in (difference or {}).items()},
+        added={g: a for g, (_, a) in (difference or {}).items()},
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("a", encoding="utf-8") as out:

@@ -95,6 +95,8 @@ class WriteResult:
     seconds: dict[str, float] = field(default_factory=dict)
     snapshot: OxigraphStore | None = None
     """The whole new state in memory, for a server that serves a copy of an on-disk store."""
+    difference: dict[str, tuple[int, int]] = field(default_factory=dict)
+    """Triples (removed, added) in each changed graph: what the history records."""
 
 
 def check_graph(graph: str) -> str:
@@ -271,6 +273,10 @@ class Writer:
             with clock("backup"):
                 done["backup"] = self.backups.take(target, operation)
             done["changed"], done["delta"] = changed, delta
+            difference = {g: (len(r), len(a)) for g, (r, a, _) in delta.graphs.items()}
+            if DERIVED_GRAPH in changed:
+                difference[DERIVED_GRAPH] = (len(delta.derived[0]), len(delta.derived[1]))
+            done["difference"] = difference
             done["counts"] = {
                 g: len(delta.graphs[g][2]) if g in delta.graphs else _size(staged, g)
                 for g in changed
@@ -299,6 +305,7 @@ class Writer:
             done["backup"],
             clock.seconds,
             snapshot,
+            done["difference"],
         )
 
     def _write_copied(
@@ -318,14 +325,16 @@ class Writer:
         with clock("apply"):
             found = change(work.native)
             touched = list(found.graphs) if isinstance(found, _Delta) else found
-            changed = _changed(before, work.native, touched)
+            difference = _changed(before, work.native, touched)
+            changed = list(difference)
         self._admissible(target, changed)
         created = graph is not None and not _holds(before, ox.NamedNode(graph))
         if not changed:
             return WriteResult(operation, (), created, {}, (), None, clock.seconds)
         with clock("derive"):
             materialise(work.native)
-            changed = _changed(before, work.native, [*changed, DERIVED_GRAPH])
+            difference = _changed(before, work.native, [*changed, DERIVED_GRAPH])
+            changed = list(difference)
         with clock("validate"):
             warnings = self._validate(before, work.native, changed)
         with clock("backup"):
@@ -336,7 +345,14 @@ class Writer:
                 search_index.follow(store, before, changed, after=work.native)
         counts = {g: _size(work.native, g) for g in changed}
         return WriteResult(
-            operation, tuple(changed), created, counts, warnings, kept, clock.seconds
+            operation,
+            tuple(changed),
+            created,
+            counts,
+            warnings,
+            kept,
+            clock.seconds,
+            difference=difference,
         )
 
     def _admissible(self, target: Store, changed: Sequence[str]) -> None:
@@ -722,17 +738,20 @@ def _graph_names(store: ox.Store) -> set[str]:
     return names
 
 
-def _changed(before: ox.Store, after: ox.Store, touched: Iterable[str] | None) -> list[str]:
+def _changed(
+    before: ox.Store, after: ox.Store, touched: Iterable[str] | None
+) -> dict[str, tuple[int, int]]:
     """The graphs among ``touched`` (None: all) whose quads differ, data graphs first and the
-    derived graph last."""
+    derived graph last, each with the triples (removed, added)."""
     names = _graph_names(before) | _graph_names(after) if touched is None else set(touched)
-    changed = []
-    for graph in sorted(names):
+    changed = {}
+    for graph in sorted(names, key=lambda g: (g == DERIVED_GRAPH, g)):
         name = ox.NamedNode(graph)
         old = set(before.quads_for_pattern(None, None, None, name))
-        if old != set(after.quads_for_pattern(None, None, None, name)):
-            changed.append(graph)
-    return sorted(changed, key=lambda g: g == DERIVED_GRAPH)
+        new = set(after.quads_for_pattern(None, None, None, name))
+        if old != new:
+            changed[graph] = (len(old - new), len(new - old))
+    return changed
 
 
 def _graph_quads(store: ox.Store, graphs: Iterable[str]) -> set[ox.Quad]:

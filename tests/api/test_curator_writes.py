@@ -49,6 +49,11 @@ def test_each_write_is_recorded_with_its_curator(server: TestClient, roster: Pat
     assert oldest["curator"].endswith("/curator/ana")
     assert oldest["type"] == "prov:Activity" and oldest["started"] <= oldest["ended"]
     assert oldest["graphs"][GRAPH] == 4 and oldest["operation"] == "put"
+    # What each write took away and added: the first created the graph (4 triples), the
+    # second added a comment to it.
+    assert (oldest["removed"][GRAPH], oldest["added"][GRAPH]) == (0, 4)
+    assert (newest["removed"][GRAPH], newest["added"][GRAPH]) == (0, 1)
+    assert newest["graphs"][GRAPH] == 5
     assert page["@context"]["curator"]["@id"] == "prov:wasAssociatedWith"
     assert server.get("/graphs/history", params={"limit": 1, "offset": 1}).json()["@graph"] == [
         oldest
@@ -103,6 +108,18 @@ def test_cli_curators_and_history(tmp_path: Path):
     )
     shown = runner.invoke(cli, ["history"], env=env)
     assert shown.exit_code == 0 and entry.id in shown.output and "ana" in shown.output
+    assert "(4)" in shown.output  # an entry that kept no difference prints none
+    history.record(
+        roster.with_name("c.history.jsonl"),
+        curator="ana",
+        started=history.datetime.now(history.UTC),
+        operation="update",
+        graphs={GRAPH: 5},
+        warnings=0,
+        backup=None,
+        difference={GRAPH: (1, 2)},
+    )
+    assert "(5, -1 +2)" in runner.invoke(cli, ["history"], env=env).output
     refused = runner.invoke(cli, ["restore", "--entry", entry.id], env=env)
     assert refused.exit_code == 2 and "kept no backup" in refused.output
     unknown = runner.invoke(cli, ["restore", "--entry", "nope"], env=env)

@@ -349,6 +349,7 @@ def _committed(request: Request, result: WriteResult) -> Response:
             graphs={g: result.triples[g] for g in result.changed},
             warnings=len(result.warnings),
             backup=result.backup.name if result.backup is not None else None,
+            difference=result.difference,
         )
     summary = WriteSummary(
         operation=result.operation,
