@@ -11,6 +11,7 @@ import pyoxigraph as ox
 import pytest
 from typer.testing import CliRunner
 
+from kg import history
 from kg._namespaces import CK, GRAPH, ID
 from kg.build import build
 from kg.cli import app
@@ -331,6 +332,12 @@ def test_cli_exit_codes(tmp_path: Path) -> None:
     # The derived graph holds the class closure of the types in use (ck:UNEntity).
     assert opened.graphs() == [str(GRAPH["actors"]), DERIVED_GRAPH, str(GRAPH["g"])]
     opened.close()
+    # The two imports that went through are in the history (newest first), as the operator's.
+    written = history.entries(Settings(store=str(store)).history_path())
+    assert [(e.operation, e.curator, e.graphs) for e in written] == [
+        ("import rdf grants.ttl", "operator", {str(GRAPH["g"]): 1}),
+        ("import rdf actors.ttl", "operator", {str(GRAPH["actors"]): 2}),
+    ]
 
 
 def test_a_rebuild_keeps_imported_graphs_and_drops_only_what_it_rewrites(tmp_path: Path) -> None:

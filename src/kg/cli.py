@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -369,13 +370,16 @@ def import_rdf(
         path = _store_to_import_into(settings)
         contract = None if no_validate else Contract.load(settings)
         opened = OxigraphStore(path)
+        started = datetime.now(UTC)
         try:
             with _phase_bars() as progress:
                 result = run_import(
                     opened, file, graph=target, contract=contract, progress=progress
                 )
+            sizes = {g: opened.count(g) for g in result.graphs}
         finally:
             opened.close()
+        _record(settings, f"import rdf {file.name}", started, sizes, warnings=len(result.warnings))
         for warning in result.warnings:
             # emoji=False: rich would render the ":label:" of "rdfs:label: ..." as an emoji.
             err.print(warning, highlight=False, markup=False, emoji=False)
@@ -389,6 +393,31 @@ def import_rdf(
             highlight=False,
             emoji=False,
         )
+
+
+def _record(
+    settings: Settings,
+    operation: str,
+    started: datetime,
+    graphs: dict[str, int],
+    *,
+    backup: str | None = None,
+    warnings: int = 0,
+) -> None:
+    """Add a write made from this command line to the history, as the operator's: whoever can
+    run ``kg`` on the store's machine holds what the shared token stands for (the API's
+    writes name their curator)."""
+    from kg import curators, history
+
+    history.record(
+        settings.history_path(),
+        curator=curators.OPERATOR,
+        started=started,
+        operation=operation,
+        graphs=graphs,
+        warnings=warnings,
+        backup=backup,
+    )
 
 
 def _store_to_import_into(settings: Settings) -> Path:
@@ -471,6 +500,7 @@ def import_iati(
         opened = OxigraphStore(path)
         try:
             for file, target in targets:
+                started = datetime.now(UTC)
                 try:
                     with _iati_bars(file) as (reading, phases):
                         result = run_import(
@@ -491,6 +521,13 @@ def import_iati(
                     _print_error(exc)
                     worst = max(worst, exc.exit_code)
                     continue
+                _record(
+                    settings,
+                    f"import iati {file.name}",
+                    started,
+                    {result.graph: result.quads},
+                    warnings=len(result.warnings),
+                )
                 if result.rejected:
                     err.print(
                         f"left out {result.rejected_activities:,} activities of {file}:",
@@ -774,7 +811,18 @@ def publish(
     from kg.publish import publish as run_publish
 
     with _errors():
-        result = run_publish(_settings(store), draft, name=name)
+        settings = _settings(store)
+        started = datetime.now(UTC)
+        result = run_publish(settings, draft, name=name)
+        if result.stored:
+            _record(
+                settings,
+                f"publish {draft.name}",
+                started,
+                {result.graph: result.triples},
+                backup=None if result.backup is None else result.backup.name,
+                warnings=len(result.warnings),
+            )
         for warning in result.warnings:
             err.print(warning, highlight=False, markup=False, emoji=False)
         where = (
@@ -880,7 +928,9 @@ def restore(
                 )
             source = settings.backups_path() / written.backup
         assert source is not None
+        started = datetime.now(UTC)
         result = run_restore(settings, source)
+        _record(settings, f"restore {source.name}", started, {})
         out.print(
             f"restored {result.quads:,} quads from {source} into {settings.store} "
             f"({result.seconds:.2f} s); the previous state is in {settings.backups_path()}"

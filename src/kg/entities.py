@@ -23,7 +23,7 @@ from urllib.parse import quote
 
 from rdflib import BNode, Literal, URIRef
 
-from kg import queries, search_index
+from kg import queries, search_index, totals
 from kg._namespaces import ABSOLUTE_IRI, CK, ID, PREFIXES, slug_of
 from kg.errors import AmbiguousNameError, ConfigurationError, NotFoundError, UnknownNameError
 from kg.queries import select, select_each
@@ -79,7 +79,8 @@ MAX_GROUP_LIMIT: Final = 1000
 #: within" the areas served), so an entity's answer counts their groups but lists them only
 #: when asked for that group (``GroupPage``): listing them cost most of the answer at 1M
 #: triples (a continent has a funding serving within it for every funding in its countries).
-#: ``/api/fundings?region=`` lists those fundings with amounts and filters.
+#: ``/api/fundings?region=`` lists those fundings with amounts and filters. The summary totals
+#: (``kg.totals``) point at the funders, recipients, places and themes they count.
 INDEX_PROPERTIES: Final = frozenset(
     str(CK[name])
     for name in (
@@ -95,7 +96,7 @@ INDEX_PROPERTIES: Final = frozenset(
         "activityWithin",
         "activityOrder",
     )
-)
+) | totals.PREDICATES
 
 
 def collection_query(collection: str) -> str:
