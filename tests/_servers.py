@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import socket
 from dataclasses import dataclass
+from pathlib import Path
 
+from kg.stores.base import Store
+from kg.stores.oxigraph import OxigraphStore
 from kg.stores.sparql import SparqlStore
 
 
@@ -29,3 +32,13 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def load_built(store: Store, built: Path) -> None:
+    """Every graph of the built on-disk store ``built`` into ``store`` (a SPARQL server's)."""
+    source = OxigraphStore(built, read_only=True)
+    try:
+        for graph in source.graphs():
+            store.replace_graph(graph, source.dump("ntriples", graph))
+    finally:
+        source.close()

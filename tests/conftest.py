@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from _servers import Server, free_port
+from _servers import Server, free_port, load_built
 from _small_stores import MONEY_TTL, small_store
 
 from kg.build import Assembled, BuildResult, assemble, build
@@ -112,12 +112,7 @@ def store(built: BuildResult, backend: str, request: pytest.FixtureRequest) -> I
     else:
         server: Server = request.getfixturevalue("sparql_server")
         opened = server.store(gsp=backend == "oxigraph-server")
-        source = OxigraphStore(built.store, read_only=True)
-        try:
-            for graph in source.graphs():
-                opened.replace_graph(graph, source.dump("ntriples", graph))
-        finally:
-            source.close()
+        load_built(opened, built.store)
     yield opened
     opened.close()
 

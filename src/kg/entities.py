@@ -81,22 +81,25 @@ MAX_GROUP_LIMIT: Final = 1000
 #: triples (a continent has a funding serving within it for every funding in its countries).
 #: ``/api/fundings?region=`` lists those fundings with amounts and filters. The summary totals
 #: (``kg.totals``) point at the funders, recipients, places and themes they count.
-INDEX_PROPERTIES: Final = frozenset(
-    str(CK[name])
-    for name in (
-        "withinPlace",
-        "withinTheme",
-        "withinClass",
-        "withinProperty",
-        "servesWithin",
-        "fundingOrder",
-        "fundingYear",
-        "positionWithin",
-        "fundingCount",
-        "activityWithin",
-        "activityOrder",
+INDEX_PROPERTIES: Final = (
+    frozenset(
+        str(CK[name])
+        for name in (
+            "withinPlace",
+            "withinTheme",
+            "withinClass",
+            "withinProperty",
+            "servesWithin",
+            "fundingOrder",
+            "fundingYear",
+            "positionWithin",
+            "fundingCount",
+            "activityWithin",
+            "activityOrder",
+        )
     )
-) | totals.PREDICATES
+    | totals.PREDICATES
+)
 
 
 def collection_query(collection: str) -> str:

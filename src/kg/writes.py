@@ -40,6 +40,7 @@ exactly as it was.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
 import time
@@ -51,7 +52,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import pyoxigraph as ox
 
-from kg import _reach, search_index
+from kg import _reach, journal, search_index
 from kg._namespaces import ABSOLUTE_IRI, PREFIXES, RESERVED_GRAPHS
 from kg.backup import Backups
 from kg.derive import DERIVED_GRAPH, apply_change, change_of, materialise, native_quad
@@ -319,6 +320,8 @@ class Writer:
     ) -> WriteResult:
         """The simpler path for in-memory stores and SPARQL servers (module docstring)."""
         with clock("copy"):
+            if self._durable_one_by_one():
+                journal.recover(target, self.settings.backups_path())
             before = _copy_of(target)
             work = OxigraphStore()
             work.native.bulk_extend(before)
@@ -339,7 +342,7 @@ class Writer:
             warnings = self._validate(before, work.native, changed)
         with clock("backup"):
             kept = self.backups.take(target, operation, before=before)
-        with clock("commit"):
+        with clock("commit"), self._all_or_nothing(target, before, changed):
             target.replace_graphs(work.native, changed, previous=before)
             for store in {id(s): s for s in (served, target)}.values():  # a server's index
                 search_index.follow(store, before, changed, after=work.native)
@@ -354,6 +357,19 @@ class Writer:
             clock.seconds,
             difference=difference,
         )
+
+    def _durable_one_by_one(self) -> bool:
+        """Whether this writer's store outlives it and takes graphs one at a time: a SPARQL
+        server (an in-memory store dies with a crash, one on disk swaps all at once)."""
+        return self.settings.store.startswith("sparql:")
+
+    def _all_or_nothing(
+        self, target: Store, before: ox.Store, changed: Sequence[str]
+    ) -> contextlib.AbstractContextManager[None]:
+        """A multi-graph commit on a SPARQL server kept recoverable (``kg.journal``)."""
+        if not self._durable_one_by_one():
+            return contextlib.nullcontext()
+        return journal.all_or_nothing(target, self.settings.backups_path(), before, changed)
 
     def _admissible(self, target: Store, changed: Sequence[str]) -> None:
         """Refuse a change of a reserved graph, or of a graph outside the store's prefix."""

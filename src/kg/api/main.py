@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 import kg
-from kg import search_index
+from kg import journal, search_index
 from kg.api import problems
 from kg.api.cache import CacheMiddleware, ResponseCache
 from kg.api.deadline import DeadlineMiddleware
@@ -70,6 +70,13 @@ def open_store(settings: Settings) -> Store:
         from kg.backup import recover_swap
 
         recover_swap(path)  # a store swap cut short by a crash: the previous store is whole
+    elif journal.record_path(settings.backups_path()).exists():
+        # A write to a SPARQL server cut short between two graphs: put them back first.
+        writable = open_configured(settings)
+        try:
+            journal.recover(writable, settings.backups_path())
+        finally:
+            writable.close()
     if settings.serve_from_memory and path is not None and path.is_dir():
         return OxigraphStore.in_memory_copy(path)
     return open_configured(settings, read_only=True)  # says so when there is no store yet
