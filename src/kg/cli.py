@@ -947,15 +947,23 @@ app.add_typer(curator_app, name="curator")
 @curator_app.command("add")
 def curator_add(
     name: Annotated[str, typer.Argument(help="Lower-case letters, digits and hyphens.")],
+    role: Annotated[
+        str,
+        typer.Option(
+            help="curator: writes and reads; reader: only reads, where reading needs a token "
+            "(KG_READ_ACCESS=token)."
+        ),
+    ] = "curator",
     store: StoreOption = None,
 ) -> None:
-    """Register a curator and print their token, once: hand it over, it is kept nowhere."""
+    """Register a curator (or a reader) and print their token, once: hand it over, it is kept
+    nowhere."""
     from kg import curators
 
     with _errors():
         settings = _settings(store)
-        token = curators.add(settings.curators_path(), name)
-        err.print(f"curator {name} added to {settings.curators_path()}; their token (shown once):")
+        token = curators.add(settings.curators_path(), name, role)
+        err.print(f"{role} {name} added to {settings.curators_path()}; their token (shown once):")
         print(token)
 
 
@@ -979,7 +987,7 @@ def curator_list(store: StoreOption = None) -> None:
         settings = _settings(store)
         for curator in curators.load(settings.curators_path()).values():
             state = "active" if curator.active else f"revoked {curator.revoked}"
-            out.print(f"{curator.name}\tadded {curator.created}\t{state}")
+            out.print(f"{curator.name}\t{curator.role}\tadded {curator.created}\t{state}")
 
 
 def _difference(entry: Entry, graph: str) -> str:

@@ -8,6 +8,9 @@ write costs one scrypt (~50 ms), not one per curator. ``kg curator revoke NAME``
 once for every server that reads the file (it is read again at each write). The shared
 ``KG_WRITE_TOKEN`` still works and writes as the curator ``operator``.
 
+A private deployment (``KG_READ_ACCESS=token``) also has readers: ``kg curator add NAME --role
+reader`` gives a token that reads and never writes (``kg.api.read_access`` checks it).
+
 The file (``curators.json`` beside the backups, ``Settings.curators_path``) is written to a
 temporary file and renamed, so a crash leaves the old list or the new one.
 """
@@ -20,7 +23,7 @@ import json
 import os
 import re
 import secrets
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Final
@@ -31,6 +34,10 @@ from kg.errors import ConfigurationError
 NAME: Final = re.compile(r"[a-z][a-z0-9-]{1,39}")
 #: The name the shared KG_WRITE_TOKEN writes as; no curator may take it.
 OPERATOR: Final = "operator"
+#: The roles a token can have.
+CURATOR: Final = "curator"
+READER: Final = "reader"
+ROLES: Final = (CURATOR, READER)
 #: scrypt's cost: 16 MiB and ~50 ms per check here, well past what guessing a 256-bit secret
 #: needs, cheap beside a write.
 _SCRYPT: Final = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
@@ -45,6 +52,9 @@ class Curator:
     digest: str
     created: str
     revoked: str | None = None
+    #: ``CURATOR`` writes (and reads); ``READER`` only reads, where reading needs a token
+    #: (``KG_READ_ACCESS=token``). Files written before roles existed hold curators.
+    role: str = "curator"
 
     @property
     def active(self) -> bool:
@@ -79,8 +89,11 @@ def _save(path: Path, curators: dict[str, Curator]) -> None:
     temporary.replace(path)
 
 
-def add(path: Path, name: str) -> str:
-    """Register ``name`` and return its token, which is shown once and kept nowhere."""
+def add(path: Path, name: str, role: str = CURATOR) -> str:
+    """Register ``name`` with ``role`` and return its token, which is shown once and kept
+    nowhere."""
+    if role not in ROLES:
+        raise ConfigurationError(f"{role!r} is not a role: use one of {', '.join(ROLES)}")
     if not NAME.fullmatch(name) or name == OPERATOR:
         raise ConfigurationError(
             f"{name!r} cannot be a curator's name: use 2-40 lower-case letters, digits and "
@@ -93,7 +106,7 @@ def add(path: Path, name: str) -> str:
         )
     secret = secrets.token_urlsafe(32)
     salt = secrets.token_bytes(16)
-    curators[name] = Curator(name, salt.hex(), _digest(secret, salt), _now())
+    curators[name] = Curator(name, salt.hex(), _digest(secret, salt), _now(), role=role)
     _save(path, curators)
     return f"{name}.{secret}"
 
@@ -105,13 +118,19 @@ def revoke(path: Path, name: str) -> Curator:
     if curator is None or not curator.active:
         known = ", ".join(sorted(c.name for c in curators.values() if c.active)) or "none"
         raise ConfigurationError(f"{name} is not an active curator (active: {known})")
-    curators[name] = Curator(curator.name, curator.salt, curator.digest, curator.created, _now())
+    curators[name] = replace(curator, revoked=_now())
     _save(path, curators)
     return curators[name]
 
 
 def identify(path: Path, token: str) -> str | None:
-    """The name of the active curator whose token this is, or None."""
+    """The name of the active curator (a writer, not a reader) whose token this is, or None."""
+    holder = holder_of(path, token)
+    return holder.name if holder is not None and holder.role == CURATOR else None
+
+
+def holder_of(path: Path, token: str) -> Curator | None:
+    """The active curator or reader whose token this is, or None."""
     name, dot, secret = token.partition(".")
     if not dot:
         return None
@@ -119,4 +138,4 @@ def identify(path: Path, token: str) -> str | None:
     if curator is None or not curator.active:
         return None
     given = _digest(secret, bytes.fromhex(curator.salt))
-    return curator.name if hmac.compare_digest(given, curator.digest) else None
+    return curator if hmac.compare_digest(given, curator.digest) else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -117,6 +118,14 @@ class Settings(BaseSettings):
         description="Web origins whose pages may call this service from a browser (CORS), e.g. "
         "'[\"https://notebook.example.org\"]', or '[\"*\"]' for any. Empty (the default): no "
         "CORS headers, browsers keep other origins out. Reads only: writes are never offered.",
+    )
+
+    read_access: Literal["public", "token"] = Field(
+        default="public",
+        description="Who may read: 'public' (the default) anyone; 'token' only requests with a "
+        "reader's, a curator's or the write token (`Authorization: Bearer TOKEN`, or HTTP "
+        "Basic with the token as password, which browsers ask for), for a private "
+        "deployment. /health stays open. Readers: `kg curator add NAME --role reader`.",
     )
 
     write_token: SecretStr | None = Field(

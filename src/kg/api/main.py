@@ -17,6 +17,7 @@ from kg.api.deadline import DeadlineMiddleware
 from kg.api.head import HeadAsGet
 from kg.api.query_runner import QueryRunner, worker_memory_bytes
 from kg.api.ratelimit import QueryBudget, trusted_networks
+from kg.api.read_access import ReadAccess, TokenKeeper
 from kg.api.routes import (
     exports,
     funding_pages,
@@ -182,6 +183,10 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     if cache is not None:
         app.add_middleware(CacheMiddleware, cache=cache)
     app.state.response_cache = cache
+    if settings.read_access == "token":
+        # Outside the response cache: a cached answer goes only to a reader too.
+        shared = settings.write_token.get_secret_value() if settings.write_token else None
+        app.add_middleware(ReadAccess, keeper=TokenKeeper(settings.curators_path(), shared))
     if settings.cors_origins:
         # Outside the deadline and the cache, so that a preflight is answered first; GET,
         # HEAD and POST (a SPARQL query by form or body), never the curators' writes.
