@@ -1,18 +1,21 @@
 """Load test: a mix of REST and SPARQL requests against `kg serve` on 127.0.0.1, for a bounded
-time, optionally while a curator writes through the Graph Store Protocol.
+time, optionally while curators write through the Graph Store Protocol.
 
-    .venv/bin/python benchmarks/load_test.py [--duration 20] [--connections 10] [--writer]
-        [--url http://127.0.0.1:8000]
+    .venv/bin/python benchmarks/load_test.py [--duration 20] [--connections 10]
+        [--curators 2 | --writer] [--url http://127.0.0.1:8000 --token TOKEN]
 
 Without ``--url`` it builds the shipped data into a temporary store and starts ``kg serve`` on
 a free port (a separate process, so that the client does not share the server's GIL), with
-``KG_WRITE_TOKEN`` set for the writer and the per-client query budget off: the load comes
-from one client, and the budget exists to throttle exactly that. It reports requests/s, p50
-and p99 latency and the error count (any status >= 400 or failed request) per kind of
-request, and with ``--writer`` the writes and the lost writes: every ``PUT
-/graphs?graph=...`` that answered 2xx is read back through ``GET /graphs`` and through
-``/sparql``; a write either read path does not show is lost. A server without the write
-routes (404) skips the writer and says so. Writes ``results/load_test.json``.
+``--curators N`` named curators (``kg curator add``: a token each) and the per-client query
+budget off: the load comes from one client, and the budget exists to throttle exactly that.
+It reports requests/s, p50 and p99 latency and the error count (any status >= 400 or failed
+request) per kind of request. With curators (``--writer`` is one), each adds a triple of its
+own to the same graph again and again (``POST /graphs``, so that no write replaces another's)
+while the others do too; at the end every write that answered 2xx is looked for through
+``GET /graphs`` and through ``/sparql`` (a write either read path does not show is lost), and
+in the history (``GET /graphs/history``: an entry per committed write, under its curator's
+name). A server without the write routes (404) skips the writers and says so. Writes
+``results/load_test.json``.
 
 The client is Python (httpx, asyncio) on the same two cores as the server, so the figures are
 a floor: about half a core goes to the client.
@@ -24,7 +27,6 @@ import argparse
 import asyncio
 import json
 import os
-import secrets
 import socket
 import statistics
 import subprocess
@@ -67,6 +69,8 @@ class Tally:
     latencies: list[float] = field(default_factory=list)
     errors: int = 0
     statuses: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+    #: The first answer of each failing status (its problem detail), to say why.
+    examples: dict[int, str] = field(default_factory=dict)
 
     def summary(self, seconds: float) -> dict[str, Any]:
         ordered = sorted(self.latencies)
@@ -80,6 +84,7 @@ class Tally:
             else None,
             "errors": self.errors,
             "statuses": dict(sorted(self.statuses.items())),
+            **({"first_errors": dict(sorted(self.examples.items()))} if self.examples else {}),
         }
 
 
@@ -88,10 +93,10 @@ class Writes:
     attempted: int = 0
     committed: int = 0
     refused: int = 0
-    lost_graph_store: int = 0
-    lost_sparql: int = 0
     latencies: list[float] = field(default_factory=list)
     skipped: str | None = None
+    #: The label each committed write added, with its curator.
+    labels: list[tuple[str, str]] = field(default_factory=list)
 
 
 def schedule() -> Iterator[tuple[str, str]]:
@@ -115,23 +120,30 @@ async def visitor(
         try:
             response = await client.get(path)
             status = response.status_code
-        except httpx.HTTPError:
+            if status >= 400:
+                tally[kind].examples.setdefault(status, f"{path[:80]}: {response.text[:300]}")
+        except httpx.HTTPError as exc:
             status = 0
+            tally[kind].examples.setdefault(status, f"{path[:80]}: {exc!r}")
         tally[kind].latencies.append(time.perf_counter() - started)
         tally[kind].statuses[status] += 1
         if status == 0 or status >= 400:
             tally[kind].errors += 1
 
 
-async def curator(client: httpx.AsyncClient, token: str, until: float, writes: Writes) -> None:
-    """Replace one graph again and again; read every committed write back two ways."""
+async def curator(
+    client: httpx.AsyncClient, name: str, token: str, until: float, writes: Writes
+) -> None:
+    """Add a triple of this curator's own to the shared graph again and again."""
     auth = {"Authorization": f"Bearer {token}"}
+    number = 0
     while time.monotonic() < until:
         writes.attempted += 1
-        label = f"load test write {writes.attempted}"
+        number += 1
+        label = f"load test write {number} by {name}"
         body = f'<{SUBJECT}> <{LABEL}> "{label}"@en .\n'
         started = time.perf_counter()
-        response = await client.put(
+        response = await client.post(
             "/graphs",
             params={"graph": GRAPH},
             content=body.encode(),
@@ -139,7 +151,7 @@ async def curator(client: httpx.AsyncClient, token: str, until: float, writes: W
         )
         writes.latencies.append(time.perf_counter() - started)
         if response.status_code == 404 and writes.attempted == 1:
-            writes.skipped = "PUT /graphs answered 404: this server has no write routes"
+            writes.skipped = "POST /graphs answered 404: this server has no write routes"
             return
         if response.status_code >= 300:
             writes.refused += 1
@@ -147,18 +159,46 @@ async def curator(client: httpx.AsyncClient, token: str, until: float, writes: W
                 print(f"write refused: {response.status_code} {response.text[:300]}")
             continue
         writes.committed += 1
-        read = await client.get(
-            "/graphs", params={"graph": GRAPH}, headers={"Accept": "application/n-triples"}
-        )
-        if label not in read.text:
-            writes.lost_graph_store += 1
-        ask = f'ASK {{ GRAPH <{GRAPH}> {{ <{SUBJECT}> <{LABEL}> "{label}"@en }} }}'
-        seen = await client.get("/sparql", params={"query": ask})
-        if seen.status_code != 200 or seen.json().get("boolean") is not True:
-            writes.lost_sparql += 1
+        writes.labels.append((name, label))
 
 
-async def run(url: str, duration: float, connections: int, token: str | None) -> dict[str, Any]:
+async def audit(client: httpx.AsyncClient, writes: Writes) -> dict[str, int]:
+    """The committed writes missing from the graph, from /sparql, and from the history."""
+    read = await client.get(
+        "/graphs", params={"graph": GRAPH}, headers={"Accept": "application/n-triples"}
+    )
+    ask = f"SELECT ?label WHERE {{ GRAPH <{GRAPH}> {{ <{SUBJECT}> <{LABEL}> ?label }} }}"
+    seen = await client.get(
+        "/sparql", params={"query": ask}, headers={"Accept": "application/sparql-results+json"}
+    )
+    answered = {b["label"]["value"] for b in seen.json()["results"]["bindings"]}
+    recorded: dict[str, int] = defaultdict(int)
+    offset = 0
+    while True:
+        page = await client.get("/graphs/history", params={"limit": 100, "offset": offset})
+        page.raise_for_status()
+        entries = page.json()["@graph"]
+        for entry in entries:
+            if GRAPH in entry["graphs"]:
+                recorded[entry["curator"].rsplit("/", 1)[-1]] += 1
+        if not entries:
+            break
+        offset += len(entries)
+    committed: dict[str, int] = defaultdict(int)
+    for name, _ in writes.labels:
+        committed[name] += 1
+    return {
+        "lost_graph_store": sum(label not in read.text for _, label in writes.labels),
+        "lost_sparql": sum(label not in answered for _, label in writes.labels),
+        "missing_from_history": sum(
+            max(0, count - recorded[name]) for name, count in committed.items()
+        ),
+    }
+
+
+async def run(
+    url: str, duration: float, connections: int, tokens: dict[str, str]
+) -> dict[str, Any]:
     limits = httpx.Limits(max_connections=connections + 1, max_keepalive_connections=connections)
     async with httpx.AsyncClient(base_url=url, timeout=60, limits=limits) as client:
         tally: dict[str, Tally] = defaultdict(Tally)
@@ -167,10 +207,10 @@ async def run(url: str, duration: float, connections: int, token: str | None) ->
         started = time.monotonic()
         until = started + duration
         tasks = [visitor(client, requests, until, tally) for _ in range(connections)]
-        if token is not None:
-            tasks.append(curator(client, token, until, writes))
+        tasks += [curator(client, name, token, until, writes) for name, token in tokens.items()]
         await asyncio.gather(*tasks)
         seconds = time.monotonic() - started
+        lost = await audit(client, writes) if writes.labels else {}
     every = Tally()
     for part in tally.values():
         every.latencies += part.latencies
@@ -183,15 +223,19 @@ async def run(url: str, duration: float, connections: int, token: str | None) ->
         "all": every.summary(seconds),
         **{kind: part.summary(seconds) for kind, part in sorted(tally.items())},
     }
-    if token is not None:
+    if tokens:
+        ordered = sorted(writes.latencies)
         report["writes"] = {
+            "curators": sorted(tokens),
             "attempted": writes.attempted,
             "committed": writes.committed,
             "refused": writes.refused,
-            "lost_graph_store": writes.lost_graph_store,
-            "lost_sparql": writes.lost_sparql,
-            "median_write_ms": round(1000 * statistics.median(writes.latencies), 1)
-            if writes.latencies
+            **lost,
+            "median_write_ms": round(1000 * statistics.median(ordered), 1) if ordered else None,
+            "p99_write_ms": round(
+                1000 * ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))], 1
+            )
+            if ordered
             else None,
             "skipped": writes.skipped,
         }
@@ -199,15 +243,22 @@ async def run(url: str, duration: float, connections: int, token: str | None) ->
 
 
 @contextmanager
-def served(token: str, workers: int) -> Iterator[str]:
-    """``kg serve`` of the shipped data in a temporary store, on a free port."""
+def served(curators: int, workers: int) -> Iterator[tuple[str, dict[str, str]]]:
+    """``kg serve`` of the shipped data in a temporary store, on a free port, with
+    ``curators`` named curators: its URL and their tokens by name."""
+    from kg import curators as roster
+
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     with tempfile.TemporaryDirectory(prefix="kg-load-") as folder:
+        names = Path(folder) / "curators.json"
+        tokens = {
+            name: roster.add(names, name) for name in (f"curator-{i + 1}" for i in range(curators))
+        }
         env = {
             **os.environ,
-            "KG_WRITE_TOKEN": token,
+            "KG_CURATORS_FILE": str(names),
             "KG_CLIENT_QUERY_SECONDS": "0",
             "KG_QUERY_WORKERS": str(workers),
         }
@@ -232,7 +283,7 @@ def served(token: str, workers: int) -> Iterator[str]:
                 time.sleep(0.2)
             # The first /sparql query waits for the worker to start; not part of the test.
             httpx.get(url + "/sparql", params={"query": "ASK {}"}, timeout=60)
-            yield url
+            yield url, tokens
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -242,21 +293,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=float, default=20.0, help="seconds of load")
     parser.add_argument("--connections", type=int, default=10, help="concurrent visitors")
-    parser.add_argument("--writer", action="store_true", help="a curator writes meanwhile")
+    parser.add_argument("--curators", type=int, default=0, help="curators writing meanwhile")
+    parser.add_argument("--writer", action="store_true", help="one curator (--curators 1)")
     parser.add_argument("--workers", type=int, default=1, help="KG_QUERY_WORKERS of the server")
     parser.add_argument("--url", help="test this server instead of starting one")
-    parser.add_argument("--token", help="its KG_WRITE_TOKEN (with --url and --writer)")
+    parser.add_argument("--token", help="a curator's token there (with --url: one curator)")
     args = parser.parse_args()
-    token = args.token or secrets.token_urlsafe(32)
+    writers = max(args.curators, 1 if args.writer else 0)
     if args.url:
-        report = asyncio.run(
-            run(args.url, args.duration, args.connections, token if args.writer else None)
-        )
+        # A curator's token reads NAME.SECRET; the shared KG_WRITE_TOKEN writes as "operator".
+        name = args.token.partition(".")[0] if args.token and "." in args.token else "operator"
+        tokens = {name: args.token} if args.token and writers else {}
+        report = asyncio.run(run(args.url, args.duration, args.connections, tokens))
     else:
-        with served(token, args.workers) as url:
-            report = asyncio.run(
-                run(url, args.duration, args.connections, token if args.writer else None)
-            )
+        with served(writers, args.workers) as (url, tokens):
+            report = asyncio.run(run(url, args.duration, args.connections, tokens))
     print(json.dumps(report, indent=2))
     out = Path(__file__).with_name("results") / "load_test.json"
     out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")

@@ -87,7 +87,7 @@ class _Source:
 
     def open(self) -> Store:
         if self.kind == "oxigraph-dir":
-            return OxigraphStore(Path(self.path), read_only=True)
+            return _open_across_swaps(Path(self.path))
         if self.kind == "oxigraph-nquads":
             store = OxigraphStore()
             store.native.bulk_load(path=self.path, format=ox.RdfFormat.N_QUADS)
@@ -95,6 +95,24 @@ class _Source:
         memory = MemoryStore()
         memory.load_nquads(Path(self.path).read_bytes())
         return memory
+
+
+#: Pauses before opening a store directory again, when a write was swapping it in (seconds).
+SWAP_RETRIES: Final = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0)
+
+
+def _open_across_swaps(path: Path) -> OxigraphStore:
+    """The store directory ``path``, read-only, opened again if a write's swap (two renames:
+    the old directory aside, the new one in) was under way: RocksDB then finds the directory
+    gone or its files moved ("IO error: No such file or directory"), which the load test saw
+    as a 503 every few dozen writes. The swap takes milliseconds; a store that stays
+    unreadable through the pauses raises as before."""
+    for pause in SWAP_RETRIES:
+        try:
+            return OxigraphStore(path, read_only=True)
+        except Exception:  # whatever RocksDB says, the next try decides
+            time.sleep(pause)
+    return OxigraphStore(path, read_only=True)
 
 
 def _worker_main(conn: Connection, source: _Source, memory_bytes: int | None = None) -> None:
