@@ -13,6 +13,7 @@ from _files import ministry_page, pdf, pdf_bomb
 from rdflib import Graph
 
 from kg._namespaces import OA
+from kg.errors import InputTooLargeError
 from kg.extract import EXTRACTORS, MAX_ORIGINAL_BYTES, ExtractionError, detect, extract
 from kg.intake import verify
 
@@ -129,8 +130,10 @@ def test_extraction_past_its_deadline_is_stopped() -> None:
 
 
 def test_oversized_file_is_refused_before_extraction() -> None:
-    with pytest.raises(ExtractionError, match="more than the"):
+    with pytest.raises(InputTooLargeError, match="more than the document limit"):
         extract(b" " * (MAX_ORIGINAL_BYTES + 1), EXTRACTORS["text"])
+    with pytest.raises(InputTooLargeError, match="KG_MAX_DOCUMENT_BYTES"):
+        extract(b"twelve bytes", EXTRACTORS["text"], max_bytes=11)
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,7 @@ format), `kg import rdf` files, IATI XML (`kg import iati`), and documents a cur
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,8 +15,10 @@ from _files import pdf_bomb
 
 from kg._rdf_files import import_format
 from kg._safe_xml import ReadState, stream_items
-from kg.errors import ConfigurationError, KGError, SourceError, UploadError
+from kg.errors import ConfigurationError, InputTooLargeError, KGError, SourceError, UploadError
 from kg.extract import EXTRACTORS, MAX_ORIGINAL_BYTES, ExtractionError, extract
+from kg.importer import import_rdf
+from kg.stores.oxigraph import OxigraphStore
 from kg.uploads import parse_upload, upload_format
 
 HOSTILE_IATI = Path(__file__).parent / "data" / "iati" / "hostile"
@@ -47,6 +50,18 @@ def iati(name: str) -> Callable[[], object]:
         return list(stream_items(path, root="iati-activities", item="iati-activity", state=state))
 
     return read
+
+
+def rdf_file(data: bytes, max_bytes: int) -> Callable[[], object]:
+    """``kg import rdf`` of a file holding ``data``, under the cap ``max_bytes``."""
+
+    def load() -> object:
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "graph.nt"
+            path.write_bytes(data)
+            return import_rdf(OxigraphStore(), path, graph="http://e/g", max_bytes=max_bytes)
+
+    return load
 
 
 def document(kind: str, data: bytes) -> Callable[[], object]:
@@ -107,14 +122,19 @@ REFUSED: dict[str, tuple[Callable[[], object], type[KGError], str]] = {
         ConfigurationError,
         "cannot tell the RDF format",
     ),
+    "kg import rdf: larger than the import cap": (
+        rdf_file(b"<http://e/a> <http://e/p> <http://e/b> .\n" * 10, 100),
+        InputTooLargeError,
+        "KG_MAX_IMPORT_BYTES",
+    ),
     "iati xml: billion laughs": (iati("billion-laughs.xml"), SourceError, "DTD"),
     "iati xml: external entity": (iati("xxe.xml"), SourceError, "DTD"),
     "iati xml: external DTD": (iati("external-dtd.xml"), SourceError, "DTD"),
     "document pdf: decompression bomb": (document("pdf", pdf_bomb()), ExtractionError, "PDF bomb"),
     "document: larger than a source may be": (
         document("text", b"x" * (MAX_ORIGINAL_BYTES + 1)),
-        ExtractionError,
-        "more than",
+        InputTooLargeError,
+        "KG_MAX_DOCUMENT_BYTES",
     ),
 }
 

@@ -1,7 +1,7 @@
 """Read an untrusted XML file as a stream of finished elements, in constant memory.
 
 Three things are refused before the parser sees a byte of markup, each with a message that says
-what to do: a file larger than the cap (``Settings.max_import_bytes``); a ``<!DOCTYPE`` or
+what to do: a file larger than the cap (``Settings.max_import_bytes``, ``kg._limits``); a ``<!DOCTYPE`` or
 ``<!ENTITY`` in the prolog (entity expansion turns a few hundred bytes into gigabytes, and an
 external entity reads local files or the network; no IATI file needs a DTD); a root element other
 than the one expected (an IATI organisation file, RDF, HTML...). The parser itself runs with
@@ -66,17 +66,6 @@ class Item:
     def line(self, element: etree._Element) -> int:
         """The line an element starts on (an untracked one: its item's line)."""
         return self.lines.get(element) or self.lines[self.element]
-
-
-def check_size(path: Path, limit: int) -> int:
-    """The file's size in bytes; ``UnsafeXmlError`` when it is above ``limit``."""
-    size = path.stat().st_size
-    if size > limit:
-        raise UnsafeXmlError(
-            f"{path} is {size:,} bytes, more than the import limit of {limit:,} bytes; "
-            "split the file, or raise the limit with KG_MAX_IMPORT_BYTES if the file is trusted"
-        )
-    return size
 
 
 def root_name(path: Path) -> str:
@@ -191,4 +180,4 @@ def _refuse_dtd(path: Path, root: etree._Element) -> None:
         )
 
 
-__all__ = ["Item", "ReadState", "UnsafeXmlError", "check_size", "root_name", "stream_items"]
+__all__ = ["Item", "ReadState", "UnsafeXmlError", "root_name", "stream_items"]

@@ -374,7 +374,12 @@ def import_rdf(
         try:
             with _phase_bars() as progress:
                 result = run_import(
-                    opened, file, graph=target, contract=contract, progress=progress
+                    opened,
+                    file,
+                    graph=target,
+                    contract=contract,
+                    progress=progress,
+                    max_bytes=settings.max_import_bytes,
                 )
             sizes = {g: opened.count(g) for g in result.graphs}
         finally:
@@ -687,6 +692,7 @@ def source_add(
             slug=slug,
             fmt=format,
             description=description,
+            max_bytes=settings.max_document_bytes,
         )
         _print_registered(result)
         out.print(
@@ -712,7 +718,14 @@ def source_reextract(
     from kg.intake import reextract
 
     with _errors():
-        result = reextract(_settings().root, slug, original=original, fmt=format)
+        settings = _settings()
+        result = reextract(
+            settings.root,
+            slug,
+            original=original,
+            fmt=format,
+            max_bytes=settings.max_document_bytes,
+        )
         _print_registered(result)
         out.print(
             f"moved {result.moved_quotes} quotes in {len(result.changed_files)} files",

@@ -42,6 +42,11 @@ class IntakeError(SourceError):
     """A document that cannot be registered as asked; nothing under data/ changed."""
 
 
+class InputTooLargeError(SourceError):
+    """An input file or body larger than its cap (``KG_MAX_IMPORT_BYTES``,
+    ``KG_MAX_DOCUMENT_BYTES``), refused before anything is parsed."""
+
+
 class UnsafeXmlError(SourceError):
     """An XML file refused before parsing: too large, a DTD or entity declaration, or the
     wrong root element."""

@@ -35,14 +35,16 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
+from kg._limits import check_length
 from kg.errors import ExtractionError as ExtractionError
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
     from markdown_it.token import Token
 
-#: Larger originals are refused before they are read: policy documents are kilobytes to a few
-#: megabytes; a 100 MB "document" is a mistake or an attack.
+#: Larger originals are refused before they are read (the default of ``KG_MAX_DOCUMENT_BYTES``):
+#: policy documents are kilobytes to a few megabytes; a 100 MB "document" is a mistake or an
+#: attack.
 MAX_ORIGINAL_BYTES: Final = 20 * 2**20
 #: The longest text an extraction may give (a 2,000-page PDF is about 5 million characters).
 MAX_TEXT_CHARS: Final = 10_000_000
@@ -139,16 +141,20 @@ def extract(
     *,
     isolated: bool = True,
     deadline: float = DEADLINE_SECONDS,
+    max_bytes: int = MAX_ORIGINAL_BYTES,
 ) -> Rendition:
     """The rendition of ``data``; in a child process with limits unless ``isolated=False``.
 
-    Raises ``ExtractionError`` for a file too large, undecodable, hostile or empty of text.
+    Raises ``InputTooLargeError`` past ``max_bytes`` (``KG_MAX_DOCUMENT_BYTES``), and
+    ``ExtractionError`` for a file undecodable, hostile or empty of text.
     """
-    if len(data) > MAX_ORIGINAL_BYTES:
-        raise ExtractionError(
-            f"the file has {len(data):,} bytes, more than the {MAX_ORIGINAL_BYTES:,} a source "
-            "may have; split it, or extract the part the graph cites"
-        )
+    check_length(
+        len(data),
+        max_bytes,
+        "KG_MAX_DOCUMENT_BYTES",
+        what="the file",
+        advice="split it, or keep only the part the graph cites",
+    )
     if not isolated:
         text, notes = _RUNNERS[extractor.name](data)
     else:

@@ -25,8 +25,9 @@ from typing import Final
 
 from kg import _ntriples as nt
 from kg._iati_match import Organisations, StoreIndex
+from kg._limits import check_size
 from kg._namespaces import CK, DCTERMS, GRAPH, ID, SCHEMA
-from kg._safe_xml import ReadState, check_size, stream_items
+from kg._safe_xml import ReadState, stream_items
 from kg.errors import ConfigurationError, MalformedRecordsError, SourceError
 from kg.iati import TRACKED, ActivityMapper, MalformedActivity, Tally
 from kg.importer import Contract, ImportResult, Progress, graph_iri, import_rdf, load_pieces
@@ -124,7 +125,7 @@ def import_iati(
     ``partial``), ``DataNotConformingError`` (exit 1) when the result does not conform to
     ``contract``; in each case the store is unchanged.
     """
-    check_size(path, max_bytes)
+    check_size(path, max_bytes, "KG_MAX_IMPORT_BYTES")
     graph = graph_iri(graph)
     run = _Run(
         store, path, graph=graph, imports_dir=imports_dir, data_dir=data_dir, partial=partial

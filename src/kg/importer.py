@@ -26,6 +26,7 @@ import pyoxigraph as ox
 import rdflib
 
 from kg import _reach
+from kg._limits import check_size
 from kg._namespaces import GRAPH, RESERVED_GRAPHS
 from kg._rdf_files import counting, import_format, quads, syntax_error
 from kg.derive import materialise
@@ -111,14 +112,18 @@ def import_rdf(
     format: str | None = None,
     contract: Contract | None = None,
     progress: Progress = _quiet,
+    max_bytes: int | None = None,
 ) -> ImportResult:
     """Load ``path`` into ``graph`` (None: a quad file's own graphs), validated against
     ``contract`` unless it is None; raise ``DataNotConformingError`` (store unchanged) when the
-    data does not conform, ``SourceError`` for a syntax error."""
+    data does not conform, ``SourceError`` for a syntax error, ``InputTooLargeError`` for a
+    file over ``max_bytes`` (``KG_MAX_IMPORT_BYTES``, as for IATI files)."""
     fmt = import_format(path, format)
     if not path.is_file():
         raise ConfigurationError(f"{path} is not a file")
     size = path.stat().st_size
+    if max_bytes is not None:
+        check_size(path, max_bytes, "KG_MAX_IMPORT_BYTES")
     seconds: dict[str, float] = {}
     derived: list[int] = []
     verdict: Future[None] = Future()

@@ -34,11 +34,20 @@ from rdflib.namespace import SKOS
 
 from kg import _turtle as ttl
 from kg import slugs
+from kg._limits import check_length
 from kg._namespaces import CK, GRAPH, ID, OA, PROV, SCHEMA
 from kg.anchor import find_quote, realign
 from kg.errors import IntakeError as IntakeError
 from kg.errors import SourceError
-from kg.extract import EXTRACTORS, ExtractionError, Extractor, Rendition, detect, extract
+from kg.extract import (
+    EXTRACTORS,
+    MAX_ORIGINAL_BYTES,
+    ExtractionError,
+    Extractor,
+    Rendition,
+    detect,
+    extract,
+)
 
 DOCUMENTS: Final = Path("data/documents")
 ORIGINALS: Final = DOCUMENTS / "originals"
@@ -86,15 +95,17 @@ def add_source(
     slug: str | None = None,
     fmt: str | None = None,
     description: str | None = None,
+    max_bytes: int = MAX_ORIGINAL_BYTES,
 ) -> Registered:
-    """Register ``file`` as a new source document of the checkout at ``root``."""
+    """Register ``file`` as a new source document of the checkout at ``root``; one over
+    ``max_bytes`` (``KG_MAX_DOCUMENT_BYTES``) is refused before it is read."""
     # Path() has already folded "https://" into "https:/".
     if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:/", str(file)) and not file.exists():
         raise IntakeError(
             f"{str(file).replace(':/', '://', 1)} is a URL: nothing is fetched on anyone's behalf. Download the document "
             "yourself, look at it, and add the file."
         )
-    data = _read_original(file)
+    data = _read_original(file, max_bytes)
     if not title.strip():
         raise IntakeError("--title must not be empty")
     slug = slug or slugify(title)
@@ -108,7 +119,7 @@ def add_source(
     _check_slug_free(root, slug, known)
     publishers = [resolve_actor(known, name) for name in publisher]
     extractor = _detect(data, file.name, fmt)
-    rendition = _extract(data, extractor)
+    rendition = _extract(data, extractor, max_bytes)
     original = ORIGINALS / f"{slug}{extractor.suffix}"
     text_path = DOCUMENTS / f"{slug}.txt"
     record_path = DOCUMENTS / f"{slug}.ttl"
@@ -136,7 +147,12 @@ def add_source(
 
 
 def reextract(
-    root: Path, slug: str, *, original: Path | None = None, fmt: str | None = None
+    root: Path,
+    slug: str,
+    *,
+    original: Path | None = None,
+    fmt: str | None = None,
+    max_bytes: int = MAX_ORIGINAL_BYTES,
 ) -> Registered:
     """Make document ``slug``'s stored text again from its original and move its quotes.
 
@@ -156,9 +172,9 @@ def reextract(
                 f"{slug} has no recorded original: give the file as received with --original"
             )
         original = root / recorded
-    data = _read_original(original)
+    data = _read_original(original, max_bytes)
     extractor = _detect(data, original.name, fmt)
-    rendition = _extract(data, extractor)
+    rendition = _extract(data, extractor, max_bytes)
     old_text = (root / text_path).read_text(encoding="utf-8")
     new_original = ORIGINALS / f"{slug}{extractor.suffix}"
     changes, moved = _moved_quotes(root, slug, old_text, rendition.text)
@@ -411,20 +427,20 @@ def _rewrite(path: Path, replacements: dict[tuple[str, str], str], problems: lis
 # --- shared helpers -----------------------------------------------------------------------
 
 
-def _read_original(file: Path) -> bytes:
-    from kg.extract import MAX_ORIGINAL_BYTES
-
+def _read_original(file: Path, max_bytes: int) -> bytes:
     try:
         size = file.stat().st_size
     except OSError as exc:
         raise IntakeError(f"cannot read {file}: {exc.strerror or exc}") from None
     if not file.is_file():
         raise IntakeError(f"{file} is not a file")
-    if size > MAX_ORIGINAL_BYTES:
-        raise IntakeError(
-            f"{file} has {size:,} bytes, more than the {MAX_ORIGINAL_BYTES:,} a source may have; "
-            "nothing was read. Split it, or keep only the part the graph cites."
-        )
+    check_length(
+        size,
+        max_bytes,
+        "KG_MAX_DOCUMENT_BYTES",
+        what=str(file),
+        advice="split it, or keep only the part the graph cites",
+    )
     return file.read_bytes()
 
 
@@ -435,9 +451,9 @@ def _detect(data: bytes, name: str, fmt: str | None) -> Extractor:
         raise IntakeError(str(exc)) from None
 
 
-def _extract(data: bytes, extractor: Extractor) -> Rendition:
+def _extract(data: bytes, extractor: Extractor, max_bytes: int) -> Rendition:
     try:
-        return extract(data, extractor)
+        return extract(data, extractor, max_bytes=max_bytes)
     except ExtractionError as exc:
         raise IntakeError(f"{exc}; nothing was stored") from None
 

@@ -144,8 +144,14 @@ class Settings(BaseSettings):
     max_import_bytes: int = Field(
         default=512 * 2**20,
         ge=1,
-        description="Largest data file (bytes) `kg import iati` reads; a larger one is refused "
-        "before it is parsed.",
+        description="Largest data file (bytes) `kg import iati` and `kg import rdf` read; a "
+        "larger one is refused before it is parsed.",
+    )
+    max_document_bytes: int = Field(
+        default=20 * 2**20,
+        ge=1,
+        description="Largest source document (bytes) `kg source add` and `kg source reextract` "
+        "take (HTML, PDF, text); a larger one is refused before it is read.",
     )
     imports_dir: Path | None = Field(
         default=None,

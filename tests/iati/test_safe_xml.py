@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from kg._safe_xml import ReadState, UnsafeXmlError, check_size, root_name, stream_items
-from kg.errors import SourceError
+from kg._limits import check_size
+from kg._safe_xml import ReadState, UnsafeXmlError, root_name, stream_items
+from kg.errors import InputTooLargeError, SourceError
 
 ACTIVITY = '<iati-activity n="{n}">\n  <title>t</title>\n  <transaction>\n  </transaction>\n</iati-activity>\n'
 
@@ -75,6 +76,6 @@ def test_another_root_is_refused_before_parsing(tmp_path: Path) -> None:
 
 def test_size_limit(tmp_path: Path) -> None:
     path = write(tmp_path, "<iati-activities/>")
-    assert check_size(path, 18) == 18
-    with pytest.raises(UnsafeXmlError, match="more than the import limit of 17 bytes"):
-        check_size(path, 17)
+    assert check_size(path, 18, "KG_MAX_IMPORT_BYTES") == 18
+    with pytest.raises(InputTooLargeError, match="more than the import limit of 17 bytes"):
+        check_size(path, 17, "KG_MAX_IMPORT_BYTES")
