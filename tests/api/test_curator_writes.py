@@ -58,6 +58,14 @@ def test_each_write_is_recorded_with_its_curator(server: TestClient, roster: Pat
     assert server.get("/graphs/history", params={"limit": 1, "offset": 1}).json()["@graph"] == [
         oldest
     ]
+    page = server.get("/graphs/history", headers={"Accept": "text/html"})
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert page.headers["vary"] == "Accept"
+    for shown in ("ana", "operator", "put", oldest["id"].rsplit("/", 1)[-1], "(−0, +4)"):
+        assert shown in page.text, shown
+    second = server.get("/graphs/history", params={"format": "html", "limit": 1})
+    assert 'rel="next"' in second.text and "1–1 of 2" in second.text
+    assert server.get("/graphs/history", params={"format": "xml"}).status_code == 406
 
 
 def test_a_revoked_token_is_refused_at_once(server: TestClient, roster: Path):

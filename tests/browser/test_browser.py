@@ -248,6 +248,7 @@ def test_home_page_transfer_size(visit: Visit, capsys: pytest.CaptureFixture[str
         "/shapes",
         "/.well-known/void",
         "/sparql",
+        "/graphs/history",
     ],
 )
 def test_other_pages_pass_axe(visit: Visit, path: str) -> None:

@@ -23,8 +23,9 @@ from starlette.concurrency import run_in_threadpool
 
 from kg import curators, history
 from kg.api.deps import Limit, Offset, SettingsDep, StoreDep, read_capped
-from kg.api.negotiation import negotiate
+from kg.api.negotiation import HTML, Offer, negotiate
 from kg.api.problems import Problem, problem_responses
+from kg.api.routes.pages import render, url_with
 from kg.api.schemas import GraphCount
 from kg.api.sparql_eval import GRAPH_OFFERS
 from kg.api.sparql_protocol import (
@@ -61,6 +62,10 @@ GraphParam = Annotated[
         examples=["https://w3id.org/coop-kg/graph/japan-unodc-2024-2026"],
     ),
 ]
+
+
+#: The history as data (JSON-LD, the default) or as a page.
+HISTORY_OFFERS: Final = (Offer("jsonld", "application/ld+json", ("json-ld",)), HTML)
 
 
 # --- authentication -----------------------------------------------------------------------
@@ -161,11 +166,45 @@ WRITE_RESPONSES: Final = problem_responses(400, 401, 403, 404, 413, 415, 422, 50
     "start and end, the operation, the graphs it changed with their size after it, the "
     "warnings the data left, and the backup of the state before (`kg restore --entry ID`). "
     "Public, as the graphs are.",
-    responses={200: {"content": {"application/ld+json": {}}}, **problem_responses(400)},
+    responses={
+        200: {"content": {"application/ld+json": {}, "text/html": {}}},
+        **problem_responses(400, 406),
+    },
     response_model=None,
 )
-def write_history(settings: SettingsDep, limit: Limit = 50, offset: Offset = 0) -> Response:
+def write_history(
+    request: Request,
+    settings: SettingsDep,
+    limit: Limit = 50,
+    offset: Offset = 0,
+    format: Annotated[
+        str | None, Query(description="jsonld (the default) or html; else by `Accept`.")
+    ] = None,
+) -> Response:
     found = history.entries(settings.history_path())
+    offer = negotiate(
+        request.headers.get("accept"),
+        HISTORY_OFFERS,
+        [format] if format else [],
+        what="the history of writes",
+    )
+    if offer is HTML:
+        page = found[offset : offset + limit]
+        pager = {}
+        if offset > 0:
+            pager["previous"] = url_with(
+                request.url.path, {"limit": limit, "offset": max(0, offset - limit) or None}
+            )
+        if offset + limit < len(found):
+            pager["next"] = url_with(request.url.path, {"limit": limit, "offset": offset + limit})
+        return render(
+            "history.html",
+            headers={"Vary": "Accept"},
+            entries=page,
+            total=len(found),
+            offset=offset,
+            pager=pager,
+        )
     document = {
         "@context": history.CONTEXT,
         "total": len(found),
@@ -173,7 +212,9 @@ def write_history(settings: SettingsDep, limit: Limit = 50, offset: Offset = 0) 
         "offset": offset,
         "@graph": [history.as_jsonld(e) for e in found[offset : offset + limit]],
     }
-    return Response(json.dumps(document), media_type="application/ld+json")
+    return Response(
+        json.dumps(document), media_type="application/ld+json", headers={"Vary": "Accept"}
+    )
 
 
 @router.get(
