@@ -61,10 +61,10 @@ def test_each_write_is_recorded_with_its_curator(server: TestClient, roster: Pat
     page = server.get("/graphs/history", headers={"Accept": "text/html"})
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     assert page.headers["vary"] == "Accept"
-    for shown in ("ana", "operator", "put", oldest["id"].rsplit("/", 1)[-1], "(−0, +4)"):
+    for shown in ("ana", "operator", "put", oldest["id"].rsplit("/", 1)[-1], "(\u22120, +4)"):
         assert shown in page.text, shown
     second = server.get("/graphs/history", params={"format": "html", "limit": 1})
-    assert 'rel="next"' in second.text and "1–1 of 2" in second.text
+    assert 'rel="next"' in second.text and "1\u20131 of 2" in second.text
     assert server.get("/graphs/history", params={"format": "xml"}).status_code == 406
 
 
