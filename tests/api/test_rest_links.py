@@ -105,7 +105,9 @@ def test_names_not_run_are_not_linked(iati_client: TestClient) -> None:
     """The two faults of the hand-kept lists: evidence that a summary never reads, and the
     label lookup for a name the slug lookup already settled."""
     summary = linked(iati_client.get("/api/fundings/summary?by=funder"))
-    assert "funding-evidence" not in summary and "funding-totals" in summary
+    assert "funding-evidence" not in summary and "funding-totals-stored" in summary
+    filtered = linked(iati_client.get("/api/fundings/summary?by=funder&type=commitment"))
+    assert "funding-evidence" not in filtered and "funding-totals" in filtered
     by_slug = linked(iati_client.get("/api/fundings?funder=japan"))
     assert "resolve-id" in by_slug and "resolve-label" not in by_slug
     by_label = linked(iati_client.get("/api/fundings?funder=Government%20of%20Japan"))

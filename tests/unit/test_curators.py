@@ -20,7 +20,7 @@ def test_a_token_identifies_its_curator_and_is_not_kept(tmp_path: Path):
     stored = roster.read_text()
     assert secret not in stored and token not in stored
     [row] = json.loads(stored)["curators"]
-    assert set(row) == {"name", "salt", "digest", "created", "revoked"}
+    assert set(row) == {"name", "salt", "digest", "created", "revoked", "role"}
     assert roster.stat().st_mode & 0o077 == 0  # readable by its owner only
 
 
