@@ -105,30 +105,30 @@ def test_cli_curators_and_history(tmp_path: Path):
     assert runner.invoke(cli, ["curator", "revoke", "ana"], env=env).exit_code == 0
     assert "revoked" in runner.invoke(cli, ["curator", "list"], env=env).output
     assert runner.invoke(cli, ["curator", "revoke", "ana"], env=env).exit_code == 2
-    entry = history.record(
-        roster.with_name("c.history.jsonl"),
-        curator="ana",
-        started=history.datetime.now(history.UTC),
-        operation="put",
-        graphs={GRAPH: 4},
-        warnings=0,
-        backup=None,
-    )
+    log = roster.with_name("c.history.jsonl")
+    entry = _recorded(log, "put", 4)
     shown = runner.invoke(cli, ["history"], env=env)
     assert shown.exit_code == 0 and entry.id in shown.output and "ana" in shown.output
     assert "(4)" in shown.output  # an entry that kept no difference prints none
-    history.record(
-        roster.with_name("c.history.jsonl"),
-        curator="ana",
-        started=history.datetime.now(history.UTC),
-        operation="update",
-        graphs={GRAPH: 5},
-        warnings=0,
-        backup=None,
-        difference={GRAPH: (1, 2)},
-    )
+    _recorded(log, "update", 5, difference={GRAPH: (1, 2)})
     assert "(5, -1 +2)" in runner.invoke(cli, ["history"], env=env).output
     refused = runner.invoke(cli, ["restore", "--entry", entry.id], env=env)
     assert refused.exit_code == 2 and "kept no backup" in refused.output
     unknown = runner.invoke(cli, ["restore", "--entry", "nope"], env=env)
     assert unknown.exit_code != 0 and "no write 'nope'" in unknown.output
+
+
+def _recorded(
+    log: Path, operation: str, size: int, difference: dict[str, tuple[int, int]] | None = None
+) -> history.Entry:
+    """A write of ``GRAPH`` by ana, recorded as the API records one."""
+    return history.record(
+        log,
+        curator="ana",
+        started=history.datetime.now(history.UTC),
+        operation=operation,
+        graphs={GRAPH: size},
+        warnings=0,
+        backup=None,
+        difference=difference,
+    )

@@ -19,20 +19,20 @@ import base64
 import binascii
 import hashlib
 import hmac
-import json
 import threading
 from pathlib import Path
 from typing import Final
 
+from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from kg import curators
-from kg.api.problems import PROBLEM_BASE, PROBLEM_MEDIA_TYPE
+from kg.api.problems import Problem, problem_response
 
 #: Paths anyone may read: the liveness probe.
 OPEN_PATHS: Final = frozenset({"/health"})
 #: Both schemes, Basic first: a browser shows its login prompt for it.
-CHALLENGES: Final = (b'Basic realm="coop-kg", charset="UTF-8"', b'Bearer realm="coop-kg"')
+CHALLENGES: Final = ('Basic realm="coop-kg", charset="UTF-8"', 'Bearer realm="coop-kg"')
 
 
 class TokenKeeper:
@@ -107,11 +107,12 @@ class ReadAccess:
         if token is not None and self.keeper.may_read(token):
             await self.app(scope, receive, send)
             return
-        await _unauthorized(scope, send, given=token is not None)
+        await _unauthorized(scope, receive, send, given=token is not None)
 
 
-async def _unauthorized(scope: Scope, send: Send, *, given: bool) -> None:
-    """401 problem+json with both challenges (RFC 9457, RFC 9110 11.6.1)."""
+async def _unauthorized(scope: Scope, receive: Receive, send: Send, *, given: bool) -> None:
+    """401 problem+json with both challenges (RFC 9457, RFC 9110 11.6.1), made by the one
+    problem builder (``kg.api.problems``)."""
     detail = (
         "This token may not read here; ask the operator for a reader's token."
         if given
@@ -119,19 +120,10 @@ async def _unauthorized(scope: Scope, send: Send, *, given: bool) -> None:
         "HTTP Basic with the token as the password). An operator issues one with "
         "`kg curator add NAME --role reader`."
     )
-    body = json.dumps(
-        {
-            "type": PROBLEM_BASE + "unauthorized",
-            "title": "Authentication required",
-            "status": 401,
-            "detail": detail,
-            "instance": scope["path"],
-        }
-    ).encode("utf-8")
-    headers = [
-        (b"content-type", PROBLEM_MEDIA_TYPE.encode("ascii")),
-        (b"content-length", str(len(body)).encode("ascii")),
-        *((b"www-authenticate", challenge) for challenge in CHALLENGES),
-    ]
-    await send({"type": "http.response.start", "status": 401, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
+    problem = Problem(401, detail, type_="unauthorized", title="Authentication required")
+    response = problem_response(Request(scope), problem)
+    # Two WWW-Authenticate headers, which a headers mapping cannot hold: Basic first, so that
+    # a browser shows its login prompt.
+    for challenge in CHALLENGES:
+        response.headers.append("www-authenticate", challenge)
+    await response(scope, receive, send)

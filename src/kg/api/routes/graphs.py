@@ -25,7 +25,7 @@ from kg import curators, history
 from kg.api.deps import Limit, Offset, SettingsDep, StoreDep, read_capped
 from kg.api.negotiation import HTML, Offer, negotiate
 from kg.api.problems import Problem, problem_responses
-from kg.api.routes.pages import render, url_with
+from kg.api.routes.pages import pager_links, render
 from kg.api.schemas import GraphCount
 from kg.api.sparql_eval import GRAPH_OFFERS
 from kg.api.sparql_protocol import (
@@ -37,6 +37,7 @@ from kg.api.sparql_protocol import (
     update_text,
     with_base,
 )
+from kg.entities import Page
 from kg.export import get_format
 from kg.settings import Settings
 from kg.stores.oxigraph import OxigraphStore
@@ -189,21 +190,12 @@ def write_history(
         what="the history of writes",
     )
     if offer is HTML:
-        page = found[offset : offset + limit]
-        pager = {}
-        if offset > 0:
-            pager["previous"] = url_with(
-                request.url.path, {"limit": limit, "offset": max(0, offset - limit) or None}
-            )
-        if offset + limit < len(found):
-            pager["next"] = url_with(request.url.path, {"limit": limit, "offset": offset + limit})
+        page = Page.of(found, limit=limit, offset=offset)
         return render(
             "history.html",
             headers={"Vary": "Accept"},
-            entries=page,
-            total=len(found),
-            offset=offset,
-            pager=pager,
+            page=page,
+            pager=pager_links(request.url.path, page, {"limit": limit}),
         )
     document = {
         "@context": history.CONTEXT,

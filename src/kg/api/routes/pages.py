@@ -271,11 +271,11 @@ def search_page(
         else None
     )
     return render(
-        "search.html", search_text=text, page=page, pager=_pager("/search", page, {"q": text})
+        "search.html", search_text=text, page=page, pager=pager_links("/search", page, {"q": text})
     )
 
 
-def _pager(
+def pager_links(
     path: str, page: entities.Page[Any] | None, params: Mapping[str, object]
 ) -> dict[str, str]:
     """Links to the previous and next page of ``page``, keeping ``params``."""
@@ -332,7 +332,7 @@ def _list_page(collection: str) -> Callable[..., HTMLResponse]:
             within=within_ref,
             within_text=within or "",
             tree=tree,
-            pager=_pager(f"/{collection}", page, params),
+            pager=pager_links(f"/{collection}", page, params),
             api=url_with(
                 f"/api/{collection}", {**params, "limit": PAGE_SIZE, "offset": offset or None}
             ),
@@ -410,7 +410,7 @@ def data_file_page(
         line=line,
         at_line=at_line,
         elements=elements,
-        pager=_pager(f"/documents/{record.ref.slug}", elements, {}),
+        pager=pager_links(f"/documents/{record.ref.slug}", elements, {}),
     )
 
 
