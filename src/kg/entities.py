@@ -749,14 +749,7 @@ def _incoming_pages(
     """
     if not props:
         return {}
-    branches = [{"entity": entity, "property": URIRef(p.id)} for p in props]
-    labels: dict[tuple[str, str], str | None] = {}
-    for row in select_each(
-        store, INCOMING_QUERY, branches, tag="property", page=(limit, offset)
-    ).dicts():
-        key = (str(row["property"]), str(row["subject"]))
-        if labels.get(key) is None:
-            labels[key] = str(row["subjectLabel"]) if "subjectLabel" in row else None
+    labels = _cut_pages(store, entity, props, limit, offset)
     subjects = [URIRef(s) for s in sorted({subject for _, subject in labels})]
     quotes: dict[str, list[Evidence]] = {}
     elements: dict[str, dict[tuple[str, str], ElementEvidence]] = {}
@@ -778,6 +771,38 @@ def _incoming_pages(
             )
         )
     return pages
+
+
+def _cut_pages(
+    store: Store, entity: URIRef, props: Sequence[EntityRef], limit: int, offset: int
+) -> dict[tuple[str, str], str | None]:
+    """(property IRI, subject IRI) -> the subject's label, for the subjects on the page at
+    ``offset`` of each group: ``entity-incoming.rq``, or on pyoxigraph the same pages cut
+    from its index (``OxigraphStore.subjects_page``: the query's sort is most of the answer
+    for an entity thousands of fundings point at). A subject with several labels shows the
+    least, on any engine."""
+    native = store.pyoxigraph()
+    labels: dict[tuple[str, str], str | None] = {}
+    if native is not None:
+        queries.used(INCOMING_QUERY)
+        for prop in props:
+            for subject, label in native.subjects_page(
+                prop.id, str(entity), limit=limit, offset=offset
+            ):
+                labels[(prop.id, subject)] = label
+        return labels
+    branches = [{"entity": entity, "property": URIRef(p.id)} for p in props]
+    for row in select_each(
+        store, INCOMING_QUERY, branches, tag="property", page=(limit, offset)
+    ).dicts():
+        key = (str(row["property"]), str(row["subject"]))
+        if "subjectLabel" in row:
+            label = str(row["subjectLabel"])
+            known = labels.get(key)
+            labels[key] = label if known is None else min(known, label)
+        else:
+            labels.setdefault(key, None)
+    return labels
 
 
 def evidence_of(row: Mapping[str, Term], *, document: str = "document") -> Evidence:

@@ -3,10 +3,16 @@ entity detail, through the public functions only."""
 
 from __future__ import annotations
 
+from typing import Any
+
+import pyoxigraph as ox
 import pytest
+from rdflib import URIRef
 
 from kg.entities import (
+    EntityRef,
     GroupPage,
+    _cut_pages,
     Page,
     compact,
     describe,
@@ -16,10 +22,12 @@ from kg.entities import (
     search,
 )
 from kg.errors import AmbiguousNameError, ConfigurationError, NotFoundError, UnknownNameError
+from kg.stores.memory import MemoryStore
 from kg.stores.oxigraph import OxigraphStore
 
 ID = "https://w3id.org/coop-kg/id/"
 CK = "https://w3id.org/coop-kg/ontology#"
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 
 
 def test_a_collection_is_sorted_by_label(money_store: OxigraphStore) -> None:
@@ -174,3 +182,59 @@ def test_a_page_is_cut_from_all_items() -> None:
     assert (page.items, page.total) == ((8, 9), 10)
     with pytest.raises(ConfigurationError):
         Page.of([], limit=0, offset=0)
+
+
+#: Subjects of one group whose IRI order trips a naive sort: a prefix of another, a hyphen
+#: (below the closing ">" of a written IRI), upper case, a non-ASCII letter, digits.
+TRICKY_SUBJECTS = ("a", "a-b", "ab", "B", "z9", "z10", "\u00e9t\u00e9", "a.b", "a/b", "aa")
+
+
+def _group_store(engine: str) -> Any:
+    """One entity that ten IRIs and a blank node point at by one property, the same triple
+    stated in two graphs, subjects with two labels and with none."""
+    lines = [
+        f'<{ID}s-{name}> <{CK}ledBy> <{ID}hub> <https://example.org/g{i % 2}> .'
+        for i, name in enumerate(TRICKY_SUBJECTS)
+    ]
+    lines.append(f"<{ID}s-a> <{CK}ledBy> <{ID}hub> <https://example.org/g1> .")
+    lines.append(f"_:b <{CK}ledBy> <{ID}hub> <https://example.org/g0> .")
+    lines.append(f'<{ID}s-ab> <{RDFS_LABEL}> "Zed" <https://example.org/g0> .')
+    lines.append(f'<{ID}s-ab> <{RDFS_LABEL}> "Alpha" <https://example.org/g1> .')
+    lines.append(f'<{ID}s-B> <{RDFS_LABEL}> "Bee"@en <https://example.org/g0> .')
+    data = "\n".join(lines).encode()
+    if engine == "rdflib":
+        memory = MemoryStore()
+        memory.load_nquads(data)
+        return memory
+    native = ox.Store()
+    native.load(data, format=ox.RdfFormat.N_QUADS)
+    return OxigraphStore.wrapping(native)
+
+
+class _QueriesOnly:
+    """A store that answers queries only: entity pages are cut by entity-incoming.rq."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+
+    def query(self, *args: Any, **kwargs: Any) -> Any:
+        return self.inner.query(*args, **kwargs)
+
+    def pyoxigraph(self) -> None:
+        return None
+
+
+@pytest.mark.parametrize(("limit", "offset"), [(3, 0), (3, 3), (4, 8), (20, 0), (2, 11)])
+def test_pages_cut_from_the_index_equal_the_named_query(limit: int, offset: int) -> None:
+    """pyoxigraph's pages are cut in Python (OxigraphStore.subjects_page) for speed; they must
+    be the pages entity-incoming.rq cuts, on pyoxigraph and on rdflib, labels included."""
+    group = [EntityRef.of(CK + "ledBy")]
+    hub = URIRef(ID + "hub")
+    native = _group_store("oxigraph")
+    cut = _cut_pages(native, hub, group, limit, offset)
+    assert cut == _cut_pages(_QueriesOnly(native), hub, group, limit, offset)  # type: ignore[arg-type]
+    assert cut == _cut_pages(_group_store("rdflib"), hub, group, limit, offset)
+    expected = sorted(ID + "s-" + name for name in TRICKY_SUBJECTS)[offset : offset + limit]
+    assert [subject for _, subject in cut] == expected
+    if ID + "s-ab" in expected:
+        assert cut[(CK + "ledBy", ID + "s-ab")] == "Alpha"

@@ -7,6 +7,7 @@ is the default.
 
 from __future__ import annotations
 
+import heapq
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -34,6 +35,8 @@ from kg.stores.base import (
 )
 
 # A triple format of the whole dataset is the union of the graphs, each triple once.
+#: rdfs:label, the name a page shows beside each subject.
+_LABEL: Final = PREFIXES["rdfs"] + "label"
 _UNION: Final = "CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
 
 
@@ -136,6 +139,38 @@ class OxigraphStore:
     def native(self) -> ox.Store:
         """The underlying pyoxigraph store, for code that needs its speed directly."""
         return self._store
+
+    def subjects_page(
+        self, predicate: str, obj: str, *, limit: int, offset: int
+    ) -> list[tuple[str, str | None]]:
+        """The IRIs ``?s`` of ``?s predicate obj`` in any named graph, each once, in IRI order,
+        from ``offset``, at most ``limit``, each with its least ``rdfs:label`` (or None): the
+        page ``queries/entity-incoming.rq`` cuts (ORDER BY ?subject LIMIT OFFSET), cut here.
+
+        Why not the query: pyoxigraph sorts by decoding both terms at every comparison, 12 ms
+        for the 2,824 fundings of one funder at 1M triples and 90 ms for 11,000; read from the
+        index and kept to the smallest ``limit + offset`` here, 3 ms and 13 ms. Python compares
+        strings by code point, as SPARQL orders IRIs (tests/test_entity_pages.py proves the
+        pages equal the query's)."""
+        deadline.check()
+        subjects = {
+            quad.subject.value
+            for quad in self._store.quads_for_pattern(None, ox.NamedNode(predicate), ox.NamedNode(obj))
+            if isinstance(quad.subject, ox.NamedNode)
+            and not isinstance(quad.graph_name, ox.DefaultGraph)
+        }
+        page = heapq.nsmallest(offset + limit, subjects)[offset:]
+        label = ox.NamedNode(_LABEL)
+        out: list[tuple[str, str | None]] = []
+        for subject in page:
+            names = [
+                quad.object.value
+                for quad in self._store.quads_for_pattern(ox.NamedNode(subject), label, None)
+                if isinstance(quad.object, ox.Literal)
+                and not isinstance(quad.graph_name, ox.DefaultGraph)
+            ]
+            out.append((subject, min(names) if names else None))
+        return out
 
     def query(
         self,
