@@ -12,8 +12,8 @@ from rdflib import URIRef
 from kg.entities import (
     EntityRef,
     GroupPage,
-    _cut_pages,
     Page,
+    _cut_pages,
     compact,
     describe,
     expand,
@@ -193,7 +193,7 @@ def _group_store(engine: str) -> Any:
     """One entity that ten IRIs and a blank node point at by one property, the same triple
     stated in two graphs, subjects with two labels and with none."""
     lines = [
-        f'<{ID}s-{name}> <{CK}ledBy> <{ID}hub> <https://example.org/g{i % 2}> .'
+        f"<{ID}s-{name}> <{CK}ledBy> <{ID}hub> <https://example.org/g{i % 2}> ."
         for i, name in enumerate(TRICKY_SUBJECTS)
     ]
     lines.append(f"<{ID}s-a> <{CK}ledBy> <{ID}hub> <https://example.org/g1> .")

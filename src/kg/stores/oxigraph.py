@@ -155,7 +155,9 @@ class OxigraphStore:
         deadline.check()
         subjects = {
             quad.subject.value
-            for quad in self._store.quads_for_pattern(None, ox.NamedNode(predicate), ox.NamedNode(obj))
+            for quad in self._store.quads_for_pattern(
+                None, ox.NamedNode(predicate), ox.NamedNode(obj)
+            )
             if isinstance(quad.subject, ox.NamedNode)
             and not isinstance(quad.graph_name, ox.DefaultGraph)
         }
