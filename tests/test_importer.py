@@ -5,13 +5,15 @@ Small synthetic files (about 5k triples) keep this module fast; scale is benchma
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import pytest
 from typer.testing import CliRunner
 
-from kg import history
+from kg import history, importer
 from kg._namespaces import CK, GRAPH, ID
 from kg.build import build
 from kg.cli import app
@@ -271,6 +273,32 @@ def test_nonconforming_file_is_refused_and_the_store_unchanged(
         import_rdf(
             store, write(tmp_path, "r.ttl", RECEIVES), graph=str(GRAPH["r"]), contract=contract
         )
+    assert store.count() == 0
+
+
+def test_data_refused_after_its_derive_ran_is_not_swapped_in(
+    store: OxigraphStore, contract: Contract, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The staged copy is derived while the validation runs: a verdict that comes after the
+    derive still keeps the store as it was."""
+    derived = threading.Event()
+    real_derive, real_check = importer._derive, importer._check
+
+    def derive(*args: Any) -> None:
+        real_derive(*args)
+        derived.set()
+
+    def check(*args: Any) -> Any:
+        assert derived.wait(60), "the staged copy was not derived before the verdict"
+        return real_check(*args)
+
+    monkeypatch.setattr(importer, "_derive", derive)
+    monkeypatch.setattr(importer, "_check", check)
+    with pytest.raises(DataNotConformingError, match="id:some-grant"):
+        import_rdf(
+            store, write(tmp_path, "r.ttl", RECEIVES), graph=str(GRAPH["r"]), contract=contract
+        )
+    assert derived.is_set()
     assert store.count() == 0
 
 
