@@ -27,7 +27,9 @@ import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 #: Frames that only pass a named query on: the time is charged to whoever called them.
-RELAYS = frozenset({"_run_select", "select_bound", "select", "select_each"})
+RELAYS = frozenset(
+    {"_run_select", "select_bound", "select", "select_each", "together", "<listcomp>"}
+)
 
 
 async def profile(store_dir: str, urls: list[str], runs: int, top: int) -> None:

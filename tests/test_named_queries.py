@@ -1,15 +1,20 @@
-"""The named queries themselves: no transitive paths, parameters bound to several values."""
+"""The named queries themselves: no transitive paths, parameters bound to several values, and
+several run at once on a SPARQL server."""
 
 from __future__ import annotations
 
 import re
+import threading
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from rdflib import URIRef
 
+from kg import deadline
 from kg._namespaces import ID
 from kg.errors import QueryError
-from kg.queries import load_query, query_names, with_rows
+from kg.queries import load_query, query_names, recording, together, used, with_rows
 
 #: A property path with * or +, as the named queries would write one.
 PATH = re.compile(r"[\w>)]\s*[*+]\s*[?$<\w(]")
@@ -48,3 +53,25 @@ def test_with_rows_binds_one_variable_to_each_term() -> None:
     assert f"VALUES ?funding {{ <{ID.a}> <{ID.b}> }}" in text
     with pytest.raises(QueryError):
         with_rows(text, "funding", [URIRef("x> } ?s ?p ?o {")])
+
+
+def test_together_runs_the_calls_at_once_on_a_server_in_the_callers_context() -> None:
+    """Both calls must be under way at once (each waits for the other at the barrier), and
+    each sees the answer's deadline and records into the answer's list of queries."""
+    meet = threading.Barrier(2, timeout=10)
+
+    def call(name: str) -> Any:
+        meet.wait()
+        used(name)
+        return deadline.DEADLINE.get()
+
+    server: Any = SimpleNamespace(in_process=False)
+    with recording() as names, deadline.within(30) as until:
+        assert together(server, lambda: call("a"), lambda: call("b")) == [until, until]
+    assert sorted(names) == ["a", "b"]
+
+
+def test_together_runs_the_calls_in_turn_in_process() -> None:
+    embedded: Any = SimpleNamespace(in_process=True)
+    threads = together(embedded, threading.current_thread, threading.current_thread)
+    assert threads == [threading.current_thread()] * 2

@@ -2,8 +2,9 @@
 summaries of them that never add different currencies.
 
 ``fundings.rq`` selects the fundings that pass the filters (its header states each filter's
-rule), sorted, and the engine cuts the page asked for; ``funding-details.rq`` and
-``funding-evidence.rq`` fetch the details of that page, which Python groups into one
+rule), sorted, and the engine cuts the page asked for; ``funding-details.rq``,
+``funding-items.rq`` (regions and themes) and ``funding-evidence.rq`` fetch the details of
+that page (at once on a SPARQL server: ``kg.queries.together``), which Python groups into one
 ``Funding`` each. A list filtered by region and nothing else (the fundings in Asia) is cut
 from the positions ``kg build`` numbers per place instead (``funding-positions.rq``, and
 ``funding-count.rq`` for its total): two index lookups where the query read and sorted every
@@ -49,6 +50,7 @@ import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 from typing import Any, Final
 
 from rdflib import Literal, URIRef
@@ -70,7 +72,7 @@ from kg.entities import (
     sorted_refs,
 )
 from kg.errors import ConfigurationError
-from kg.queries import load_query, select
+from kg.queries import load_query, select, together
 from kg.stores.base import SelectResult, Store, Term, with_values
 
 FUNDINGS_QUERY: Final = "fundings"
@@ -81,6 +83,7 @@ REGION_QUERY: Final = "fundings-in-region"
 POSITIONS_QUERY: Final = "funding-positions"
 COUNT_QUERY: Final = "funding-count"
 DETAILS_QUERY: Final = "funding-details"
+ITEMS_QUERY: Final = "funding-items"
 EVIDENCE_QUERY: Final = "funding-evidence"
 #: The XML elements imported fundings come from (run only for pages that hold some).
 ELEMENTS_QUERY: Final = "funding-element-evidence"
@@ -841,11 +844,18 @@ def _details(
     builders: dict[str, _Builder] = {}
     for start in range(0, len(fundings), DETAILS_CHUNK):
         chunk = fundings[start : start + DETAILS_CHUNK]
-        for row in select(store, DETAILS_QUERY, rows=("funding", chunk)).dicts():
+        asked = [DETAILS_QUERY, ITEMS_QUERY] + ([EVIDENCE_QUERY] if evidence else [])
+        details, items, *quotes = together(
+            store, *(partial(select, store, name, rows=("funding", chunk)) for name in asked)
+        )
+        for row in details.dicts():
             _add(builders.setdefault(str(row["funding"]), _Builder(row)), row)
+        for row in items.dicts():
+            if str(row["funding"]) in builders:
+                _add(builders[str(row["funding"])], row)
         if not evidence:
             continue
-        for row in select(store, EVIDENCE_QUERY, rows=("funding", chunk)).dicts():
+        for row in quotes[0].dicts():
             if str(row["funding"]) in builders:
                 _add(builders[str(row["funding"])], {**row, "part": Literal("evidence")})
         imported = [t for t in chunk if _IMPORTED & builders.get(str(t), _NONE).types.keys()]
@@ -859,8 +869,8 @@ def _details(
 
 
 def _add(builder: _Builder, row: Mapping[str, Term]) -> None:
-    """One row of funding-details.rq (or of funding-evidence.rq, as part "evidence") into its
-    funding's builder."""
+    """One row of funding-details.rq, funding-items.rq (its ?part says region or theme) or
+    funding-evidence.rq (as part "evidence") into its funding's builder."""
     if "type" in row:
         builder.types[str(row["type"])] = EntityRef.of(row["type"], row.get("typeLabel"))
     part = str(row.get("part", ""))

@@ -677,6 +677,7 @@ def test_pledge_against_the_activity_that_delivers_it(iati_client: TestClient) -
         "/api/queries/pledge-delivery",
         "/api/queries/delivery-transactions",
         "/api/queries/funding-details",
+        "/api/queries/funding-items",
         "/api/queries/funding-evidence",
     }
 
