@@ -575,12 +575,19 @@ def _summary_of_totals(
     """``summarize`` from the engine's totals (funding-totals.rq): groups by funder,
     recipient, region and theme, unsplit. The answer is the one every funding's details would
     give; a converted total converts each (currency, value date, start) sum at once."""
+    # The groups and the overall tally at once on a SPARQL server (two aggregates over the
+    # same selection when it is filtered).
+    grouped, tallied = together(
+        store,
+        partial(_totals, store, filters, by, into),
+        partial(_totals, store, filters, (), into),
+    )
     groups: dict[tuple[object, ...], _Sums] = {}
-    for key, row in _totals(store, filters, by, into):
+    for key, row in grouped:
         identity = tuple(_sort_key(k) for k in key)
         groups.setdefault(identity, _Sums(dict(zip(by, key, strict=True)))).add(row, into)
     overall = _Sums({})
-    for _, row in _totals(store, filters, (), into):
+    for _, row in tallied:
         overall.add(row, into)
     items = [groups[identity].group(into) for identity in sorted(groups)]
     return _paged_summary(
