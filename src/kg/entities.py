@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Final, Generic, TypeVar
 from urllib.parse import quote
 
@@ -26,7 +27,7 @@ from rdflib import BNode, Literal, URIRef
 from kg import queries, search_index, totals
 from kg._namespaces import ABSOLUTE_IRI, CK, ID, PREFIXES, slug_of
 from kg.errors import AmbiguousNameError, ConfigurationError, NotFoundError, UnknownNameError
-from kg.queries import select, select_each
+from kg.queries import select, select_each, together
 from kg.stores.base import SelectResult, Store, Term
 
 #: Kinds in order of precedence: an entity's ``kind`` is the first of its kinds in this order.
@@ -54,19 +55,6 @@ RELATIONS_QUERY: Final = "entity-relations"
 INCOMING_EVIDENCE_QUERY: Final = "entity-incoming-evidence"
 INCOMING_ELEMENTS_QUERY: Final = "entity-incoming-elements"
 HIERARCHY_QUERY: Final = "place-hierarchy"
-#: Every query ``describe`` may run, in the order it runs them.
-DESCRIBE_QUERIES: Final = (
-    ENTITY_QUERY,
-    KINDS_QUERY,
-    RELATIONS_QUERY,
-    OUTGOING_QUERY,
-    INCOMING_QUERY,
-    INCOMING_EVIDENCE_QUERY,
-    INCOMING_ELEMENTS_QUERY,
-    EVIDENCE_QUERY,
-    ELEMENTS_QUERY,
-    HIERARCHY_QUERY,
-)
 #: Directions of a relation group: statements made by the entity, or pointing at it.
 DIRECTIONS: Final = ("outgoing", "incoming")
 #: Relations listed per group unless the caller asks for another page size.
@@ -638,7 +626,17 @@ def describe(
     if kind is not None and kind not in kinds:
         shown = f"of kind {' and '.join(kinds)}" if kinds else "in no collection"
         raise NotFoundError(f"{iri} is {shown}, not {kind}")
-    counts, property_refs = _counts(select(store, RELATIONS_QUERY, constants={"entity": subject}))
+    # Four queries that do not depend on each other: at once on a SPARQL server (a round trip
+    # each), in turn in process. The outgoing relations are read whether or not a group of
+    # them is listed: they are stated on the entity itself, so few.
+    relations, own_quotes, own_files, stated = together(
+        store,
+        partial(select, store, RELATIONS_QUERY, constants={"entity": subject}),
+        partial(select, store, EVIDENCE_QUERY, {"entity": subject}),
+        partial(select, store, ELEMENTS_QUERY, {"entity": subject}),
+        partial(select, store, OUTGOING_QUERY, {"entity": subject}),
+    )
+    counts, property_refs = _counts(relations)
     wanted = (
         [(page.direction, page.property)]
         if page is not None
@@ -647,13 +645,9 @@ def describe(
     offset = page.offset if page is not None else 0
     # The derived index is listed only when its group is paged (INDEX_PROPERTIES).
     listed_groups = [g for g in wanted if page is not None or g[1] not in INDEX_PROPERTIES]
-    own = _evidence(select(store, EVIDENCE_QUERY, {"entity": subject}))
-    own_elements = _elements(select(store, ELEMENTS_QUERY, {"entity": subject}))
-    outgoing_all: tuple[Relation, ...] = ()
-    if any(direction == "outgoing" for direction, _ in listed_groups):
-        outgoing_all = _outgoing(
-            select(store, OUTGOING_QUERY, {"entity": subject}), own, own_elements
-        )
+    own = _evidence(own_quotes)
+    own_elements = _elements(own_files)
+    outgoing_all = _outgoing(stated, own, own_elements)
     incoming_pages = _incoming_pages(
         store,
         subject,
@@ -754,9 +748,14 @@ def _incoming_pages(
     quotes: dict[str, list[Evidence]] = {}
     elements: dict[str, dict[tuple[str, str], ElementEvidence]] = {}
     if subjects:
-        for row in select(store, INCOMING_EVIDENCE_QUERY, rows=("subject", subjects)).dicts():
+        quoted, filed = together(
+            store,
+            partial(select, store, INCOMING_EVIDENCE_QUERY, rows=("subject", subjects)),
+            partial(select, store, INCOMING_ELEMENTS_QUERY, rows=("subject", subjects)),
+        )
+        for row in quoted.dicts():
             quotes.setdefault(str(row["subject"]), []).append(evidence_of(row))
-        for row in select(store, INCOMING_ELEMENTS_QUERY, rows=("subject", subjects)).dicts():
+        for row in filed.dicts():
             element = _element_of(row)
             elements.setdefault(str(row["subject"]), {})[(element.file.id, element.xpath)] = element
     refs = {p.id: p for p in props}
