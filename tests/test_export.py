@@ -98,3 +98,12 @@ def test_reimport_into_a_fresh_store_gives_the_same_quads(store: OxigraphStore) 
     copy.native.load(store.dump("nquads"), format=ox.RdfFormat.N_QUADS)
     assert copy.count() == store.count()
     assert copy.graphs() == store.graphs()
+
+
+def test_the_canonical_form_tells_isomorphic_graphs_from_others() -> None:
+    """What the round trips compare: blank node labels do not matter, a changed value does."""
+    one = Graph().parse(data='<urn:a> <urn:p> [ <urn:q> "x" ] .', format="turtle")
+    renamed = Graph().parse(data='<urn:a> <urn:p> _:other . _:other <urn:q> "x" .', format="turtle")
+    changed = Graph().parse(data='<urn:a> <urn:p> [ <urn:q> "y" ] .', format="turtle")
+    assert _canonical(one) == _canonical(renamed)
+    assert _canonical(one) != _canonical(changed)
