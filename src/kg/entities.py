@@ -626,16 +626,17 @@ def describe(
     if kind is not None and kind not in kinds:
         shown = f"of kind {' and '.join(kinds)}" if kinds else "in no collection"
         raise NotFoundError(f"{iri} is {shown}, not {kind}")
-    # Four queries that do not depend on each other: at once on a SPARQL server (a round trip
-    # each), in turn in process. The outgoing relations are read whether or not a group of
-    # them is listed: they are stated on the entity itself, so few.
-    relations, own_quotes, own_files, stated = together(
-        store,
+    # Queries that do not depend on each other: at once on a SPARQL server (a round trip
+    # each), in turn in process. The outgoing relations are read unless the page asked is of
+    # an incoming group (the whole answer lists an outgoing group whenever it has one).
+    asked = [
         partial(select, store, RELATIONS_QUERY, constants={"entity": subject}),
         partial(select, store, EVIDENCE_QUERY, {"entity": subject}),
         partial(select, store, ELEMENTS_QUERY, {"entity": subject}),
-        partial(select, store, OUTGOING_QUERY, {"entity": subject}),
-    )
+    ]
+    if page is None or page.direction == "outgoing":
+        asked.append(partial(select, store, OUTGOING_QUERY, {"entity": subject}))
+    relations, own_quotes, own_files, *stated = together(store, *asked)
     counts, property_refs = _counts(relations)
     wanted = (
         [(page.direction, page.property)]
@@ -647,7 +648,7 @@ def describe(
     listed_groups = [g for g in wanted if page is not None or g[1] not in INDEX_PROPERTIES]
     own = _evidence(own_quotes)
     own_elements = _elements(own_files)
-    outgoing_all = _outgoing(stated, own, own_elements)
+    outgoing_all = _outgoing(stated[0], own, own_elements) if stated else ()
     incoming_pages = _incoming_pages(
         store,
         subject,

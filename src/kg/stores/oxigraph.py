@@ -34,9 +34,9 @@ from kg.stores.base import (
     with_values,
 )
 
-# A triple format of the whole dataset is the union of the graphs, each triple once.
 #: rdfs:label, the name a page shows beside each subject.
 _LABEL: Final = PREFIXES["rdfs"] + "label"
+# A triple format of the whole dataset is the union of the graphs, each triple once.
 _UNION: Final = "CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
 
 
@@ -150,7 +150,7 @@ class OxigraphStore:
         Why not the query: pyoxigraph sorts by decoding both terms at every comparison, 12 ms
         for the 2,824 fundings of one funder at 1M triples and 90 ms for 11,000; read from the
         index and kept to the smallest ``limit + offset`` here, 3 ms and 13 ms. Python compares
-        strings by code point, as SPARQL orders IRIs (tests/test_entity_pages.py proves the
+        strings by code point, as SPARQL orders IRIs (tests/unit/test_entities.py proves the
         pages equal the query's)."""
         deadline.check()
         subjects = {
