@@ -9,6 +9,7 @@ from collections.abc import Callable
 import pyoxigraph as ox
 import pytest
 
+from kg import tallies
 from kg._namespaces import PREFIXES
 from kg.build import BuildResult
 from kg.derive import (
@@ -18,6 +19,7 @@ from kg.derive import (
     apply_change,
     change_of,
     derived_triples,
+    materialise,
 )
 
 SCHEMA = "https://schema.org/"
@@ -219,11 +221,9 @@ EDITS: list[Edit] = [
 ]
 
 
-@pytest.mark.parametrize("seed", range(30))
-def test_incremental_derive_equals_full(shipped: ox.Store, seed: int) -> None:
-    rng = random.Random(seed)
-    store = _copy(shipped)
-    graphs = sorted(
+def _data_graphs(store: ox.Store) -> list[ox.NamedNode]:
+    """The graphs a curator writes: every named graph but the derived, ontology and shapes."""
+    return sorted(
         (
             g
             for g in store.named_graphs()
@@ -234,19 +234,53 @@ def test_incremental_derive_equals_full(shipped: ox.Store, seed: int) -> None:
         ),
         key=lambda g: g.value,
     )
+
+
+def _write(store: ox.Store, edit: Edit, rng: random.Random, graph: ox.NamedNode) -> None:
+    """Apply ``edit`` to ``graph`` as a write does: the data, then ``apply_change``."""
+    new = set(edit(store, rng, graph))
+    old = set(_content(store, graph))
+    removed, added = old - new, new - old
+    before = _copy(store)
+    for quad in removed:
+        store.remove(quad)
+    store.extend(added)
+    apply_change(store, change_of(store, removed, added), before=before)
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_incremental_derive_equals_full(shipped: ox.Store, seed: int) -> None:
+    rng = random.Random(seed)
+    store = _copy(shipped)
+    graphs = _data_graphs(store)
     for step in range(3):  # a few writes in a row: each starts from the last one's result
-        graph = rng.choice(graphs)
         edit = EDITS[(seed + step) % len(EDITS)]
-        new = set(edit(store, rng, graph))
-        old = set(_content(store, graph))
-        removed, added = old - new, new - old
-        before = _copy(store)
-        for quad in removed:
-            store.remove(quad)
-        store.extend(added)
-        apply_change(store, change_of(store, removed, added), before=before)
+        _write(store, edit, rng, rng.choice(graphs))
         incremental = _triples(store.quads_for_pattern(None, None, None, DERIVED))
         assert incremental == derived_triples(_native_rows(store)), (edit.__name__, step)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_tallies_follow_writes(
+    shipped: ox.Store, seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The relation tallies (``kg.tallies``) a write keeps are those a whole derive counts:
+    with the threshold lowered so that the world, the continents and a few more have one, and
+    low enough that writes take places over it and back."""
+    monkeypatch.setattr(tallies, "THRESHOLD", 30)
+    rng = random.Random(seed)
+    store = _copy(shipped)
+    materialise(store)
+    assert tallies.tallied(_native_rows(store), DERIVED_GRAPH)
+    graphs = _data_graphs(store)
+    for step in range(3):
+        edit = EDITS[(seed + step) % len(EDITS)]
+        _write(store, edit, rng, rng.choice(graphs))
+        whole = _copy(store)
+        materialise(whole)
+        expected = _triples(whole.quads_for_pattern(None, None, None, DERIVED))
+        incremental = _triples(store.quads_for_pattern(None, None, None, DERIVED))
+        assert incremental == expected, (edit.__name__, step)
 
 
 def test_a_write_that_changes_nothing_derived_leaves_the_graph(shipped: ox.Store) -> None:

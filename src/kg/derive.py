@@ -57,7 +57,7 @@ from urllib.parse import quote
 import pyoxigraph as ox
 from rdflib import Literal, URIRef
 
-from kg import totals
+from kg import tallies, totals
 from kg._namespaces import BASE, CK, GRAPH, PREFIXES
 from kg.stores.base import SelectResult, Store, sparql_term
 from kg.totals import Object, Text, Triple
@@ -207,13 +207,24 @@ def derive(store: Store) -> int:
     write: the graph is replaced in one step (``Store.replace_graph``), so a reader sees the
     old closures or the new ones. Running it twice gives the same graph.
     """
-    triples = derived_triples(_store_rows(store))
+    rows = _store_rows(store)
+    triples = derived_triples(rows)
+    store.replace_graph(DERIVED_GRAPH, _ntriples(triples))
+    hubs = tallies.hubs(triples)
+    if hubs:
+        # Counted on the graph just written (its groups are part of the counts), then written
+        # with it: a reader meanwhile counts the relations live, as for any other entity.
+        triples |= tallies.counted(rows, hubs)
+        store.replace_graph(DERIVED_GRAPH, _ntriples(triples))
+    return len(triples)
+
+
+def _ntriples(triples: Iterable[Triple]) -> bytes:
     lines = "".join(
         f"<{subject}> <{predicate}> {_ntriples_object(obj)} .\n"
         for subject, predicate, obj in sorted(triples)
     )
-    store.replace_graph(DERIVED_GRAPH, lines.encode("utf-8"))
-    return len(triples)
+    return lines.encode("utf-8")
 
 
 def materialise(store: ox.Store) -> int:
@@ -225,9 +236,15 @@ def materialise(store: ox.Store) -> int:
     read without converting terms to rdflib, and the graph is written with ``bulk_extend``,
     which is not one transaction, hence only for a store no reader sees.
     """
-    triples = derived_triples(_native_rows(store))
+    rows = _native_rows(store)
+    triples = derived_triples(rows)
     graph = ox.NamedNode(DERIVED_GRAPH)
-    old = _triples(store.quads_for_pattern(None, None, None, graph))
+    # The tallies are counted once the rest is written (``_write_tallies``).
+    old = {
+        t
+        for t in _triples(store.quads_for_pattern(None, None, None, graph))
+        if t[1] not in tallies.PREDICATES
+    }
     gone = old - triples
     if len(gone) > len(old) // 2:
         # Mostly new: dropping the graph at once is cheaper than quad by quad.
@@ -242,7 +259,22 @@ def materialise(store: ox.Store) -> int:
         ox.Quad(ox.NamedNode(s), ox.NamedNode(p), _native_object(o), graph)
         for s, p, o in sorted(triples - old)
     )
-    return len(triples)
+    old_tallies = tallies.stored(rows, DERIVED_GRAPH, tallies.tallied(rows, DERIVED_GRAPH))
+    kept = tallies.counted(rows, tallies.hubs(triples))
+    _write_tallies(store, old_tallies, kept)
+    return len(triples) + len(kept)
+
+
+def _write_tallies(
+    store: ox.Store, old: set[Triple], new: set[Triple]
+) -> tuple[set[Triple], set[Triple]]:
+    """Replace the tally triples ``old`` by ``new`` in the derived graph; returns (removed,
+    added)."""
+    removed, added = old - new, new - old
+    for triple in removed:
+        store.remove(native_quad(triple))
+    store.extend(native_quad(triple) for triple in sorted(added))
+    return removed, added
 
 
 def apply_change(
@@ -282,7 +314,43 @@ def apply_change(
             store.remove(native_quad(triple))
         store.extend(native_quad(triple) for triple in sorted(new))
         removed, added = removed | gone, added | new
-    return removed, added
+    gone, new = _tallies_change(store, change, removed, added, part if recounted else None)
+    return removed | gone, added | new
+
+
+def _tallies_change(
+    store: ox.Store,
+    change: Change,
+    removed: set[Triple],
+    added: set[Triple],
+    whole: Part | None,
+) -> tuple[set[Triple], set[Triple]]:
+    """Bring the relation tallies (``kg.tallies``) up to date once the rest of the derived
+    graph is: recount the tallied entities the change touched (a quad of the write or a
+    derived triple it changed names them) and those the derived triples it added may have
+    taken over the threshold; after a closure changed or a whole recount (``whole``, the
+    complete derived part), every hub."""
+    rows = _native_rows(store)
+    kept = tallies.tallied(rows, DERIVED_GRAPH)
+    if whole is not None or change.closures:
+        recount = kept | tallies.hubs(
+            whole.triples
+            if whole is not None
+            else _triples(store.quads_for_pattern(None, None, None, ox.NamedNode(DERIVED_GRAPH)))
+        )
+        hubs = tallies.over_threshold(rows, DERIVED_GRAPH, recount)
+    else:
+        named = set(change.nodes)
+        for s, _, o in removed | added:
+            named.add(s)
+            if type(o) is str:
+                named.add(o)
+        recount = kept & named
+        pointed = {o for _, p, o in added if type(o) is str and o not in kept}
+        hubs = tallies.over_threshold(rows, DERIVED_GRAPH, recount | pointed)
+        recount |= hubs
+    old = tallies.stored(rows, DERIVED_GRAPH, recount)
+    return _write_tallies(store, old, tallies.counted(rows, hubs))
 
 
 def change_of(after: ox.Store, removed: Iterable[ox.Quad], added: Iterable[ox.Quad]) -> Change:
@@ -338,7 +406,13 @@ def change_of(after: ox.Store, removed: Iterable[ox.Quad], added: Iterable[ox.Qu
         for quad in after.quads_for_pattern(None, None, node, None):
             if quad.graph_name != derived and isinstance(quad.subject, ox.NamedNode):
                 subjects.add(quad.subject.value)
-    return Change(closures, order, frozenset(subjects), activity_order)
+    named = {
+        term.value
+        for quad in (*removed, *added)
+        for term in (quad.subject, quad.object)
+        if isinstance(term, ox.NamedNode)
+    }
+    return Change(closures, order, frozenset(subjects), activity_order, frozenset(named))
 
 
 def _still_a_class(store: ox.Store, cls: str) -> bool:
@@ -515,6 +589,9 @@ class Change:
     subjects: frozenset[str]
     #: A type, label or participation role of an activity changed (``ck:activityOrder``).
     activity_order: bool = True
+    #: The IRIs the changed quads name as subject or object: the entities whose relation
+    #: counts may differ (``kg.tallies``).
+    nodes: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)

@@ -52,6 +52,7 @@ INCOMING_QUERY: Final = "entity-incoming"
 EVIDENCE_QUERY: Final = "entity-evidence"
 ELEMENTS_QUERY: Final = "entity-element-evidence"
 RELATIONS_QUERY: Final = "entity-relations"
+TALLIES_QUERY: Final = "entity-relation-tallies"
 INCOMING_EVIDENCE_QUERY: Final = "entity-incoming-evidence"
 INCOMING_ELEMENTS_QUERY: Final = "entity-incoming-elements"
 HIERARCHY_QUERY: Final = "place-hierarchy"
@@ -628,15 +629,26 @@ def describe(
         raise NotFoundError(f"{iri} is {shown}, not {kind}")
     # Queries that do not depend on each other: at once on a SPARQL server (a round trip
     # each), in turn in process. The outgoing relations are read unless the page asked is of
-    # an incoming group (the whole answer lists an outgoing group whenever it has one).
+    # an incoming group (the whole answer lists an outgoing group whenever it has one). The
+    # counts are kept for the entities the derived index points at most (kg.tallies: counting
+    # the world's relations is most of its answer): in process they are counted only when no
+    # tally is kept; a server counts them meanwhile, to save a round trip for every other one.
+    count = partial(select, store, RELATIONS_QUERY, constants={"entity": subject})
     asked = [
-        partial(select, store, RELATIONS_QUERY, constants={"entity": subject}),
+        partial(select, store, TALLIES_QUERY, constants={"entity": subject}),
         partial(select, store, EVIDENCE_QUERY, {"entity": subject}),
         partial(select, store, ELEMENTS_QUERY, {"entity": subject}),
     ]
-    if page is None or page.direction == "outgoing":
+    outgoing_read = page is None or page.direction == "outgoing"
+    if outgoing_read:
         asked.append(partial(select, store, OUTGOING_QUERY, {"entity": subject}))
-    relations, own_quotes, own_files, *stated = together(store, *asked)
+    if not store.in_process:
+        asked.append(count)
+    kept, own_quotes, own_files, *rest = together(store, *asked)
+    stated = rest[:1] if outgoing_read else []
+    relations = kept
+    if not kept.rows:
+        relations = count() if store.in_process else rest[-1]
     counts, property_refs = _counts(relations)
     wanted = (
         [(page.direction, page.property)]
