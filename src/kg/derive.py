@@ -39,6 +39,10 @@ and the named queries use them instead of paths:
   funding rewrites the positions of its places; one that changes neither its order nor its
   places leaves them.
 
+* ``ck:tallyOf`` and the rest of a tally (``kg.tallies``): the group counts of an entity's page,
+  kept for the entities at least ``tallies.THRESHOLD`` derived triples point at (the world, the
+  continents), counted by ``entity-relations.rq`` once the rest of the graph is written.
+
 The four closures are reflexive (every place is within itself, as GeoSPARQL's ``sfWithin`` is),
 so a filter is one triple pattern: ``?area ck:withinPlace ?region`` means what ``?area
 schema:containedInPlace* ?region`` means for a place. The closures are computed in Python from
