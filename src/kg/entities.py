@@ -597,7 +597,26 @@ def describe(
     if not 1 <= limit <= MAX_GROUP_LIMIT:
         raise ConfigurationError(f"limit must be between 1 and {MAX_GROUP_LIMIT}, not {limit}")
     subject = URIRef(iri)
-    fields = select(store, ENTITY_QUERY, {"entity": subject})
+    # Queries that do not depend on each other: at once on a SPARQL server (a round trip
+    # each; the entity's own fields too, though an IRI that names nothing makes the others
+    # wasted), in turn in process. The outgoing relations are read unless the page asked is of
+    # an incoming group (the whole answer lists an outgoing group whenever it has one). The
+    # counts are kept for the entities the derived index points at most (kg.tallies: counting
+    # the world's relations is most of its answer): in process they are counted only when no
+    # tally is kept; a server counts them meanwhile, to save a round trip for every other one.
+    count = partial(select, store, RELATIONS_QUERY, constants={"entity": subject})
+    asked = [
+        partial(select, store, ENTITY_QUERY, {"entity": subject}),
+        partial(select, store, TALLIES_QUERY, constants={"entity": subject}),
+        partial(select, store, EVIDENCE_QUERY, {"entity": subject}),
+        partial(select, store, ELEMENTS_QUERY, {"entity": subject}),
+    ]
+    outgoing_read = page is None or page.direction == "outgoing"
+    if outgoing_read:
+        asked.append(partial(select, store, OUTGOING_QUERY, {"entity": subject}))
+    if not store.in_process:
+        asked.append(count)
+    fields, kept, own_quotes, own_files, *rest = together(store, *asked)
     if not fields.rows:
         raise NotFoundError(f"nothing is known about {iri}; /api/search?q= finds entities by name")
     kind_info = kind_info or kind_map(store)
@@ -627,24 +646,6 @@ def describe(
     if kind is not None and kind not in kinds:
         shown = f"of kind {' and '.join(kinds)}" if kinds else "in no collection"
         raise NotFoundError(f"{iri} is {shown}, not {kind}")
-    # Queries that do not depend on each other: at once on a SPARQL server (a round trip
-    # each), in turn in process. The outgoing relations are read unless the page asked is of
-    # an incoming group (the whole answer lists an outgoing group whenever it has one). The
-    # counts are kept for the entities the derived index points at most (kg.tallies: counting
-    # the world's relations is most of its answer): in process they are counted only when no
-    # tally is kept; a server counts them meanwhile, to save a round trip for every other one.
-    count = partial(select, store, RELATIONS_QUERY, constants={"entity": subject})
-    asked = [
-        partial(select, store, TALLIES_QUERY, constants={"entity": subject}),
-        partial(select, store, EVIDENCE_QUERY, {"entity": subject}),
-        partial(select, store, ELEMENTS_QUERY, {"entity": subject}),
-    ]
-    outgoing_read = page is None or page.direction == "outgoing"
-    if outgoing_read:
-        asked.append(partial(select, store, OUTGOING_QUERY, {"entity": subject}))
-    if not store.in_process:
-        asked.append(count)
-    kept, own_quotes, own_files, *rest = together(store, *asked)
     stated = rest[:1] if outgoing_read else []
     relations = kept
     if not kept.rows:
