@@ -277,11 +277,26 @@ def main() -> None:
             "ratio_by_union": {u: ratios(embedded, m) for u, m in by_union.items()},
             "cpu_ratio": ratios(embedded, by_union[unions[0]], "cpu_total", "cpu_p50"),
         }
+        if args.only and str(size) in results:
+            # Only some URLs were measured: the others keep the figures of the last full run.
+            row = _merged(results[str(size)], row)
         report(size, row)
         results[str(size)] = row
         RESULTS.parent.mkdir(parents=True, exist_ok=True)
         RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
     print(f"wrote {RESULTS}")
+
+
+def _merged(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """``new`` over ``old``, nested mappings merged key by key (a URL measured again replaces
+    its figures; the URLs not measured keep theirs)."""
+    merged = dict(old)
+    for key, value in new.items():
+        if isinstance(value, dict) and isinstance(old.get(key), dict):
+            merged[key] = _merged(old[key], value)
+        elif value is not None or key not in old:
+            merged[key] = value
+    return merged
 
 
 if __name__ == "__main__":

@@ -51,7 +51,7 @@ def tallied(tallied_native: ox.Store) -> OxigraphStore:
 
 
 def _kept(native: ox.Store) -> set[str]:
-    return tallies.tallied(_native_rows(native), DERIVED_GRAPH)
+    return tallies.tallied(_native_rows(native))
 
 
 def _counts(store: OxigraphStore, name: str, entity: str) -> set[tuple[str, str, int]]:
@@ -123,3 +123,24 @@ def test_hubs_count_derived_triples_but_not_tallies() -> None:
     tally = tallies.node(japan, "incoming", serves)
     derived |= {(f"{tally}{n}", tallies.OF, japan) for n in range(tallies.THRESHOLD)}
     assert tallies.hubs(derived) == {world}
+
+
+def test_the_hubs_listed_decide_which_counts_are_read(
+    tallied: OxigraphStore, untallied: OxigraphStore
+) -> None:
+    """``describe(hubs=...)``: a listed hub reads its tally and is not counted; an entity not
+    listed is counted without a look for a tally; a list out of date (a hub listed on a store
+    that keeps no tally of it) still gives the page counted live."""
+    world, japan = "https://w3id.org/coop-kg/id/world", "https://w3id.org/coop-kg/id/japan"
+    hubs = entities.tallied(tallied)
+    assert world in hubs and japan not in hubs
+    expected = entities.describe(untallied, world)
+    with queries.recording() as ran:
+        assert entities.describe(tallied, world, hubs=hubs) == expected
+    assert entities.TALLIES_QUERY in ran and entities.RELATIONS_QUERY not in ran
+    with queries.recording() as ran:
+        entities.describe(tallied, japan, hubs=hubs)
+    assert entities.RELATIONS_QUERY in ran and entities.TALLIES_QUERY not in ran
+    with queries.recording() as ran:
+        assert entities.describe(untallied, world, hubs=hubs) == expected
+    assert entities.TALLIES_QUERY in ran and entities.RELATIONS_QUERY in ran

@@ -263,7 +263,7 @@ def materialise(store: ox.Store) -> int:
         ox.Quad(ox.NamedNode(s), ox.NamedNode(p), _native_object(o), graph)
         for s, p, o in sorted(triples - old)
     )
-    old_tallies = tallies.stored(rows, DERIVED_GRAPH, tallies.tallied(rows, DERIVED_GRAPH))
+    old_tallies = tallies.stored(rows, DERIVED_GRAPH, tallies.tallied(rows))
     kept = tallies.counted(rows, tallies.hubs(triples))
     _write_tallies(store, old_tallies, kept)
     return len(triples) + len(kept)
@@ -335,7 +335,7 @@ def _tallies_change(
     taken over the threshold; after a closure changed or a whole recount (``whole``, the
     complete derived part), every hub."""
     rows = _native_rows(store)
-    kept = tallies.tallied(rows, DERIVED_GRAPH)
+    kept = tallies.tallied(rows)
     if whole is not None or change.closures:
         recount = kept | tallies.hubs(
             whole.triples

@@ -16,7 +16,7 @@ or as relations of entities.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 from typing import Final, Generic, TypeVar
@@ -24,7 +24,7 @@ from urllib.parse import quote
 
 from rdflib import BNode, Literal, URIRef
 
-from kg import queries, search_index, totals
+from kg import queries, search_index, tallies, totals
 from kg._namespaces import ABSOLUTE_IRI, CK, ID, PREFIXES, slug_of
 from kg.errors import AmbiguousNameError, ConfigurationError, NotFoundError, UnknownNameError
 from kg.queries import select, select_each, together
@@ -51,8 +51,9 @@ OUTGOING_QUERY: Final = "entity-outgoing"
 INCOMING_QUERY: Final = "entity-incoming"
 EVIDENCE_QUERY: Final = "entity-evidence"
 ELEMENTS_QUERY: Final = "entity-element-evidence"
-RELATIONS_QUERY: Final = "entity-relations"
+RELATIONS_QUERY: Final = tallies.RELATIONS_QUERY
 TALLIES_QUERY: Final = "entity-relation-tallies"
+TALLIED_QUERY: Final = tallies.TALLIED_QUERY
 INCOMING_EVIDENCE_QUERY: Final = "entity-incoming-evidence"
 INCOMING_ELEMENTS_QUERY: Final = "entity-incoming-elements"
 HIERARCHY_QUERY: Final = "place-hierarchy"
@@ -353,6 +354,12 @@ def expand(name: str) -> str:
     )
 
 
+def tallied(store: Store) -> frozenset[str]:
+    """The entities whose relation counts the derived graph keeps (``kg.tallies``): the
+    ``hubs`` of ``describe``."""
+    return frozenset(str(row["entity"]) for row in select(store, TALLIED_QUERY).dicts())
+
+
 def kind_map(store: Store) -> KindMap:
     kinds: dict[str, set[str]] = {}
     labels: dict[str, str] = {}
@@ -567,6 +574,7 @@ def describe(
     kind_info: KindMap | None = None,
     limit: int = GROUP_LIMIT,
     page: GroupPage | None = None,
+    hubs: Collection[str] | None = None,
 ) -> EntityDetail:
     """The entity with its fields, its relations in both directions, grouped by property and
     paged, and the evidence of the relations listed.
@@ -592,7 +600,10 @@ def describe(
     entity and on each relation, found the same way). Places also get ``ancestors``
     (transitively containing places) and ``children`` (places directly inside). ``kind``, when
     given, must be one of the entity's kinds, or this raises ``NotFoundError`` as for an IRI
-    that names nothing.
+    that names nothing. ``hubs``, when given, are the entities whose relation counts the
+    derived graph keeps (``tallied``, as a server keeps it between writes): the others are
+    counted without looking for a tally first. It may be out of date: a tally is only read
+    where one is kept, and an entity without one is counted.
     """
     if not 1 <= limit <= MAX_GROUP_LIMIT:
         raise ConfigurationError(f"limit must be between 1 and {MAX_GROUP_LIMIT}, not {limit}")
@@ -602,21 +613,23 @@ def describe(
     # wasted), in turn in process. The outgoing relations are read unless the page asked is of
     # an incoming group (the whole answer lists an outgoing group whenever it has one). The
     # counts are kept for the entities the derived index points at most (kg.tallies: counting
-    # the world's relations is most of its answer): in process they are counted only when no
-    # tally is kept; a server counts them meanwhile, to save a round trip for every other one.
+    # the world's relations is most of its answer): read for the ``hubs``, counted for the
+    # others; without ``hubs``, a tally is looked for first, and a server counts meanwhile
+    # rather than take a second round trip for every entity that has none.
     count = partial(select, store, RELATIONS_QUERY, constants={"entity": subject})
-    asked = [
-        partial(select, store, ENTITY_QUERY, {"entity": subject}),
-        partial(select, store, TALLIES_QUERY, constants={"entity": subject}),
-        partial(select, store, EVIDENCE_QUERY, {"entity": subject}),
-        partial(select, store, ELEMENTS_QUERY, {"entity": subject}),
-    ]
-    outgoing_read = page is None or page.direction == "outgoing"
-    if outgoing_read:
-        asked.append(partial(select, store, OUTGOING_QUERY, {"entity": subject}))
-    if not store.in_process:
-        asked.append(count)
-    fields, kept, own_quotes, own_files, *rest = together(store, *asked)
+    asked: dict[str, Callable[[], SelectResult]] = {
+        "fields": partial(select, store, ENTITY_QUERY, {"entity": subject}),
+        "quotes": partial(select, store, EVIDENCE_QUERY, {"entity": subject}),
+        "files": partial(select, store, ELEMENTS_QUERY, {"entity": subject}),
+    }
+    if page is None or page.direction == "outgoing":
+        asked["stated"] = partial(select, store, OUTGOING_QUERY, {"entity": subject})
+    if hubs is None or iri in hubs:
+        asked["kept"] = partial(select, store, TALLIES_QUERY, constants={"entity": subject})
+    if (hubs is None and not store.in_process) or (hubs is not None and iri not in hubs):
+        asked["counted"] = count
+    got = dict(zip(asked, together(store, *asked.values()), strict=True))
+    fields = got["fields"]
     if not fields.rows:
         raise NotFoundError(f"nothing is known about {iri}; /api/search?q= finds entities by name")
     kind_info = kind_info or kind_map(store)
@@ -646,10 +659,10 @@ def describe(
     if kind is not None and kind not in kinds:
         shown = f"of kind {' and '.join(kinds)}" if kinds else "in no collection"
         raise NotFoundError(f"{iri} is {shown}, not {kind}")
-    stated = rest[:1] if outgoing_read else []
-    relations = kept
-    if not kept.rows:
-        relations = count() if store.in_process else rest[-1]
+    kept = got.get("kept")
+    relations = kept if kept is not None and kept.rows else got.get("counted")
+    if relations is None:
+        relations = count()
     counts, property_refs = _counts(relations)
     wanted = (
         [(page.direction, page.property)]
@@ -659,9 +672,9 @@ def describe(
     offset = page.offset if page is not None else 0
     # The derived index is listed only when its group is paged (INDEX_PROPERTIES).
     listed_groups = [g for g in wanted if page is not None or g[1] not in INDEX_PROPERTIES]
-    own = _evidence(own_quotes)
-    own_elements = _elements(own_files)
-    outgoing_all = _outgoing(stated[0], own, own_elements) if stated else ()
+    own = _evidence(got["quotes"])
+    own_elements = _elements(got["files"])
+    outgoing_all = _outgoing(got["stated"], own, own_elements) if "stated" in got else ()
     incoming_pages = _incoming_pages(
         store,
         subject,

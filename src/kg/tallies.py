@@ -33,7 +33,7 @@ from urllib.parse import quote
 from rdflib import URIRef
 
 from kg._namespaces import BASE, CK
-from kg.queries import with_constants
+from kg.queries import load_query, with_constants
 from kg.totals import Object, Text, Triple
 
 #: The triples of the derived graph that must point at an entity for its counts to be kept.
@@ -48,8 +48,9 @@ COUNT: Final = str(CK["tallyCount"])
 PREDICATES: Final = frozenset({OF, DIRECTION, PROPERTY, COUNT})
 #: Where tally nodes live (``node``).
 NODES: Final = BASE + "derived/tally/"
-#: The named query whose answer a tally keeps.
+#: The named query whose answer a tally keeps, and the one that lists the tallied entities.
 RELATIONS_QUERY: Final = "entity-relations"
+TALLIED_QUERY: Final = "tallied-entities"
 
 #: Runs a SELECT, rows as IRIs or (second argument True) lexical forms: ``kg.derive.Rows``.
 Rows = Callable[[str, bool], list[tuple[str | None, ...]]]
@@ -60,7 +61,6 @@ SELECT ?entity (COUNT(*) AS ?n) WHERE {
   GRAPH <%s> { ?node ?link ?entity }
   FILTER (?link NOT IN (<%s>, <%s>))
 } GROUP BY ?entity"""
-_TALLIED: Final = "SELECT DISTINCT ?entity WHERE { GRAPH <%s> { ?tally <%s> ?entity } }"
 _STORED: Final = """\
 SELECT ?tally ?entity ?direction ?property ?count WHERE {
   VALUES ?entity { %s }
@@ -92,9 +92,9 @@ def over_threshold(rows: Rows, derived_graph: str, entities: Iterable[str]) -> s
     return {e for e, n in found if e is not None and n is not None and int(n) >= THRESHOLD}
 
 
-def tallied(rows: Rows, derived_graph: str) -> set[str]:
-    """The entities the derived graph keeps tallies of."""
-    return {e for (e,) in rows(_TALLIED % (derived_graph, OF), False) if e is not None}
+def tallied(rows: Rows) -> set[str]:
+    """The entities the derived graph keeps tallies of (``tallied-entities.rq``)."""
+    return {e for (e,) in rows(load_query(TALLIED_QUERY), False) if e is not None}
 
 
 def stored(rows: Rows, derived_graph: str, entities: Iterable[str]) -> set[Triple]:

@@ -112,6 +112,23 @@ def kind_map(request: Request, store: StoreDep) -> KindMap:
 KindMapDep = Annotated[KindMap, Depends(kind_map)]
 
 
+def hubs(request: Request, store: StoreDep) -> frozenset[str]:
+    """The entities whose relation counts the served store keeps (``tallied-entities.rq``,
+    ``kg.tallies``), listed once per app as the kind map is. A write through a SPARQL server
+    keeps the same store object, so the list can be out of date there; ``describe`` stays
+    right with any list (a tally is read only where one is kept), only slower."""
+    cached = getattr(request.app.state, "rest_hubs", None)
+    if cached is None or cached[0] is not store:
+        cached = (store, entities.tallied(store))
+        request.app.state.rest_hubs = cached
+    else:
+        queries.used(entities.TALLIED_QUERY)
+    return frozenset(cached[1])
+
+
+HubsDep = Annotated[frozenset[str], Depends(hubs)]
+
+
 def kind_map_when_needed(request: Request, store: StoreDep) -> Callable[[], KindMap]:
     """``kind_map``, fetched on first call: routes that need the map only to resolve a name
     neither compute it nor name kinds.rq in their ``Link`` header when no name is given."""

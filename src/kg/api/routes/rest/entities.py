@@ -15,7 +15,7 @@ from starlette.types import Receive, Scope, Send
 from kg import entities
 from kg._namespaces import ID
 from kg.api import schemas
-from kg.api.deps import KindMapDep, Limit, Offset, StoreDep, named, resolve
+from kg.api.deps import HubsDep, KindMapDep, Limit, Offset, StoreDep, named, resolve
 from kg.api.problems import Problem
 from kg.api.routes.rest._answer import api_router, check_slug, docs, respond
 from kg.entities import COLLECTIONS
@@ -174,6 +174,7 @@ PROPERTY_HELP: Final = (
 def get_entity(
     store: StoreDep,
     kinds_of: KindMapDep,
+    hubs: HubsDep,
     collection: CollectionParam,
     slug: Annotated[str, Path(examples=["thailand"])],
     limit: Annotated[
@@ -199,6 +200,6 @@ def get_entity(
     check_slug(slug)
     page = entities.GroupPage.parse(direction, property, offset)
     detail = entities.describe(
-        store, str(ID) + slug, kind=kind, kind_info=kinds_of, limit=limit, page=page
+        store, str(ID) + slug, kind=kind, kind_info=kinds_of, limit=limit, page=page, hubs=hubs
     )
     return respond(schemas.EntityDetail, detail)
