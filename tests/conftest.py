@@ -28,6 +28,18 @@ ROOT = Path(__file__).resolve().parents[1]
 VIRTUOSO_INI = Path("/etc/virtuoso-opensource-7/virtuoso.ini")
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """The browser tests' screenshots are of this run only: cleared once, before any xdist
+    worker starts (a worker clearing them at its first browser test deleted the files, and
+    the folder, another worker was writing: 25 errors at -n 4)."""
+    if hasattr(session.config, "workerinput") or "KG_BROWSER_ARTIFACTS" in os.environ:
+        return
+    sys.path.insert(0, str(ROOT / "tests" / "browser"))
+    from browsing import ARTIFACTS  # tests/browser/browsing.py
+
+    shutil.rmtree(ARTIFACTS, ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     return Settings(root=ROOT, store=str(tmp_path_factory.mktemp("kg") / "store"))

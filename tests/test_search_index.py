@@ -420,11 +420,13 @@ def test_parity_on_a_sparql_server(store: Store, shipped: ox.Store) -> None:
     answers what search.rq answers on the same server, and follows writes made through the
     store (``kg.writes`` calls ``follow`` after its commit)."""
     assert search_index.index_for(store) is None  # nobody warmed it: search.rq answers
-    queries = list(dict.fromkeys(FIXED + queries_from(shipped, 13)))
+    # Every 39th name: search.rq on a server is the cost of this test (each query a round
+    # trip, 26 s on Virtuoso for every 13th); the embedded parity test takes every 7th.
+    queries = list(dict.fromkeys(FIXED + queries_from(shipped, 39)))
     expected = {
         (q, k): answer_of(store, q, k) for q in queries for k in (entities.KINDS, ("actor",))
     }
-    assert sum(found[0] > 0 for found in expected.values()) > 60
+    assert sum(found[0] > 0 for found in expected.values()) > 200
     graph = "https://w3id.org/coop-kg/graph/search-index-server-test"
     entity = ox.NamedNode("https://w3id.org/coop-kg/id/zqxj-server")
     triples = [

@@ -13,13 +13,12 @@ Without Chromium the tests skip, except in CI (``CI`` set), where they fail.
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from browsing import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, Visit  # tests/browser/browsing.py
+from browsing import CHROMIUM, CHROMIUM_ARGS, Visit  # tests/browser/browsing.py
 
 from kg.api.main import create_app
 from kg.api.server import serving
@@ -97,10 +96,3 @@ def visit(browser: Any, site: str, request: pytest.FixtureRequest) -> Iterator[V
     yield visit
     context.close()
     visit.check()
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _fresh_artifacts() -> None:
-    """Screenshots of this run only."""
-    if ARTIFACTS.is_dir() and "KG_BROWSER_ARTIFACTS" not in os.environ:
-        shutil.rmtree(ARTIFACTS)
