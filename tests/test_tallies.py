@@ -144,3 +144,31 @@ def test_the_hubs_listed_decide_which_counts_are_read(
     with queries.recording() as ran:
         assert entities.describe(untallied, world, hubs=hubs) == expected
     assert entities.TALLIES_QUERY in ran and entities.RELATIONS_QUERY in ran
+
+
+def test_the_rest_answer_and_the_page_of_a_hub_read_its_tally(
+    tallied: OxigraphStore, untallied: OxigraphStore
+) -> None:
+    """Served: ``/api/regions/world`` names the tally query in its Link header (not the count),
+    answers what the store without tallies answers, and so does its HTML page."""
+    from fastapi.testclient import TestClient
+
+    from kg.api.main import create_app
+    from kg.settings import Settings
+
+    answers = {}
+    for name, store in (("tallied", tallied), ("untallied", untallied)):
+        with TestClient(create_app(Settings(store="oxigraph:memory"), store=store)) as client:
+            rest = client.get("/api/regions/world")
+            page = client.get("/id/world", headers={"Accept": "text/html"})
+            assert rest.status_code == 200 and page.status_code == 200
+            linked = {
+                part.split(";")[0].strip(" <>").rsplit("/", 1)[-1]
+                for part in rest.headers["link"].split(",")
+            }
+            answers[name] = (rest.json(), page.text, linked)
+    assert answers["tallied"][0] == answers["untallied"][0]
+    assert answers["tallied"][1] == answers["untallied"][1]
+    assert entities.TALLIES_QUERY in answers["tallied"][2]
+    assert entities.RELATIONS_QUERY not in answers["tallied"][2]
+    assert entities.RELATIONS_QUERY in answers["untallied"][2]

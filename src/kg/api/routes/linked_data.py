@@ -18,7 +18,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from kg._namespaces import ID, ONTOLOGY_GRAPH, SHAPES_GRAPH
-from kg.api.deps import KindMapDep, SettingsDep, StoreDep
+from kg.api.deps import KindMapDep, SettingsDep, StoreDep, hubs
 from kg.api.negotiation import HTML, Offer, negotiate
 from kg.api.problems import Problem, problem_responses
 from kg.api.routes.pages import HTML_EXAMPLE, entity_page, imports_folder, render, void_view
@@ -152,6 +152,7 @@ def entity(
                     iri,
                     imports=imports_folder(settings),
                     group_page=group_page,
+                    hubs=hubs(request, store),
                     headers=VARY,
                     alternates=GRAPH_OFFERS,
                 )

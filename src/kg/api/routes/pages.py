@@ -553,11 +553,13 @@ def entity_view(
     *,
     imports: Path | None = None,
     group_page: entities.GroupPage | None = None,
+    hubs: Collection[str] | None = None,
 ) -> EntityView:
     """Everything an entity page shows (raises ``NotFoundError`` for an unknown IRI); the
     lines of data-file elements behind imported facts come from ``imports``. ``group_page`` shows
-    one group of relations from an offset instead of the first page of every group."""
-    detail = entities.describe(store, iri, kind_info=kinds_of, page=group_page)
+    one group of relations from an offset instead of the first page of every group; ``hubs``
+    as ``entities.describe`` takes them."""
+    detail = entities.describe(store, iri, kind_info=kinds_of, page=group_page, hubs=hubs)
     is_evidence = any(t.id == str(CK.Evidence) for t in detail.types)
     texts = browse.texts(store, views.documents_quoted(detail))
     quotes = views.quotes_of(detail, texts)
@@ -698,9 +700,10 @@ def entity_page(
     *,
     imports: Path | None = None,
     group_page: entities.GroupPage | None = None,
+    hubs: Collection[str] | None = None,
     **context: Any,
 ) -> HTMLResponse:
-    view = entity_view(store, kinds_of, iri, imports=imports, group_page=group_page)
+    view = entity_view(store, kinds_of, iri, imports=imports, group_page=group_page, hubs=hubs)
     return render("entity.html", view=view, **context)
 
 
