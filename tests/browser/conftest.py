@@ -86,7 +86,9 @@ def visit(browser: Any, site: str, request: pytest.FixtureRequest) -> Iterator[V
     """A fresh browser context (no cache, no cookies) at desktop width; checks on teardown."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
     page = context.new_page()
-    visit = Visit(page, site, request.node.name.removeprefix("test_"))
+    # A parametrized path ("[/id/japan]") would make the file names folders.
+    name = request.node.name.removeprefix("test_").replace("/", "_")
+    visit = Visit(page, site, name)
     context.on("request", lambda r: visit.requests.append(r.url))
     page.on(
         "console",

@@ -254,7 +254,10 @@ def test_home_page_transfer_size(visit: Visit, capsys: pytest.CaptureFixture[str
 def test_other_pages_pass_axe(visit: Visit, path: str) -> None:
     visit.open(path)
     name = re.sub(r"[^a-z0-9-]+", "-", path.strip("/").replace("/", "-").replace(".", ""))
-    visit.screenshot(name or "home")
+    # The first screen only: a full-page shot of /ontology or /shapes (thousands of pixels
+    # tall) took 3 s of the test; axe checks the whole page either way, and test_phone_width
+    # keeps full-page shots of the pages people read on a phone.
+    visit.screenshot(name or "home", full_page=False)
     no_violations(visit, name or "home")
 
 
