@@ -331,17 +331,15 @@ def _tallies_change(
 ) -> tuple[set[Triple], set[Triple]]:
     """Bring the relation tallies (``kg.tallies``) up to date once the rest of the derived
     graph is: recount the tallied entities the change touched (a quad of the write or a
-    derived triple it changed names them) and those the derived triples it added may have
-    taken over the threshold; after a closure changed or a whole recount (``whole``, the
-    complete derived part), every hub."""
+    derived triple it changed names them), every tallied entity after a closure changed (the
+    outgoing counts leave out the properties within ``skos:notation``), and those the derived
+    triples it added may have taken over the threshold (only added derived triples raise an
+    entity's count); after a whole recount (``whole``, the complete derived part), every hub
+    of it."""
     rows = _native_rows(store)
     kept = tallies.tallied(rows)
-    if whole is not None or change.closures:
-        recount = kept | tallies.hubs(
-            whole.triples
-            if whole is not None
-            else _triples(store.quads_for_pattern(None, None, None, ox.NamedNode(DERIVED_GRAPH)))
-        )
+    if whole is not None:
+        recount = kept | tallies.hubs(whole.triples)
         hubs = tallies.over_threshold(rows, DERIVED_GRAPH, recount)
     else:
         named = set(change.nodes)
@@ -349,7 +347,7 @@ def _tallies_change(
             named.add(s)
             if type(o) is str:
                 named.add(o)
-        recount = kept & named
+        recount = set(kept) if change.closures else kept & named
         pointed = {o for _, p, o in added if type(o) is str and o not in kept}
         hubs = tallies.over_threshold(rows, DERIVED_GRAPH, recount | pointed)
         recount |= hubs
