@@ -63,7 +63,7 @@ from rdflib import Literal, URIRef
 
 from kg import tallies, totals
 from kg._namespaces import BASE, CK, GRAPH, PREFIXES
-from kg.stores.base import SelectResult, Store, sparql_term
+from kg.stores.base import SelectResult, Store, iri_values
 from kg.totals import Object, Text, Triple
 
 DERIVED_GRAPH: Final = str(GRAPH["derived"])
@@ -243,7 +243,7 @@ def materialise(store: ox.Store) -> int:
     rows = _native_rows(store)
     triples = derived_triples(rows)
     graph = ox.NamedNode(DERIVED_GRAPH)
-    # The tallies are counted once the rest is written (``_write_tallies``).
+    # The tallies are counted once the rest is written (below).
     old = {
         t
         for t in _triples(store.quads_for_pattern(None, None, None, graph))
@@ -265,15 +265,15 @@ def materialise(store: ox.Store) -> int:
     )
     old_tallies = tallies.stored(rows, DERIVED_GRAPH, tallies.tallied(rows))
     kept = tallies.counted(rows, tallies.hubs(triples))
-    _write_tallies(store, old_tallies, kept)
+    _replace(store, old_tallies, kept)
     return len(triples) + len(kept)
 
 
-def _write_tallies(
+def _replace(
     store: ox.Store, old: set[Triple], new: set[Triple]
 ) -> tuple[set[Triple], set[Triple]]:
-    """Replace the tally triples ``old`` by ``new`` in the derived graph; returns (removed,
-    added)."""
+    """Replace the derived triples ``old`` by ``new`` (only those that differ are touched);
+    returns (removed, added)."""
     removed, added = old - new, new - old
     for triple in removed:
         store.remove(native_quad(triple))
@@ -308,15 +308,10 @@ def apply_change(
         part = derived_part(rows, None)
         old = _old_part(store, part)
         recounted = True
-    removed, added = old - part.triples, part.triples - old
-    for triple in removed:
-        store.remove(native_quad(triple))
-    store.extend(native_quad(triple) for triple in sorted(added))
+    removed, added = _replace(store, old, part.triples)
     if not recounted:
         gone, new = _totals_change(store, change, before)
-        for triple in gone:
-            store.remove(native_quad(triple))
-        store.extend(native_quad(triple) for triple in sorted(new))
+        _replace(store, gone, new)
         removed, added = removed | gone, added | new
     gone, new = _tallies_change(store, change, removed, added, part if recounted else None)
     return removed | gone, added | new
@@ -352,7 +347,7 @@ def _tallies_change(
         hubs = tallies.over_threshold(rows, DERIVED_GRAPH, recount | pointed)
         recount |= hubs
     old = tallies.stored(rows, DERIVED_GRAPH, recount)
-    return _write_tallies(store, old, tallies.counted(rows, hubs))
+    return _replace(store, old, tallies.counted(rows, hubs))
 
 
 def change_of(after: ox.Store, removed: Iterable[ox.Quad], added: Iterable[ox.Quad]) -> Change:
@@ -698,15 +693,16 @@ def derived_part(rows: Rows, change: Change | None) -> Part:
     scope = None if change is None else change.subjects
     if scope is None or scope:
         query = (
-            _FUNDING_AREAS % _values(funding_types)
+            _FUNDING_AREAS % iri_values(funding_types)
             if scope is None
-            else _FUNDING_AREAS_OF % (_values(scope), ", ".join(_values(funding_types).split()))
+            else _FUNDING_AREAS_OF
+            % (iri_values(scope), ", ".join(iri_values(funding_types).split()))
         )
         for funding, area in _pairs(rows, query):
             triples.update((funding, _SERVES, up) for up in places.get(area, {area}))
     if change is None or change.order:
         whole.add(_ORDER)
-        labelled = _pairs(rows, _FUNDING_LABELS % _values(funding_types), literals=True)
+        labelled = _pairs(rows, _FUNDING_LABELS % iri_values(funding_types), literals=True)
         triples.update((funding, _ORDER, n) for n, funding in enumerate(label_order(labelled)))
     positions = _positions_part(rows, change, triples)
     position_scopes: dict[str, frozenset[str]] = {}
@@ -718,7 +714,7 @@ def derived_part(rows: Rows, change: Change | None) -> Part:
         else:
             position_scopes[_COUNT] = positions.places
             position_nodes[_POSITION] = positions.nodes
-    types = _values(funding_types)
+    types = iri_values(funding_types)
     if change is None or change.closures:
         triples.update(_funding_years(rows, types))
         triples.update(activity_triples(rows, places))
@@ -857,7 +853,7 @@ def _stored_serves(rows: Rows, subjects: frozenset[str] | None) -> set[tuple[str
     """The ``ck:servesWithin`` pairs the derived graph holds (of ``subjects`` only, if given)."""
     if subjects is not None and not subjects:
         return set()
-    given = "" if subjects is None else f"VALUES ?a {{ {_values(subjects)} }} "
+    given = "" if subjects is None else f"VALUES ?a {{ {iri_values(subjects)} }} "
     query = f"SELECT ?a ?b WHERE {{ {given}GRAPH <{DERIVED_GRAPH}> {{ ?a <{_SERVES}> ?b }} }}"
     return set(_pairs(rows, query))
 
@@ -867,7 +863,7 @@ def _stored_orders(rows: Rows, subjects: frozenset[str]) -> dict[str, int]:
     if not subjects:
         return {}
     query = (
-        f"SELECT ?a ?b WHERE {{ VALUES ?a {{ {_values(subjects)} }} "
+        f"SELECT ?a ?b WHERE {{ VALUES ?a {{ {iri_values(subjects)} }} "
         f"GRAPH <{DERIVED_GRAPH}> {{ ?a <{_ORDER}> ?b }} }}"
     )
     return {a: int(b) for a, b in _pairs(rows, query, literals=True)}
@@ -877,7 +873,7 @@ def _stored_members(rows: Rows, places: frozenset[str]) -> list[tuple[str, str, 
     """(funding, place, order) of every listed funding the derived graph has serving within
     one of ``places``."""
     query = (
-        f"SELECT ?a ?b ?n WHERE {{ VALUES ?b {{ {_values(places)} }} "
+        f"SELECT ?a ?b ?n WHERE {{ VALUES ?b {{ {iri_values(places)} }} "
         f"GRAPH <{DERIVED_GRAPH}> {{ ?a <{_SERVES}> ?b . ?a <{_ORDER}> ?n }} }}"
     )
     return [(a, b, int(n)) for a, b, n in rows(query, True) if a and b and n is not None]
@@ -886,7 +882,7 @@ def _stored_members(rows: Rows, places: frozenset[str]) -> list[tuple[str, str, 
 def _stored_counts(rows: Rows, places: frozenset[str]) -> dict[str, int]:
     """The ``ck:fundingCount`` of each of ``places`` that the derived graph holds."""
     query = (
-        f"SELECT ?a ?b WHERE {{ VALUES ?a {{ {_values(places)} }} "
+        f"SELECT ?a ?b WHERE {{ VALUES ?a {{ {iri_values(places)} }} "
         f"GRAPH <{DERIVED_GRAPH}> {{ ?a <{_COUNT}> ?b }} }}"
     )
     return {a: int(b) for a, b in _pairs(rows, query, literals=True)}
@@ -912,7 +908,7 @@ def _activities_within(rows: Rows, places: Closure, scope: frozenset[str] | None
     """``ck:activityWithin`` of every activity, or of those in ``scope``."""
     if scope is not None and not scope:
         return set()
-    query = _ACTIVITY_AREAS if scope is None else _ACTIVITY_AREAS_OF % _values(scope)
+    query = _ACTIVITY_AREAS if scope is None else _ACTIVITY_AREAS_OF % iri_values(scope)
     within = _CK + "activityWithin"
     return {
         (activity, within, up)
@@ -933,7 +929,7 @@ def _quoting(rows: Rows, nodes: frozenset[str]) -> frozenset[str]:
     (``prov:wasDerivedFrom``, then ``oa:hasSource``): the fundings whose years may move."""
     if not nodes:
         return frozenset()
-    query = _QUOTING % _values(nodes)
+    query = _QUOTING % iri_values(nodes)
     return frozenset(node for (node,) in rows(query, False) if node is not None)
 
 
@@ -945,7 +941,7 @@ def _funding_years(rows: Rows, types: str, scope: frozenset[str] | None = None) 
     if scope is None:
         dates_query, documents_query = _FUNDING_DATES % types, _FUNDING_DOCUMENTS % types
     else:
-        given, kinds = _values(scope), ", ".join(types.split())
+        given, kinds = iri_values(scope), ", ".join(types.split())
         dates_query = _FUNDING_DATES_OF % (given, kinds)
         documents_query = _FUNDING_DOCUMENTS_OF % (given, kinds)
     dates: dict[str, tuple[str | None, ...]] = {}
@@ -1044,8 +1040,4 @@ def _nodes(rows: Rows, sparql: str) -> list[str]:
 
 
 def _instances(rows: Rows, types: Iterable[str]) -> list[str]:
-    return _nodes(rows, _INSTANCES % _values(types))
-
-
-def _values(iris: Iterable[str]) -> str:
-    return " ".join(sparql_term(URIRef(i)) for i in sorted(iris))
+    return _nodes(rows, _INSTANCES % iri_values(types))

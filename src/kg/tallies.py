@@ -34,6 +34,7 @@ from rdflib import URIRef
 
 from kg._namespaces import BASE, CK
 from kg.queries import load_query, with_constants
+from kg.stores.base import iri_values
 from kg.totals import Object, Text, Triple
 
 #: The triples of the derived graph that must point at an entity for its counts to be kept.
@@ -88,7 +89,7 @@ def over_threshold(rows: Rows, derived_graph: str, entities: Iterable[str]) -> s
     given = sorted(set(entities))
     if not given:
         return set()
-    found = rows(_INDEXED % (_values(given), derived_graph, OF, PROPERTY), True)
+    found = rows(_INDEXED % (iri_values(given), derived_graph, OF, PROPERTY), True)
     return {e for e, n in found if e is not None and n is not None and int(n) >= THRESHOLD}
 
 
@@ -102,13 +103,11 @@ def stored(rows: Rows, derived_graph: str, entities: Iterable[str]) -> set[Tripl
     given = sorted(set(entities))
     if not given:
         return set()
-    sparql = _STORED % (_values(given), derived_graph, OF, DIRECTION, PROPERTY, COUNT)
+    sparql = _STORED % (iri_values(given), derived_graph, OF, DIRECTION, PROPERTY, COUNT)
     found: set[Triple] = set()
     for tally, entity, direction, prop, count in rows(sparql, True):
-        if None in (tally, entity, direction, prop, count):
-            continue
-        assert tally and entity and direction and prop and count
-        found |= _node_triples(entity, direction, prop, int(count), tally)
+        if tally and entity and direction and prop and count:
+            found |= _node_triples(entity, direction, prop, int(count), tally)
     return found
 
 
@@ -136,7 +135,3 @@ def _node_triples(
         (COUNT, count),
     )
     return {(at, predicate, value) for predicate, value in values}
-
-
-def _values(iris: Iterable[str]) -> str:
-    return " ".join(f"<{iri}>" for iri in iris)

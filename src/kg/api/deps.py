@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Annotated, Any, Final, Literal, cast
+from typing import Annotated, Any, Final, Literal, TypeVar, cast
 
 from fastapi import Depends, Query, Request
 
@@ -24,6 +24,8 @@ from kg.entities import KindMap
 from kg.errors import StoreError
 from kg.settings import Settings
 from kg.stores.base import Store
+
+T = TypeVar("T")
 
 
 def get_settings(request: Request) -> Settings:
@@ -97,16 +99,25 @@ def named(description: str, example: str) -> Any:
     )
 
 
+def _once_per_store(request: Request, store: Store, query: str, compute: Callable[[Store], T]) -> T:
+    """``compute(store)``, kept on the app for the store it serves and computed again for
+    another one (a write may swap the store in). A kept answer names ``query`` as used: it
+    computes this answer as much as a fresh run of the named query would."""
+    kept = getattr(request.app.state, "once_per_store", None)
+    if kept is None:
+        kept = request.app.state.once_per_store = {}
+    found = kept.get(query)
+    if found is None or found[0] is not store:
+        found = kept[query] = (store, compute(store))
+    else:
+        queries.used(query)
+    return found[1]
+
+
 def kind_map(request: Request, store: StoreDep) -> KindMap:
     """The class-to-kind map of the served store, computed once per app: the store does not
     change while the app serves it, and every answer needs the map (``kinds.rq``)."""
-    cached = getattr(request.app.state, "rest_kind_map", None)
-    if cached is None or cached[0] is not store:
-        cached = (store, entities.kind_map(store))
-        request.app.state.rest_kind_map = cached
-    else:  # the kept answer of kinds.rq computes this answer as much as a fresh run would
-        queries.used(entities.KINDS_QUERY)
-    return cached[1]
+    return _once_per_store(request, store, entities.KINDS_QUERY, entities.kind_map)
 
 
 KindMapDep = Annotated[KindMap, Depends(kind_map)]
@@ -117,13 +128,7 @@ def hubs(request: Request, store: StoreDep) -> frozenset[str]:
     ``kg.tallies``), listed once per app as the kind map is. A write through a SPARQL server
     keeps the same store object, so the list can be out of date there; ``describe`` stays
     right with any list (a tally is read only where one is kept), only slower."""
-    cached = getattr(request.app.state, "rest_hubs", None)
-    if cached is None or cached[0] is not store:
-        cached = (store, entities.tallied(store))
-        request.app.state.rest_hubs = cached
-    else:
-        queries.used(entities.TALLIED_QUERY)
-    return frozenset(cached[1])
+    return _once_per_store(request, store, entities.TALLIED_QUERY, entities.tallied)
 
 
 HubsDep = Annotated[frozenset[str], Depends(hubs)]

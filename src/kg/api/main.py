@@ -205,12 +205,19 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
 
 
 def _build_routes(app: FastAPI) -> None:
-    """Have FastAPI build every route's parameters now, in this thread, not at the first
-    request that reaches each one: FastAPI 0.165 builds them lazily, and two first requests at
-    once (a server just started under load) built them concurrently, sharing the ``Query()``
-    of ``Offset`` and the like, and one answered 500 (pydantic's "alias has no effect"
-    warning, raised under the tests' warnings-as-errors, seen once in
-    tests/api/test_query_limits.py). Matching a path no route has builds them all (90 ms)."""
-    nowhere = {"type": "http", "method": "GET", "path": "/.kg-build-routes", "root_path": ""}
+    """Have FastAPI build every route's parameters now, before the server takes requests:
+    FastAPI 0.165 builds them at the first request that reaches each route, and once in CI
+    that build answered ``/health`` 500 while other requests were under way (pydantic's
+    "alias has no effect" warning, raised under the tests' warnings-as-errors;
+    tests/api/test_query_limits.py). Its cause was not pinned down; built here, no request
+    builds them. Matching a path no route has builds them all (90 ms)."""
+    nowhere = {
+        "type": "http",
+        "method": "GET",
+        "path": "/.kg-build-routes",
+        "root_path": "",
+        "headers": [],
+        "query_string": b"",
+    }
     for route in app.router.routes:
-        route.matches({**nowhere, "headers": [], "query_string": b""})
+        route.matches(nowhere)

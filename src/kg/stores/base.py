@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Final, Protocol, cast
@@ -250,6 +250,11 @@ def with_rows(sparql: str, variable: str, terms: Sequence[Term]) -> str:
     values = f" VALUES ?{variable} {{ {' '.join(sparql_term(t) for t in terms)} }}\n"
     at = where_body(sparql)
     return sparql[:at] + values + sparql[at:]
+
+
+def iri_values(iris: Iterable[str]) -> str:
+    """IRIs as the body of a SPARQL ``VALUES`` block, sorted, each checked by ``sparql_term``."""
+    return " ".join(sparql_term(URIRef(iri)) for iri in sorted(iris))
 
 
 def sparql_term(term: Term) -> str:
