@@ -66,3 +66,14 @@ def test_unanchorable_quotes_are_errors(selector: str, expected: str) -> None:
 def test_quote_citing_an_unknown_document_is_an_error() -> None:
     with pytest.raises(QuoteError, match="has no stored text"):
         anchor_graph(_graph('oa:exact "Japan"'), {}, Locator(Path(".")))
+
+
+def test_a_quote_problem_names_the_file_and_line_it_was_written_on() -> None:
+    """The locator is asked only for a quote with a problem (asking for every quote cost half
+    a build); the problem still says where the quote was written."""
+    locator = Locator(Path("."))
+    locator.add(Path("data/x.ttl"), 'id:japan a ck:State ;\n    oa:exact "Japan pays" .\n')
+    with pytest.raises(QuoteError, match=r"data/x\.ttl:2: .*does not occur"):
+        anchor_graph(_graph('oa:exact "Japan pays"'), {DOC: TEXT}, locator)
+    with pytest.raises(QuoteError, match=r"data/x\.ttl:2: evidence cites"):
+        anchor_graph(_graph('oa:exact "Japan pays"'), {}, locator)
