@@ -10,17 +10,17 @@ from pathlib import Path
 import pytest
 from iati_samples import DRAFTS, ROOT, with_identifiers
 
-from kg.build import build
+from kg.build import BuildResult
 from kg.importer import Contract
 from kg.settings import Settings
 
 
 @pytest.fixture(scope="session")
-def iati_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A store of the shipped data (curated graphs, reference graph), built once."""
-    store = tmp_path_factory.mktemp("iati-built") / "store"
-    build(Settings(root=ROOT, store=str(store)))
-    return store
+def iati_built(built: BuildResult) -> Path:
+    """The session's store of the shipped data (curated graphs, reference graph), to copy and
+    import into; never written itself."""
+    assert built.store is not None
+    return built.store
 
 
 @pytest.fixture
