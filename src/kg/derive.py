@@ -52,6 +52,7 @@ hierarchies are small; the funding index is one row per funding and area).
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -386,16 +387,29 @@ def change_of(after: ox.Store, removed: Iterable[ox.Quad], added: Iterable[ox.Qu
                 or kind not in classes
                 or (quad in gone and not _still_a_class(after, kind))
             )
-    for quad in (*removed, *added):
-        if order or not isinstance(quad.subject, ox.NamedNode):
-            continue
-        if quad.predicate.value in _ORDER_READS:
-            order = _was_or_is_funding(after, quad.subject, removed, added, funding_types)
+    # Each node asked once, the removed quads looked up by subject: scanning them for every
+    # quad made a PUT of n quads cost n^2 (1.9 s of a 5,000-quad write).
+    removed_of: dict[ox.NamedNode, list[ox.Quad]] = defaultdict(list)
+    for quad in removed:
+        if isinstance(quad.subject, ox.NamedNode):
+            removed_of[quad.subject].append(quad)
+    reading_order = {
+        q.subject
+        for q in (*removed, *added)
+        if isinstance(q.subject, ox.NamedNode) and q.predicate.value in _ORDER_READS
+    }
+    order = any(
+        _was_or_is_funding(after, node, removed_of.get(node, []), funding_types)
+        for node in reading_order
+    )
+    reading_activity_order = {
+        q.subject
+        for q in (*removed, *added)
+        if isinstance(q.subject, ox.NamedNode) and q.predicate.value in _ACTIVITY_ORDER_READS
+    }
     activity_order = any(
-        quad.predicate.value in _ACTIVITY_ORDER_READS
-        and isinstance(quad.subject, ox.NamedNode)
-        and _was_or_is_activity(after, quad.subject, removed)
-        for quad in (*removed, *added)
+        _was_or_is_activity(after, node, removed_of.get(node, []))
+        for node in reading_activity_order
     )
     subjects = {node.value for node in nodes if isinstance(node, ox.NamedNode)}
     derived = ox.NamedNode(DERIVED_GRAPH)
@@ -425,25 +439,22 @@ def _still_a_class(store: ox.Store, cls: str) -> bool:
 
 
 def _was_or_is_funding(
-    after: ox.Store,
-    node: ox.NamedNode,
-    removed: list[ox.Quad],
-    added: list[ox.Quad],
-    funding_types: set[str],
+    after: ox.Store, node: ox.NamedNode, removed: list[ox.Quad], funding_types: set[str]
 ) -> bool:
-    """Whether ``node`` has a funding type after the change, or had one before it."""
+    """Whether ``node`` has a funding type after the change, or had one before it (``removed``:
+    the change's removed quads about ``node``)."""
     type_ = ox.NamedNode(_RDF_TYPE)
     now = {q.object for q in after.quads_for_pattern(node, type_, None, None)}
-    gone = {q.object for q in removed if q.subject == node and q.predicate == type_}
+    gone = {q.object for q in removed if q.predicate == type_}
     return any(isinstance(t, ox.NamedNode) and t.value in funding_types for t in now | gone)
 
 
 def _was_or_is_activity(after: ox.Store, node: ox.NamedNode, removed: list[ox.Quad]) -> bool:
-    """Whether ``node`` is an activity (``ACTIVITIES``) after the change, or was one before."""
+    """Whether ``node`` is an activity (``ACTIVITIES``) after the change, or was one before
+    (``removed``: the change's removed quads about ``node``)."""
     for quad in removed:
-        if quad.subject == node and (
-            quad.predicate.value in _ROLES
-            or (quad.predicate.value == _RDF_TYPE and quad.object == ox.NamedNode(_IATI_ACTIVITY))
+        if quad.predicate.value in _ROLES or (
+            quad.predicate.value == _RDF_TYPE and quad.object == ox.NamedNode(_IATI_ACTIVITY)
         ):
             return True
     if next(

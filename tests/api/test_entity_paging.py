@@ -98,9 +98,11 @@ def test_paging_through_a_group_lists_each_relation_once(
     assert len(seen) == len(set(seen)) == incoming_count(store, "dac-sectors", SKOS_BROADER)
 
 
+@pytest.mark.parametrize("backend", ["oxigraph", "virtuoso"], indirect=True)
 def test_a_page_carries_the_evidence_the_whole_list_has(store: Store, settings: Settings) -> None:
-    """Evidence fetched for a page only is the same evidence, relation by relation. (A long
-    deadline: rdflib, the test engine, takes seconds for Japan's 17 groups.)"""
+    """Evidence fetched for a page only is the same evidence, relation by relation. On the
+    backends of the HTTP suites (tests/conftest.py, ``HTTP_BACKENDS``): this is one, with an app
+    of its own for the longer deadline a busy machine needs for Japan's 17 groups."""
     app = create_app(settings.model_copy(update={"query_timeout": 120.0}), store=store)
     with TestClient(app) as api_client:
         _same_evidence(api_client)
