@@ -200,17 +200,20 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         )
     # Outermost: HEAD is GET for everything inside, the body dropped last (kg.api.head).
     app.add_middleware(HeadAsGet)
-    _build_routes(app)
+    if store is None:  # served as deployed (kg serve, uvicorn --factory); see build_routes
+        build_routes(app)
     return app
 
 
-def _build_routes(app: FastAPI) -> None:
-    """Have FastAPI build every route's parameters now, before the server takes requests:
+def build_routes(app: FastAPI) -> None:
+    """Have FastAPI build every route's parameters now, before a server takes requests:
     FastAPI 0.165 builds them at the first request that reaches each route, and once in CI
-    that build answered ``/health`` 500 while other requests were under way (pydantic's
-    "alias has no effect" warning, raised under the tests' warnings-as-errors;
+    that build answered ``/health`` 500 while other requests were under way over HTTP
+    (pydantic's "alias has no effect" warning, raised under the tests' warnings-as-errors;
     tests/api/test_query_limits.py). Its cause was not pinned down; built here, no request
-    builds them. Matching a path no route has builds them all (90 ms)."""
+    builds them. Matching a path no route has builds them all (90-200 ms), so it is done for
+    apps that a server runs (``create_app`` without a store, ``kg.api.server.make_server``),
+    not for each of the suite's ~700 in-process test apps, which it cost 0.1-0.2 s each."""
     nowhere = {
         "type": "http",
         "method": "GET",

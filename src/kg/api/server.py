@@ -12,7 +12,7 @@ from typing import Any
 import uvicorn
 from fastapi import FastAPI
 
-from kg.api.main import create_app
+from kg.api.main import build_routes, create_app
 from kg.settings import Settings
 
 
@@ -22,8 +22,10 @@ def make_server(
     """A uvicorn server for ``app``; ``options`` go to ``uvicorn.Config`` (tests quieten logs).
 
     The lifespan is required ("on") so that a store that cannot be opened stops the server
-    with its message instead of failing every request; there are no websocket routes.
+    with its message instead of failing every request; there are no websocket routes. The
+    routes are built before the first request (``kg.api.main.build_routes``).
     """
+    build_routes(app)
     config = uvicorn.Config(app, host=host, port=port, lifespan="on", ws="none", **options)
     return uvicorn.Server(config)
 
