@@ -5,6 +5,7 @@ Small synthetic files (about 5k triples) keep this module fast; scale is benchma
 
 from __future__ import annotations
 
+import shutil
 import threading
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from typer.testing import CliRunner
 
 from kg import history, importer
 from kg._namespaces import CK, GRAPH, ID
-from kg.build import build
+from kg.build import BuildResult, build
 from kg.cli import app
 from kg.derive import DERIVED_GRAPH, materialise
 from kg.errors import ConfigurationError, DataNotConformingError, SourceError
@@ -368,10 +369,19 @@ def test_cli_exit_codes(tmp_path: Path) -> None:
     ]
 
 
-def test_a_rebuild_keeps_imported_graphs_and_drops_only_what_it_rewrites(tmp_path: Path) -> None:
-    settings = Settings(root=ROOT, store=str(tmp_path / "store"))
+def _session_build_at(built: BuildResult, target: Path) -> Settings:
+    """Settings naming ``target``, a copy of the session's build (what a first ``build`` there
+    would write, without building again)."""
+    assert built.store is not None
+    shutil.copytree(built.store, target)
+    return Settings(root=ROOT, store=str(target))
+
+
+def test_a_rebuild_keeps_imported_graphs_and_drops_only_what_it_rewrites(
+    built: BuildResult, tmp_path: Path
+) -> None:
     target = tmp_path / "store"
-    build(settings)
+    settings = _session_build_at(built, target)
     store = OxigraphStore(target)
     imported = str(GRAPH["imported"])
     store.load_graph(imported, write(tmp_path, "u.ttl", UN_WOMEN))
@@ -391,10 +401,11 @@ def test_a_rebuild_keeps_imported_graphs_and_drops_only_what_it_rewrites(tmp_pat
         rebuilt.close()
 
 
-def test_a_rebuild_after_a_cut_swap_keeps_the_previous_store(tmp_path: Path) -> None:
-    settings = Settings(root=ROOT, store=str(tmp_path / "store"))
+def test_a_rebuild_after_a_cut_swap_keeps_the_previous_store(
+    built: BuildResult, tmp_path: Path
+) -> None:
     target = tmp_path / "store"
-    build(settings)
+    settings = _session_build_at(built, target)
     store = OxigraphStore(target)
     store.load_graph(str(GRAPH["imported"]), write(tmp_path, "u.ttl", UN_WOMEN))
     store.close()
