@@ -372,6 +372,13 @@ def change_of(after: ox.Store, removed: Iterable[ox.Quad], added: Iterable[ox.Qu
     listed = subclasses(classes, _SCHEMA + "Place") | subclasses(classes, _SKOS + "Concept")
     closures = order = False
     nodes: set[ox.NamedNode | ox.BlankNode] = set()
+    still_classes: dict[str, bool] = {}  # asked once per class, not per removed instance
+
+    def still_a_class(kind: str) -> bool:
+        if kind not in still_classes:
+            still_classes[kind] = _still_a_class(after, kind)
+        return still_classes[kind]
+
     for quad in (*removed, *added):
         predicate = quad.predicate.value
         if isinstance(quad.subject, ox.NamedNode | ox.BlankNode):
@@ -385,7 +392,7 @@ def change_of(after: ox.Store, removed: Iterable[ox.Quad], added: Iterable[ox.Qu
                 or kind in _DECLARATIONS
                 or kind in listed
                 or kind not in classes
-                or (quad in gone and not _still_a_class(after, kind))
+                or (quad in gone and not still_a_class(kind))
             )
     # Each node asked once, the removed quads looked up by subject: scanning them for every
     # quad made a PUT of n quads cost n^2 (1.9 s of a 5,000-quad write).
