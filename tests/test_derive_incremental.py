@@ -9,7 +9,7 @@ from collections.abc import Callable
 import pyoxigraph as ox
 import pytest
 
-from kg import tallies
+from kg import derive, tallies
 from kg._namespaces import PREFIXES
 from kg.build import BuildResult
 from kg.derive import (
@@ -260,6 +260,23 @@ def test_incremental_derive_equals_full(shipped: ox.Store, seed: int) -> None:
         assert incremental == derived_triples(_native_rows(store)), (edit.__name__, step)
 
 
+@pytest.mark.parametrize("seed", range(5))
+def test_totals_recounted_whole_for_a_large_change_equal_a_whole_derive(
+    shipped: ox.Store, seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A change touching ``WHOLE_TOTALS_FROM`` subjects or more recounts the totals whole
+    instead of by difference (here every change: the threshold lowered to one subject)."""
+    monkeypatch.setattr(derive, "WHOLE_TOTALS_FROM", 1)
+    rng = random.Random(seed)
+    store = _copy(shipped)
+    graphs = _data_graphs(store)
+    for step in range(3):
+        edit = EDITS[(seed + step) % len(EDITS)]
+        _write(store, edit, rng, rng.choice(graphs))
+        incremental = _triples(store.quads_for_pattern(None, None, None, DERIVED))
+        assert incremental == derived_triples(_native_rows(store)), (edit.__name__, step)
+
+
 @pytest.mark.parametrize("seed", range(10))
 def test_tallies_follow_writes(
     shipped: ox.Store, seed: int, monkeypatch: pytest.MonkeyPatch
@@ -347,8 +364,6 @@ def test_a_large_removal_asks_about_each_class_and_node_once(
     """``change_of`` on a write that removes a whole graph asks once per class whether it is
     still one and once per node whether it was a funding: per removed quad, deleting the
     977,786 quads of an imported IATI file at 1M triples did not end in ten minutes."""
-    from kg import derive
-
     store = _copy(shipped)
     graph = ox.NamedNode("https://w3id.org/coop-kg/graph/japan-gender-equality-cooperation")
     removed = list(store.quads_for_pattern(None, None, None, graph))
