@@ -10,6 +10,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from kg import writes
 from kg.build import BuildResult
 from kg.derive import DERIVED_GRAPH, _native_rows, _triples, derived_triples
 from kg.settings import Settings
@@ -91,6 +92,26 @@ def test_every_kind_of_write_keeps_disk_copy_and_derive_in_step(
     writer.delete(copy, GRAPH)
     assert_agree(copy, path)
     assert ox.NamedNode(GRAPH) not in set(copy.native.named_graphs())
+
+
+def test_a_large_delta_swaps_the_staged_store_in_and_copies_it_afresh(
+    served: tuple[Writer, OxigraphStore, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A delta of ``SWAP_FROM`` quads or more (here every write: lowered to one) is committed
+    by swapping the staged store in, not as one SPARQL update, and the server answers from a
+    fresh copy of it: the same agreement as in place."""
+    monkeypatch.setattr(writes, "SWAP_FROM", 1)
+    writer, copy, path = served
+    before = identity(path)
+    result = writer.put(copy, GRAPH, triples(TTL))
+    fresh = result.snapshot
+    assert fresh is not None and fresh is not copy and identity(path) != before
+    assert_agree(fresh, path)
+    assert fresh.native.query(f"ASK {{ GRAPH <{DERIVED_GRAPH}> {{ <{ID}atlantis> ?p ?o }} }}")
+    result = writer.delete(fresh, GRAPH)
+    assert result.snapshot is not None and result.snapshot is not fresh
+    assert_agree(result.snapshot, path)
+    assert ox.NamedNode(GRAPH) not in set(result.snapshot.native.named_graphs())
 
 
 def test_a_refused_write_changes_neither_disk_nor_copy(

@@ -74,9 +74,13 @@ if TYPE_CHECKING:
     from kg.stores.base import Store
     from kg.validate import ValidationReport, Violation
 
-#: Graphs no write may change: see the module docstring.
-
 _UPDATE_LOCATION: Final = re.compile(r"error at (\d+):(\d+)")
+#: Quads a write's delta writes one by one (``_Delta.written``) from which the store on disk
+#: takes the staged copy by swapping it in, and a served in-memory copy is made afresh, instead
+#: of applying the delta as one SPARQL update: deleting an imported IATI graph of 977,786 quads
+#: at 1M triples (636k derived triples gone with it) spent 83 s committing that update and
+#: 19 s applying it to the served copy.
+SWAP_FROM: Final = 100_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,6 +287,8 @@ class Writer:
                 for g in changed
             }
             clock.start("commit")
+            if delta.written >= SWAP_FROM:
+                return None
             update = delta.as_update(exact=operation == "update")
             return None if update is None else InPlace(update)
 
@@ -591,6 +597,12 @@ class _Delta:
     """{graph: (removed, added, the graph's new content)}"""
     derived: tuple[set[Triple], set[Triple]] = field(default_factory=lambda: (set(), set()))
 
+    @property
+    def written(self) -> int:
+        """Quads ``as_update`` would write out one by one (a dropped graph is one operation)."""
+        data = sum(len(r) + len(a) for r, a, content in self.graphs.values() if content)
+        return data + len(self.derived[0]) + len(self.derived[1])
+
     @classmethod
     def between(cls, before: ox.Store, after: ox.Store, touched: Iterable[str] | None) -> _Delta:
         """The delta of the graphs among ``touched`` (None: every graph) that differ."""
@@ -710,7 +722,7 @@ def _follow(served: Store, path: Path, origin: tuple[int, int], delta: _Delta) -
     server serves something else) a fresh copy is made, as a restart would: seconds at 1M.
     """
     copy = _follows(served, path, origin)
-    if copy is not None:
+    if copy is not None and delta.written < SWAP_FROM:
         update = delta.as_update()
         if update:
             copy.native.update(update)
