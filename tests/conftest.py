@@ -40,6 +40,19 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     shutil.rmtree(ARTIFACTS, ignore_errors=True)
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test marked serial must be in a file whose text says ``mark.serial``: ``dev.py test``
+    runs the serial tests from those files alone (``serial_files``), and would miss it."""
+    for item in items:
+        if item.get_closest_marker("serial") and "mark.serial" not in item.path.read_text():
+            raise pytest.UsageError(
+                f"{item.nodeid} is marked serial outside a file that says mark.serial "
+                "(pytestmark = pytest.mark.serial or @pytest.mark.serial): dev.py test would "
+                "not run it"
+            )
+
+
 @pytest.fixture(scope="session")
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     return Settings(root=ROOT, store=str(tmp_path_factory.mktemp("kg") / "store"))
