@@ -302,7 +302,7 @@ class Writer:
         snapshot = None
         if self.settings.serve_from_memory:
             with clock("serve"):
-                snapshot = _follow(served, path, origin, delta)
+                snapshot = _follow(served, target, origin, delta)
         return WriteResult(
             operation,
             tuple(changed),
@@ -712,15 +712,21 @@ def _data(verb: str, graph: str, quads: Iterable[ox.Quad]) -> str:
     return f"{verb} DATA {{ GRAPH <{graph}> {{\n{triples}\n}} }}"
 
 
-def _follow(served: Store, path: Path, origin: tuple[int, int], delta: _Delta) -> OxigraphStore:
-    """The served in-memory copy of the store at ``path``, brought to the state just committed.
+def _follow(
+    served: Store, target: OxigraphStore, origin: tuple[int, int], delta: _Delta
+) -> OxigraphStore:
+    """The served in-memory copy of ``target`` (the store on disk the write committed to),
+    brought to the state just committed.
 
     When ``served`` is the copy of the directory the write started from (``identity``), the
     write's delta is applied to it in one update (one pyoxigraph transaction: a query running
     meanwhile keeps the state it started on) and its search index re-reads the changed graphs.
     Otherwise (a build or an import replaced the directory since the server copied it, or the
-    server serves something else) a fresh copy is made, as a restart would: seconds at 1M.
+    server serves something else), or when the delta is ``SWAP_FROM`` quads or more, a fresh
+    copy is made from ``target``, as a restart would: seconds at 1M.
     """
+    path = target.path
+    assert path is not None
     copy = _follows(served, path, origin)
     if copy is not None and delta.written < SWAP_FROM:
         update = delta.as_update()
@@ -731,7 +737,7 @@ def _follow(served: Store, path: Path, origin: tuple[int, int], delta: _Delta) -
         was.extend(delta.contents()[0])
         search_index.follow(copy, was, list(delta.graphs))
         return copy
-    fresh = OxigraphStore.in_memory_copy(path)
+    fresh = target.copied_into_memory()
     search_index.warm(fresh)
     return fresh
 

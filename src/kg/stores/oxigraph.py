@@ -126,6 +126,17 @@ class OxigraphStore:
         copy.path, copy.read_only, copy.origin = path, True, origin
         return copy
 
+    def copied_into_memory(self) -> OxigraphStore:
+        """``in_memory_copy`` of this open on-disk store, read through this handle: opening the
+        directory a second time, read-only, while this process has it open read-write can
+        fail as RocksDB cleans up after the reopening (``Corruption: ... .sst: No such file``,
+        seen in CI right after a write swapped a staged copy in)."""
+        assert self.path is not None, "an in-memory store is its own copy"
+        copy = type(self)()
+        copy._store.bulk_extend(self._store)
+        copy.path, copy.read_only, copy.origin = self.path, True, identity(self.path)
+        return copy
+
     @classmethod
     def wrapping(cls, native: ox.Store) -> OxigraphStore:
         """A ``Store`` over an open pyoxigraph store (a staged import), which stays the caller's
