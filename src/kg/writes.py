@@ -23,12 +23,15 @@ against other processes), and costs what the change costs, not what the store ho
    the nodes that point to what they rewrote, with their neighbourhood) against the shapes; a
    write is refused when that has a violation that the store did not already have, so data
    that was loaded unchecked (``kg import --no-validate``) does not block unrelated corrections;
-5. keep the previous state (``kg.backup.Backups``: a checkpoint, again hard links), then swap
-   the staged store in by two renames (``OxigraphStore.stage``): readers and a crash see all
-   old or all new. A server answering from an in-memory copy of the store gets the same change
-   (``_Delta``) as one SPARQL update, which pyoxigraph applies as one transaction: a query sees
-   the copy before or after it, and the copy is not replaced by a new one (which at 1M triples
-   took seconds to make). Its search index re-reads the changed graphs (``search_index.follow``).
+5. keep the previous state (``kg.backup.Backups``: a checkpoint, again hard links), then commit
+   (``OxigraphStore.stage``): the change (``_Delta``) applied to the store as one SPARQL update,
+   one transaction; or, for a delta of ``SWAP_FROM`` quads or more, or blank nodes an update
+   cannot name, the staged store swapped in by two renames. Readers and a crash see all old or
+   all new. A server answering from an in-memory copy of the store gets the same update: a
+   query sees the copy before or after it, and the copy is not replaced by a new one (which at
+   1M triples took seconds to make), except after a delta that large, when a fresh copy is
+   cheaper than the update. Its search index re-reads the changed graphs
+   (``search_index.follow``).
 
 Other stores take a simpler path, as small stores: an in-memory store (``memory``,
 ``oxigraph:memory``, tests) or a SPARQL server (``sparql:``) is copied into a pyoxigraph store
