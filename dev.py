@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -171,14 +172,19 @@ def cmd_test(args: list[str]) -> int:
     return run_pytest(args)
 
 
+#: How a test file marks tests serial: ``pytestmark = pytest.mark.serial`` (or a list holding
+#: it) or a ``@pytest.mark.serial`` decorator, at the start of a line.
+SERIAL_MARK = re.compile(r"^(?:pytestmark\s*=.*|\s*@)pytest\.mark\.serial\b", re.MULTILINE)
+
+
 def serial_files() -> list[str]:
-    """The test files that mark tests serial (their text says ``mark.serial``), for the serial
-    run of a plain ``dev.py test``: collecting the whole suite to deselect all but its 35 tests
-    took 6-11 s. tests/conftest.py fails a run in which a serial test sits in another file."""
+    """The test files that mark tests serial (``SERIAL_MARK``), for the serial run of a plain
+    ``dev.py test``: collecting the whole suite to deselect all but its 35 tests took 6-11 s.
+    tests/conftest.py fails a run in which a serial test sits in another file."""
     return sorted(
         str(path.relative_to(ROOT))
         for path in (ROOT / "tests").rglob("test_*.py")
-        if "mark.serial" in path.read_text(encoding="utf-8")
+        if SERIAL_MARK.search(path.read_text(encoding="utf-8"))
     )
 
 

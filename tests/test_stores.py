@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -12,7 +13,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 
 from kg.build import BuildResult
-from kg.errors import QueryError
+from kg.errors import QueryError, StoreError
 from kg.sparql_guard import where_body
 from kg.stores.base import SelectResult, sparql_term, with_values
 from kg.stores.oxigraph import OxigraphStore
@@ -160,3 +161,54 @@ def test_an_answer_stopped_at_its_deadline_frees_its_rows_on_its_own_thread() ->
     assert done.returncode == 0, done.stderr
     assert "served on" in done.stdout
     assert "unsendable" not in done.stderr, done.stderr
+
+
+# --- opening a directory read-only while another handle reopens it ---------------------------
+
+
+def _failing_opens(monkeypatch: pytest.MonkeyPatch, failures: int, message: str) -> list[str]:
+    """Make the next ``failures`` read-only openings raise ``RuntimeError(message)``, as
+    RocksDB does when files vanish under it; returns the list of attempts."""
+    from kg.stores import oxigraph
+
+    attempts: list[str] = []
+    real = oxigraph._READ_ONLY
+
+    def opening(path: str) -> ox.Store:
+        attempts.append(path)
+        if len(attempts) <= failures:
+            raise RuntimeError(message)
+        return real(path)
+
+    monkeypatch.setattr(oxigraph, "_READ_ONLY", opening)
+    monkeypatch.setattr("time.sleep", lambda _: None)
+    return attempts
+
+
+CORRUPTION = "Corruption: IO error: No such file or directory: While open a file: 000028.sst"
+
+
+def test_a_read_only_opening_is_tried_again_while_rocksdb_reports_corruption(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    OxigraphStore(tmp_path / "s").close()
+    attempts = _failing_opens(monkeypatch, 2, CORRUPTION)
+    opened = OxigraphStore(tmp_path / "s", read_only=True)
+    assert len(attempts) == 3 and opened.count() == 0
+    opened.close()
+
+
+def test_a_read_only_opening_gives_up_with_a_store_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kg.stores.oxigraph import READ_ONLY_ATTEMPTS
+
+    OxigraphStore(tmp_path / "s").close()
+    attempts = _failing_opens(monkeypatch, 99, CORRUPTION)
+    with pytest.raises(StoreError, match="read-only after 5 attempts"):
+        OxigraphStore(tmp_path / "s", read_only=True)
+    assert len(attempts) == READ_ONLY_ATTEMPTS == 5
+    other = _failing_opens(monkeypatch, 1, "some other failure")
+    with pytest.raises(RuntimeError, match="some other failure"):
+        OxigraphStore(tmp_path / "s", read_only=True)
+    assert len(other) == 1

@@ -46,3 +46,13 @@ def test_run_becomes_kg_serve_with_its_arguments(
         dev.cmd_run(args)
     assert started == [[str(dev.BIN / "kg"), "serve", *args]]
     assert not hasattr(dev, "has_serve_command")
+
+
+def test_the_serial_run_collects_the_files_that_mark_tests_serial() -> None:
+    """``dev.py test`` runs the serial tests from these files alone (tests/conftest.py fails a
+    run in which a serial test sits elsewhere): both files that mark tests serial, nothing
+    else."""
+    files = load_dev().serial_files()
+    assert files == ["tests/api/test_deadline.py", "tests/api/test_query_limits.py"]
+    root = DEV.parent
+    assert all("mark.serial" in (root / name).read_text() for name in files)

@@ -36,6 +36,10 @@ from kg.stores.base import (
 
 #: rdfs:label, the name a page shows beside each subject.
 _LABEL: Final = PREFIXES["rdfs"] + "label"
+#: Attempts at opening a directory read-only, 50 ms apart and more: RocksDB may fail such an
+#: opening while another handle on the directory, just reopened after a swap, removes the files
+#: it no longer needs ("Corruption: ... .sst: No such file", seen once in CI).
+READ_ONLY_ATTEMPTS: Final = 5
 # A triple format of the whole dataset is the union of the graphs, each triple once.
 _UNION: Final = "CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
 
@@ -98,7 +102,7 @@ class OxigraphStore:
             if path is None:
                 self._store = ox.Store()
             elif read_only:
-                self._store = ox.Store.read_only(str(path))
+                self._store = _open_read_only(path)
             else:
                 path.mkdir(parents=True, exist_ok=True)
                 self._store = ox.Store(str(path))
@@ -631,6 +635,31 @@ def identity(path: Path) -> tuple[int, int]:
     rename, so a copy made from the directory before has another identity (device, inode)."""
     found = path.stat()
     return found.st_dev, found.st_ino
+
+
+def _open_read_only(path: Path) -> ox.Store:
+    """``ox.Store.read_only(path)``, tried again while it fails with RocksDB's "Corruption"
+    (see ``READ_ONLY_ATTEMPTS``); after the last attempt, a ``StoreError`` saying so."""
+    import time
+
+    for attempt in range(1, READ_ONLY_ATTEMPTS + 1):
+        try:
+            return _READ_ONLY(str(path))
+        except RuntimeError as exc:
+            if "Corruption" not in str(exc):
+                raise
+            if attempt == READ_ONLY_ATTEMPTS:
+                raise StoreError(
+                    f"cannot open the store at {path} read-only after {attempt} attempts: "
+                    f"{exc}. If it was being replaced (an import or a write swapping a copy "
+                    "in), try again."
+                ) from exc
+            time.sleep(0.05 * attempt)
+    raise AssertionError("unreachable")
+
+
+#: The opening ``_open_read_only`` retries (a name of its own so that a test can make it fail).
+_READ_ONLY = ox.Store.read_only
 
 
 def _clear_frames(exc: BaseException) -> None:
