@@ -409,7 +409,7 @@ def change_of(after: ox.Store, removed: Iterable[ox.Quad], added: Iterable[ox.Qu
                 or (quad in gone and not still_a_class(kind))
             )
     # Each node asked once, the removed quads looked up by subject: scanning them for every
-    # quad made a PUT of n quads cost n^2 (1.9 s of a 5,000-quad write).
+    # quad made a write of n quads cost n^2 (4.3 s of a PUT of the 5,751-quad reference graph).
     removed_of: dict[ox.NamedNode, list[ox.Quad]] = defaultdict(list)
     for quad in removed:
         if isinstance(quad.subject, ox.NamedNode):
