@@ -213,7 +213,7 @@ def build_routes(app: FastAPI) -> None:
     tests/api/test_query_limits.py). Its cause was not pinned down; built here, no request
     builds them. Matching a path no route has builds them all (90-200 ms), so it is done for
     apps that a server runs (``create_app`` without a store, ``kg.api.server.make_server``),
-    not for each of the suite's ~700 in-process test apps, which it cost 0.1-0.2 s each."""
+    not for each of the suite's hundreds of in-process test apps, which it cost 0.1-0.2 s each."""
     nowhere = {
         "type": "http",
         "method": "GET",
