@@ -4,7 +4,6 @@ store backend in turn."""
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import os
 import shutil
 import subprocess
@@ -15,6 +14,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from _dev import load_dev
 from _servers import Server, free_port, load_built
 from _small_stores import MONEY_TTL, small_store
 
@@ -49,11 +49,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     marked = [item for item in items if item.get_closest_marker("serial")]
     if not marked:
         return
-    spec = importlib.util.spec_from_file_location("coop_kg_dev", ROOT / "dev.py")
-    assert spec is not None and spec.loader is not None
-    dev = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(dev)
-    files = set(dev.serial_files())
+    files = set(load_dev().serial_files())
     for item in marked:
         if str(item.path.relative_to(ROOT)) not in files:
             raise pytest.UsageError(

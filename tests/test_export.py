@@ -25,11 +25,10 @@ def _canonical(graph: Graph) -> frozenset[str]:
     canonicalisation): equal exactly when the graphs are isomorphic. rdflib's own
     ``to_isomorphic`` gave the same verdicts but cost most of this file's time (75 s of the
     suite); the parsing stays rdflib's, the reader whose view of our exports this checks."""
-    dataset = ox.Dataset()
-    for s, p, o in graph:
-        dataset.add(ox.Quad(to_oxigraph(s), ox.NamedNode(str(p)), to_oxigraph(o)))
-    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-    return frozenset(str(quad) for quad in dataset)
+    return _canonical_triples(
+        ox.Triple(to_oxigraph(s), ox.NamedNode(str(p)), to_oxigraph(o))  # type: ignore[arg-type]
+        for s, p, o in graph
+    )
 
 
 def _canonical_triples(triples: Iterable[ox.Triple]) -> frozenset[str]:

@@ -241,15 +241,18 @@ def materialise(store: ox.Store) -> int:
     read without converting terms to rdflib, and the graph is written with ``bulk_extend``,
     which is not one transaction, hence only for a store no reader sees.
     """
+    return len(_rederive(store)[1])
+
+
+def _rederive(store: ox.Store) -> tuple[set[Triple], set[Triple]]:
+    """``materialise``'s work: the derived graph of ``store`` computed whole and written;
+    returns its triples before and after (the derived graph is read once)."""
     rows = _native_rows(store)
     triples = derived_triples(rows)
     graph = ox.NamedNode(DERIVED_GRAPH)
+    was = _triples(store.quads_for_pattern(None, None, None, graph))
     # The tallies are counted once the rest is written (below).
-    old = {
-        t
-        for t in _triples(store.quads_for_pattern(None, None, None, graph))
-        if t[1] not in tallies.PREDICATES
-    }
+    old = {t for t in was if t[1] not in tallies.PREDICATES}
     gone = old - triples
     if len(gone) > len(old) // 2:
         # Mostly new: dropping the graph at once is cheaper than quad by quad.
@@ -267,7 +270,7 @@ def materialise(store: ox.Store) -> int:
     old_tallies = tallies.stored(rows, DERIVED_GRAPH, tallies.tallied(rows))
     kept = tallies.counted(rows, tallies.hubs(triples))
     _replace(store, old_tallies, kept)
-    return len(triples) + len(kept)
+    return was, triples | kept
 
 
 def _replace(
@@ -307,10 +310,7 @@ def apply_change(
     whole.
     """
     if len(change.subjects) >= WHOLE_DERIVE_FROM:
-        graph = ox.NamedNode(DERIVED_GRAPH)
-        was = _triples(store.quads_for_pattern(None, None, None, graph))
-        materialise(store)
-        now = _triples(store.quads_for_pattern(None, None, None, graph))
+        was, now = _rederive(store)
         return was - now, now - was
     rows = _native_rows(store)
     part = derived_part(rows, change)
@@ -393,10 +393,19 @@ def change_of(after: ox.Store, removed: Iterable[ox.Quad], added: Iterable[ox.Qu
             still_classes[kind] = _still_a_class(after, kind)
         return still_classes[kind]
 
+    # The IRIs whose types or labels changed (the funding order reads them), and those whose
+    # roles or activity type changed (the activity order): each asked about once, below.
+    reading_order: set[ox.NamedNode] = set()
+    reading_activity_order: set[ox.NamedNode] = set()
     for quad in (*removed, *added):
         predicate = quad.predicate.value
         if isinstance(quad.subject, ox.NamedNode | ox.BlankNode):
             nodes.add(quad.subject)  # a blank initiative: its funding still points to it
+        if isinstance(quad.subject, ox.NamedNode):
+            if predicate in _ORDER_READS:
+                reading_order.add(quad.subject)
+            if predicate in _ACTIVITY_ORDER_READS:
+                reading_activity_order.add(quad.subject)
         if predicate in _EDGES:
             closures = True
         elif predicate == _RDF_TYPE and not closures:
@@ -414,20 +423,10 @@ def change_of(after: ox.Store, removed: Iterable[ox.Quad], added: Iterable[ox.Qu
     for quad in removed:
         if isinstance(quad.subject, ox.NamedNode):
             removed_of[quad.subject].append(quad)
-    reading_order = {
-        q.subject
-        for q in (*removed, *added)
-        if isinstance(q.subject, ox.NamedNode) and q.predicate.value in _ORDER_READS
-    }
     order = any(
         _was_or_is_funding(after, node, removed_of.get(node, []), funding_types)
         for node in reading_order
     )
-    reading_activity_order = {
-        q.subject
-        for q in (*removed, *added)
-        if isinstance(q.subject, ox.NamedNode) and q.predicate.value in _ACTIVITY_ORDER_READS
-    }
     activity_order = any(
         _was_or_is_activity(after, node, removed_of.get(node, []))
         for node in reading_activity_order

@@ -3,22 +3,10 @@ what they start, and no fallback for a CLI without ``serve`` is left to keep tru
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-from types import ModuleType
 from typing import NoReturn
 
 import pytest
-
-DEV = Path(__file__).resolve().parents[2] / "dev.py"
-
-
-def load_dev() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("coop_kg_dev", DEV)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from _dev import DEV, load_dev
 
 
 class Exec(Exception):

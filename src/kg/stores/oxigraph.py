@@ -8,6 +8,7 @@ is the default.
 from __future__ import annotations
 
 import heapq
+import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -122,13 +123,12 @@ class OxigraphStore:
         directory unlocked, so ``kg build`` can write a new store while this one serves.
         ``path`` stays recorded so that /health can report which build is served.
         """
-        origin = identity(path)
+        origin = identity(path)  # before opening: a directory swapped in meanwhile is newer
         source = cls(path, read_only=True)
-        copy = cls()
-        copy._store.bulk_extend(source._store)
-        source.close()
-        copy.path, copy.read_only, copy.origin = path, True, origin
-        return copy
+        try:
+            return source._copied(origin)
+        finally:
+            source.close()
 
     def copied_into_memory(self) -> OxigraphStore:
         """``in_memory_copy`` of this open on-disk store, read through this handle: opening the
@@ -136,9 +136,14 @@ class OxigraphStore:
         fail as RocksDB cleans up after the reopening (``Corruption: ... .sst: No such file``,
         seen in CI right after a write swapped a staged copy in)."""
         assert self.path is not None, "an in-memory store is its own copy"
+        return self._copied(identity(self.path))
+
+    def _copied(self, origin: tuple[int, int]) -> OxigraphStore:
+        """This store's quads in a new in-memory store that records this one's directory and
+        ``origin``, the identity it had when the copy began."""
         copy = type(self)()
         copy._store.bulk_extend(self._store)
-        copy.path, copy.read_only, copy.origin = self.path, True, identity(self.path)
+        copy.path, copy.read_only, copy.origin = self.path, True, origin
         return copy
 
     @classmethod
@@ -640,9 +645,8 @@ def identity(path: Path) -> tuple[int, int]:
 def _open_read_only(path: Path) -> ox.Store:
     """``ox.Store.read_only(path)``, tried again while it fails with RocksDB's "Corruption"
     (see ``READ_ONLY_ATTEMPTS``); after the last attempt, a ``StoreError`` saying so."""
-    import time
-
-    for attempt in range(1, READ_ONLY_ATTEMPTS + 1):
+    attempt = 1
+    while True:
         try:
             return _READ_ONLY(str(path))
         except RuntimeError as exc:
@@ -654,8 +658,8 @@ def _open_read_only(path: Path) -> ox.Store:
                     f"{exc}. If it was being replaced (an import or a write swapping a copy "
                     "in), try again."
                 ) from exc
-            time.sleep(0.05 * attempt)
-    raise AssertionError("unreachable")
+        time.sleep(0.05 * attempt)
+        attempt += 1
 
 
 #: The opening ``_open_read_only`` retries (a name of its own so that a test can make it fail).
