@@ -22,6 +22,7 @@ from rdflib import RDF, Graph, URIRef
 import kg
 from kg._locate import Locator
 from kg._namespaces import CK, GRAPH, PREFIXES
+from kg._rdf_files import read_turtle
 from kg.anchor import anchor_graph
 from kg.backup import recover_swap
 from kg.derive import DERIVED_GRAPH, derive, materialise
@@ -107,10 +108,7 @@ def _parse_into(graph: Graph, path: Path, locator: Locator) -> None:
     except (OSError, UnicodeDecodeError) as exc:
         raise SourceError(f"cannot read {path}: {exc}") from exc
     locator.add(path, text)
-    try:
-        graph.parse(data=text, format="turtle", publicID=path.as_uri())
-    except Exception as exc:  # rdflib raises many unrelated types for syntax errors
-        raise SourceError(f"{path}: Turtle syntax error: {exc}") from exc
+    read_turtle(path, text, into=graph)
 
 
 def check(assembled: Assembled, inputs: Inputs, *, progress: Progress = _quiet) -> tuple[str, ...]:

@@ -28,7 +28,7 @@ import rdflib
 from kg import _reach
 from kg._limits import check_size
 from kg._namespaces import GRAPH, RESERVED_GRAPHS
-from kg._rdf_files import counting, import_format, quads, syntax_error
+from kg._rdf_files import counting, import_format, quads, read_turtle, syntax_error
 from kg.derive import materialise
 from kg.entities import compact
 from kg.errors import ConfigurationError, DataNotConformingError, SourceError
@@ -59,7 +59,7 @@ class Contract:
 
         ontology = rdflib.Graph()
         for path in sorted(settings.ontology_dir.glob("*.ttl")):
-            ontology.parse(path, format="turtle")
+            read_turtle(path, into=ontology)
         return cls(load_shapes(settings.shapes_dir), ontology)
 
 

@@ -36,9 +36,9 @@ from kg import _turtle as ttl
 from kg import slugs
 from kg._limits import check_length
 from kg._namespaces import CK, GRAPH, ID, OA, PROV, SCHEMA
+from kg._rdf_files import read_turtle
 from kg.anchor import find_quote, realign
 from kg.errors import IntakeError as IntakeError
-from kg.errors import SourceError
 from kg.extract import (
     EXTRACTORS,
     MAX_ORIGINAL_BYTES,
@@ -163,7 +163,7 @@ def reextract(
     text_path = DOCUMENTS / f"{slug}.txt"
     if not (root / record_path).is_file():
         raise IntakeError(f"there is no document {slug!r} ({record_path}); add it first")
-    record = Graph().parse(root / record_path, format="turtle")
+    record = read_turtle(root / record_path)
     document = ID[slug]
     recorded = _recorded_original(record, document)
     if original is None:
@@ -217,7 +217,7 @@ def verify(root: Path) -> list[Verified]:
     """Re-run every recorded extraction on its stored original; compare with the stored text."""
     results = []
     for record_path in sorted((root / DOCUMENTS).glob("*.ttl")):
-        record = Graph().parse(record_path, format="turtle")
+        record = read_turtle(record_path)
         for document in record.subjects(RDF.type, CK.SourceDocument):
             slug = str(document).removeprefix(str(ID))
             activity = record.value(document, PROV.wasGeneratedBy)
@@ -363,7 +363,7 @@ def _moved_quotes(root: Path, slug: str, old: str, new: str) -> tuple[dict[Path,
     problems: list[str] = []
     count = 0
     for path in sorted((root / "data").rglob("*.ttl")):
-        graph = Graph().parse(path, format="turtle")
+        graph = read_turtle(path)
         replacements: dict[tuple[str, str], str] = {}
         for evidence, selector in graph.subject_objects(OA.hasSelector):
             if graph.value(evidence, OA.hasSource) != document:
@@ -462,10 +462,7 @@ def load_data(root: Path) -> Graph:
     """Every curated Turtle file under ``root/data`` in one graph (no quotes anchored)."""
     graph = Graph()
     for path in sorted((root / "data").rglob("*.ttl")):
-        try:
-            graph.parse(path, format="turtle")
-        except Exception as exc:  # rdflib raises many unrelated types for syntax errors
-            raise SourceError(f"{path}: Turtle syntax error: {exc}") from exc
+        read_turtle(path, into=graph)
     return graph
 
 

@@ -22,10 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph
 
 from kg._namespaces import GRAPH, ID, OA
-from kg.errors import ConfigurationError, DataNotConformingError, SourceError
+from kg._rdf_files import read_turtle
+from kg.errors import ConfigurationError, DataNotConformingError
 from kg.errors import DraftError as DraftError
 from kg.settings import Settings
 from kg.sources import Source, discover
@@ -92,10 +92,7 @@ def publish(settings: Settings, draft: Path, *, name: str | None = None) -> Publ
 
 def _document_of(draft: Path, root: Path) -> str:
     """The slug of the one registered document the draft's evidence quotes."""
-    try:
-        graph = Graph().parse(draft, format="turtle")
-    except Exception as exc:  # rdflib raises many unrelated types for syntax errors
-        raise SourceError(f"{draft}: Turtle syntax error: {exc}") from exc
+    graph = read_turtle(draft)
     sources = {str(s) for s in graph.objects(None, OA.hasSource)}
     documents = sorted(s.removeprefix(str(ID)) for s in sources if s.startswith(str(ID)))
     if len(documents) != 1:

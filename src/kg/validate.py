@@ -33,6 +33,8 @@ from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Processor, Result
 from rdflib.term import BNode, Identifier, Literal, Node, URIRef
 
+from kg._rdf_files import read_turtle
+
 if TYPE_CHECKING:
     import pyoxigraph as ox
 
@@ -95,7 +97,8 @@ def load_shapes(shapes_dir: Path) -> rdflib.Graph:
     The shapes are split by topic across files but reference each other (shared property
     shapes, the SPARQL prefix declarations), so they only work as one graph.
     Raises FileNotFoundError when the directory holds no Turtle files, so that a wrong path
-    cannot pass as "no rules, everything conforms"; rdflib's parse errors propagate unchanged.
+    cannot pass as "no rules, everything conforms"; a syntax error is a ``SourceError`` naming
+    the file, line and column.
     """
     files = sorted(shapes_dir.glob("*.ttl"))
     if not files:
@@ -104,7 +107,7 @@ def load_shapes(shapes_dir: Path) -> rdflib.Graph:
         )
     shapes = rdflib.Graph()
     for file in files:
-        shapes.parse(file, format="turtle")
+        read_turtle(file, into=shapes)
     return shapes
 
 
