@@ -100,3 +100,29 @@ def test_first_requests_at_once_are_answered(money_store: OxigraphStore) -> None
         for thread in threads:
             thread.join(timeout=90)
     assert statuses == dict.fromkeys(FIRST_REQUESTS, 200)
+
+
+def test_a_served_app_starts_a_query_worker_ahead_and_a_handed_store_at_its_first_query(
+    built: BuildResult, tmp_path: Path, money_store: OxigraphStore
+) -> None:
+    """A served app has a worker loading before its first query arrives; an app handed a store
+    (the tests' hundreds of apps) starts none until a query needs one."""
+    import time
+
+    handed = create_app(Settings(store="oxigraph:memory"), store=money_store)
+    with TestClient(handed) as client:
+        runner = handed.state.query_runner
+        assert client.get("/api/actors?limit=1").status_code == 200
+        assert not runner.started_ahead and runner.running() == 0
+        assert client.get("/sparql", params={"query": "ASK {}"}).status_code == 200
+        assert runner.running() == 1
+    assert built.store is not None
+    store = tmp_path / "store"
+    shutil.copytree(built.store, store)
+    served = create_app(Settings(store=str(store)))
+    with TestClient(served):
+        assert served.state.query_runner.started_ahead
+        deadline = time.monotonic() + 60
+        while served.state.query_runner.running() == 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert served.state.query_runner.running() == 1

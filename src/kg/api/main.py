@@ -110,7 +110,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
             on_disk=opened.directory() if on_disk else None,
         )
         app.state.query_runner = runner
-        await runner.start()
+        if on_disk:  # served: a worker ready for the first query (QueryRunner.start)
+            await runner.start()
         # The writes call this after every commit; workers then reload before their next
         # query, and rendered answers are dropped.
 

@@ -266,6 +266,10 @@ class _Slot:
             raise StoreError(f"a query worker could not load the data: {detail}")
         return parent
 
+    def alive(self) -> bool:
+        """Whether this slot's worker process is running."""
+        return self._process is not None and self._process.is_alive()
+
     def stop(self, *, kill: bool = False) -> None:
         process, conn = self._process, self._conn
         self._process = self._conn = None
@@ -318,12 +322,18 @@ class QueryRunner(Generic[J, R]):
         self._loop: asyncio.AbstractEventLoop | None = None
         self._free: asyncio.Queue[_Slot] | None = None
         self._closed = False
+        #: Whether ``start`` was called: a worker was started before any query asked.
+        self.started_ahead = False
 
     async def start(self) -> None:
         """Start one worker in the background, so that the first query finds it ready: the
         forkserver's imports take 0.5-1.5 s once per server, then the data loads. A query
-        arriving meanwhile waits for it, within its deadline."""
+        arriving meanwhile waits for it, within its deadline. Served apps call it at startup;
+        an app handed a store (tests, embedding) does not, and starts a worker at its first
+        query: most test apps never see one, and a snapshot and a worker cost each of them
+        0.1-0.5 s of CPU."""
         free = self._queue()
+        self.started_ahead = True
         if self.uses_processes:
             slot = free.get_nowait()
             started = self._threads.submit(slot.start)
@@ -353,6 +363,10 @@ class QueryRunner(Generic[J, R]):
             return await asyncio.wait_for(answer, timeout=max(0.0, deadline - time.monotonic()))
         except TimeoutError:
             raise self.timeout_error() from None
+
+    def running(self) -> int:
+        """How many worker processes are alive now."""
+        return sum(slot.alive() for slot in self._slots)
 
     def timeout_error(self) -> QueryTimeoutError:
         return QueryTimeoutError(
