@@ -7,6 +7,7 @@ from collections.abc import Iterable
 import pyoxigraph as ox
 import pytest
 from rdflib import Dataset, Graph
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from kg._namespaces import REFERENCE_GRAPH
 from kg.export import FORMATS
@@ -69,19 +70,42 @@ def reference(store: OxigraphStore) -> Reference:
     return Reference(store)
 
 
-@pytest.mark.parametrize("name", sorted(FORMATS))
-def test_one_graph_round_trips(store: OxigraphStore, reference: Reference, name: str) -> None:
+#: The backend whose dumps rdflib reads: pyoxigraph's own. The other backends hand their quads
+#: to the same pyoxigraph serialiser (``kg.export.serialize_quads``); what their round trips
+#: must show is that those quads are the store's, which pyoxigraph's reader checks in a tenth of
+#: rdflib's time (rdflib took 0.5-2 s per dump here).
+RDFLIB_READS = "oxigraph"
+
+
+def _read_back(data: bytes, name: str, backend: str) -> dict[str | None, frozenset[str]]:
+    """Each non-empty graph of a dump, canonicalised, by name (``None``: the default graph,
+    where a triple format and a one-graph dump put their triples), as rdflib reads it for
+    ``RDFLIB_READS`` and as pyoxigraph reads it for the others."""
     fmt = FORMATS[name]
-    data = store.dump(name, str(REFERENCE_GRAPH))
-    if fmt.supports_datasets:
-        dataset = Dataset()
-        dataset.parse(data=data, format=fmt.rdflib_name)
-        again = Graph()
-        for s, p, o, _ in dataset.quads((None, None, None, None)):
-            again.add((s, p, o))
-    else:
-        again = Graph().parse(data=data, format=fmt.rdflib_name)
-    assert _canonical(again) == reference.graph(str(REFERENCE_GRAPH))
+    if backend != RDFLIB_READS:
+        by_graph: dict[str | None, list[ox.Triple]] = {}
+        for quad in ox.parse(data, format=fmt.rdf_format):
+            graph = quad.graph_name
+            key = graph.value if isinstance(graph, ox.NamedNode) else None
+            by_graph.setdefault(key, []).append(quad.triple)
+        return {graph: _canonical_triples(triples) for graph, triples in by_graph.items()}
+    if not fmt.supports_datasets:
+        return {None: _canonical(Graph().parse(data=data, format=fmt.rdflib_name))}
+    dataset = Dataset()
+    dataset.parse(data=data, format=fmt.rdflib_name)
+    return {
+        None if g.identifier == DATASET_DEFAULT_GRAPH_ID else str(g.identifier): _canonical(g)
+        for g in dataset.graphs()
+        if len(g)
+    }
+
+
+@pytest.mark.parametrize("name", sorted(FORMATS))
+def test_one_graph_round_trips(
+    store: OxigraphStore, reference: Reference, backend: str, name: str
+) -> None:
+    graphs = _read_back(store.dump(name, str(REFERENCE_GRAPH)), name, backend)
+    assert graphs == {None: reference.graph(str(REFERENCE_GRAPH))}
 
 
 #: The whole dataset, on the two serialisers: pyoxigraph's own dump and ``serialize_quads``,
@@ -93,17 +117,16 @@ SERIALISERS = pytest.mark.parametrize("backend", ["oxigraph", "virtuoso"], indir
 
 @SERIALISERS
 @pytest.mark.parametrize("name", sorted(FORMATS))
-def test_whole_dataset_round_trips(store: OxigraphStore, reference: Reference, name: str) -> None:
-    fmt = FORMATS[name]
-    data = store.dump(name)
-    if fmt.supports_datasets:
-        dataset = Dataset()
-        dataset.parse(data=data, format=fmt.rdflib_name)
+def test_whole_dataset_round_trips(
+    store: OxigraphStore, reference: Reference, backend: str, name: str
+) -> None:
+    graphs = _read_back(store.dump(name), name, backend)
+    if FORMATS[name].supports_datasets:
+        assert sorted(g for g in graphs if g is not None) == store.graphs()
         for graph in store.graphs():
-            assert _canonical(dataset.graph(graph)) == reference.graph(graph), graph
+            assert graphs[graph] == reference.graph(graph), graph
     else:
-        parsed = Graph().parse(data=data, format=fmt.rdflib_name)
-        assert _canonical(parsed) == reference.union()
+        assert graphs[None] == reference.union()
 
 
 def test_reimport_into_a_fresh_store_gives_the_same_quads(store: OxigraphStore) -> None:
