@@ -11,7 +11,6 @@ import pytest
 
 from kg import derive, tallies
 from kg._namespaces import PREFIXES
-from kg.build import BuildResult
 from kg.derive import (
     DERIVED_GRAPH,
     _native_rows,
@@ -21,6 +20,7 @@ from kg.derive import (
     derived_triples,
     materialise,
 )
+from kg.stores.oxigraph import OxigraphStore
 
 SCHEMA = "https://schema.org/"
 RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
@@ -41,12 +41,8 @@ Edit = Callable[[ox.Store, random.Random, ox.NamedNode], list[ox.Quad]]
 
 
 @pytest.fixture(scope="module")
-def shipped(built: BuildResult) -> ox.Store:
-    assert built.store is not None
-    reader = ox.Store.read_only(str(built.store))
-    store = ox.Store()
-    store.bulk_extend(reader)
-    return store
+def shipped(built_in_memory: OxigraphStore) -> ox.Store:
+    return _copy(built_in_memory.native)
 
 
 def _copy(store: ox.Store) -> ox.Store:

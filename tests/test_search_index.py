@@ -110,12 +110,9 @@ _PREDICATES = {
 
 
 @pytest.fixture(scope="module")
-def shipped(built: BuildResult) -> ox.Store:
-    assert built.store is not None
-    source = OxigraphStore(built.store, read_only=True)
+def shipped(built_in_memory: OxigraphStore) -> ox.Store:
     copy = ox.Store()
-    copy.bulk_extend(source.native)
-    source.close()
+    copy.bulk_extend(built_in_memory.native)
     return copy
 
 

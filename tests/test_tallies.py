@@ -11,7 +11,6 @@ import pytest
 from rdflib import URIRef
 
 from kg import entities, queries, tallies
-from kg.build import BuildResult
 from kg.derive import DERIVED_GRAPH, _native_rows, materialise
 from kg.stores.oxigraph import OxigraphStore
 
@@ -19,21 +18,20 @@ from kg.stores.oxigraph import OxigraphStore
 LOW: int = 40
 
 
-def _copy_of_build(built: BuildResult) -> ox.Store:
-    assert built.store is not None
+def _copy_of_build(built_in_memory: OxigraphStore) -> ox.Store:
     copy = ox.Store()
-    copy.bulk_extend(ox.Store.read_only(str(built.store)))
+    copy.bulk_extend(built_in_memory.native)
     return copy
 
 
 @pytest.fixture(scope="module")
-def untallied_native(built: BuildResult) -> ox.Store:
-    return _copy_of_build(built)
+def untallied_native(built_in_memory: OxigraphStore) -> ox.Store:
+    return _copy_of_build(built_in_memory)
 
 
 @pytest.fixture(scope="module")
-def tallied_native(built: BuildResult) -> ox.Store:
-    native = _copy_of_build(built)
+def tallied_native(built_in_memory: OxigraphStore) -> ox.Store:
+    native = _copy_of_build(built_in_memory)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(tallies, "THRESHOLD", LOW)
         materialise(native)

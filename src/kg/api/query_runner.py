@@ -236,12 +236,7 @@ class _Slot:
     def start(self) -> Connection:
         """The worker, started (or restarted after ``data_changed``) and loaded."""
         runner = self._runner
-        if (
-            self._conn is not None
-            and self._process is not None
-            and self._process.is_alive()
-            and self._generation == runner.generation
-        ):
+        if self._conn is not None and self.alive() and self._generation == runner.generation:
             return self._conn
         self.stop()
         source = runner.source()

@@ -80,17 +80,17 @@ def _hash_join(ctx: QueryContext, join: Any) -> Iterator[Any]:
     """
     from rdflib.plugins.sparql.evaluate import evalPart
 
-    right = [(row, dict(row.items())) for row in evalPart(ctx, join.p2)]
+    right = list(evalPart(ctx, join.p2))
+    bounds = [dict(row.items()) for row in right]  # its own bindings, not the context's
     shared = sorted(set(join.p1.get("_vars") or ()) & set(join.p2.get("_vars") or ()))
-    keys = [v for v in shared if all(bound.get(v) is not None for _, bound in right)]
+    keys = [v for v in shared if all(bound.get(v) is not None for bound in bounds)]
     index: dict[tuple[Any, ...], list[Any]] = {}
-    for row, bound in right:
+    for row, bound in zip(right, bounds, strict=True):
         index.setdefault(tuple(bound[v] for v in keys), []).append(row)
-    everything = [row for row, _ in right]
     for left in evalPart(ctx, join.p1):
         bound = dict(left.items())
         values = tuple(bound.get(v) for v in keys)
-        for row in everything if None in values else index.get(values, ()):
+        for row in right if None in values else index.get(values, ()):
             if left.compatible(row):
                 yield left.merge(row)
 
