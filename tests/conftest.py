@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from _dev import load_dev
+from _kept_open import KeptOpen
 from _servers import Server, free_port, load_built
 from _small_stores import MONEY_TTL, small_store
 
@@ -43,9 +44,10 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 #: Fixtures each pytest-xdist worker would otherwise build for itself, for the tests it
 #: happens to get: a Virtuoso loaded with the IATI fixture and the importer's run over the
-#: sample files (7 s and 3.5 s, measured twice per run). The tests that use one form an
+#: sample files (7 s and 3.5 s, measured twice per run), the browser tests' site (the build
+#: with an IATI file imported, served) and Chromium. The tests that use one form an
 #: ``xdist_group``, which one worker runs, building the fixture once.
-ONE_WORKER_FIXTURES = {"iati_store": "iati-stores", "imported": "iati-imported"}
+ONE_WORKER_FIXTURES = {"iati_store": "iati-stores", "imported": "iati-imported", "site": "browser"}
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
@@ -157,27 +159,39 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture(scope="session")
-def store(built: BuildResult, backend: str, request: pytest.FixtureRequest) -> Iterator[Store]:
+def kept_open() -> Iterator[KeptOpen]:
+    with contextlib.ExitStack() as stack:
+        yield KeptOpen(stack)
+
+
+@pytest.fixture(scope="session")
+def store(
+    built: BuildResult, backend: str, kept_open: KeptOpen, request: pytest.FixtureRequest
+) -> Store:
     """The session build of the shipped data, served by each backend in turn.
 
     Every test that uses this fixture (directly or through ``api_client``) runs
     once per backend: the built pyoxigraph store itself; rdflib (``MemoryStore``) loaded from
     its N-Quads; and a Virtuoso server loaded with its graphs through ``replace_graph``
     (SPARQL Update), or Oxigraph's server (Graph Store Protocol), for the tests marked
-    ``ON_EVERY_SERVER``.
+    ``ON_EVERY_SERVER``. Each is opened once per session (``KeptOpen``).
     """
     assert built.store is not None
-    opened: Store
-    if backend == "oxigraph":
-        opened = OxigraphStore(built.store, read_only=True)
-    elif backend == "memory":
-        opened = MemoryStore.copy_of(built.store)
-    else:
-        server: Server = request.getfixturevalue("sparql_server")
-        opened = server.store(gsp=backend == "oxigraph-server")
-        load_built(opened, built.store)
-    yield opened
-    opened.close()
+    path = built.store
+
+    def open_() -> contextlib.closing[Store]:
+        opened: Store
+        if backend == "oxigraph":
+            opened = OxigraphStore(path, read_only=True)
+        elif backend == "memory":
+            opened = MemoryStore.copy_of(path)
+        else:
+            server: Server = request.getfixturevalue("sparql_server")
+            opened = server.store(gsp=backend == "oxigraph-server")
+            load_built(opened, path)
+        return contextlib.closing(opened)
+
+    return kept_open.get(("store", backend), open_)
 
 
 @pytest.fixture(scope="session")

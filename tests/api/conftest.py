@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -11,6 +12,7 @@ from typing import Any
 
 import pyoxigraph as ox
 import pytest
+from _kept_open import KeptOpen
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from rdflib import Dataset
@@ -155,14 +157,18 @@ def parse_rdf() -> RdfParser:
 
 
 @pytest.fixture(scope="session")
-def api_client(store: OxigraphStore, settings: Settings) -> Iterator[TestClient]:
+def api_client(
+    store: OxigraphStore, backend: str, settings: Settings, kept_open: KeptOpen
+) -> TestClient:
     """The app over the session build of the shipped data, served by each backend in turn:
-    /api, /id, /ontology, /export, pages. Under a deadline of minutes, not the default 10 s:
-    the rdflib reference engine answers some REST routes in seconds on a busy machine, and
-    these suites check answers; the deadline has its own tests (test_deadline.py)."""
+    /api, /id, /ontology, /export, pages; each started once per session (``KeptOpen``). Under
+    a deadline of minutes, not the default 10 s: the rdflib reference engine answers some REST
+    routes in seconds on a busy machine, and these suites check answers; the deadline has its
+    own tests (test_deadline.py)."""
     lenient = settings.model_copy(update={"query_timeout": 300.0})
-    with TestClient(create_app(lenient, store=store)) as opened:
-        yield opened
+    return kept_open.get(
+        ("api_client", backend), lambda: TestClient(create_app(lenient, store=store))
+    )
 
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -197,31 +203,40 @@ IATI_DELIVERIES = "https://w3id.org/coop-kg/graph/fixture-deliveries"
 
 @pytest.fixture(scope="session", params=IATI_STORES)
 def iati_store(
-    built: Any, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Store]:
+    built: Any,
+    kept_open: KeptOpen,
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Store:
     """The session build of the shipped data with the IATI import fixture added, in memory, or
     copied into a Virtuoso of its own (the shared one serves the shipped data alone), or
-    imported by `kg import iati`'s own code."""
-    if request.param == "imported":
-        imported = _import_fixture_files(built.store, tmp_path_factory.mktemp("iati-imported"))
-        yield imported
-        imported.close()
-        return
-    store = OxigraphStore.in_memory_copy(built.store)
-    store.read_only = False
-    load_iati_fixture(store)
-    if request.param == "oxigraph":
-        yield store
-        store.close()
-        return
-    start = request.getfixturevalue("start_virtuoso")
-    with start(tmp_path_factory.mktemp("virtuoso-iati")) as base:
-        served = SparqlStore(base + "/sparql", base + "/sparql")
-        for graph in store.graphs():
-            served.replace_graph(graph, store.dump("ntriples", graph))
-        store.close()
-        yield served
-        served.close()
+    imported by `kg import iati`'s own code; each made once per session (``KeptOpen``)."""
+    kind = str(request.param)
+
+    @contextlib.contextmanager
+    def open_() -> Iterator[Store]:
+        if kind == "imported":
+            folder = tmp_path_factory.mktemp("iati-imported")
+            with contextlib.closing(_import_fixture_files(built.store, folder)) as imported:
+                yield imported
+            return
+        store = OxigraphStore.in_memory_copy(built.store)
+        store.read_only = False
+        load_iati_fixture(store)
+        if kind == "oxigraph":
+            with contextlib.closing(store):
+                yield store
+            return
+        start = request.getfixturevalue("start_virtuoso")
+        with start(tmp_path_factory.mktemp("virtuoso-iati")) as base:
+            served = SparqlStore(base + "/sparql", base + "/sparql")
+            for graph in store.graphs():
+                served.replace_graph(graph, store.dump("ntriples", graph))
+            store.close()
+            with contextlib.closing(served):
+                yield served
+
+    return kept_open.get(("iati_store", kind), open_)
 
 
 def _import_fixture_files(build: Path, folder: Path) -> OxigraphStore:
@@ -254,9 +269,10 @@ def _import_fixture_files(build: Path, folder: Path) -> OxigraphStore:
 
 
 @pytest.fixture(scope="session")
-def iati_client(iati_store: Store, make_app: AppFactory) -> Iterator[TestClient]:
-    with TestClient(make_app(iati_store)) as opened:
-        yield opened
+def iati_client(iati_store: Store, make_app: AppFactory, kept_open: KeptOpen) -> TestClient:
+    """The app over each ``iati_store``, started once per session (``KeptOpen``)."""
+    key = ("iati_client", str(id(iati_store)))  # each store is kept for the session too
+    return kept_open.get(key, lambda: TestClient(make_app(iati_store)))
 
 
 @pytest.fixture

@@ -24,6 +24,21 @@ CHROMIUM_ARGS = [
 ]
 AXE = HERE / "vendor" / "axe-core" / "axe.min.js"
 ARTIFACTS = Path(os.environ.get("KG_BROWSER_ARTIFACTS", HERE / "artifacts"))
+#: Screenshots are for people to look at (``KG_SCREENSHOTS=1 .venv/bin/pytest tests/browser``),
+#: and no test reads them: a run without it takes none. They were a fifth of the browser
+#: tests' time (13 of 71 s run alone, 18 of 103 CPU-seconds), in every CI run that threw them
+#: away.
+SCREENSHOTS = os.environ.get("KG_SCREENSHOTS") == "1"
+
+
+def screenshot(page: Any, name: str, *, full_page: bool = True) -> Path | None:
+    """``page`` as ``ARTIFACTS/{name}.png`` when ``SCREENSHOTS`` asks for it (else None)."""
+    if not SCREENSHOTS:
+        return None
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=full_page)
+    return path
 
 
 @dataclass
@@ -43,12 +58,9 @@ class Visit:
         assert response is not None and response.ok, f"{path}: {response and response.status}"
         return response
 
-    def screenshot(self, label: str, *, full_page: bool = True) -> Path:
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    def screenshot(self, label: str, *, full_page: bool = True) -> Path | None:
         self.shots += 1
-        path = ARTIFACTS / f"{self.name}-{self.shots:02d}-{label}.png"
-        self.page.screenshot(path=str(path), full_page=full_page)
-        return path
+        return screenshot(self.page, f"{self.name}-{self.shots:02d}-{label}", full_page=full_page)
 
     def accessibility(self, label: str, *, exclude: tuple[str, ...] = ()) -> list[dict[str, Any]]:
         """axe-core's serious and critical violations on the page as it is now."""

@@ -5,7 +5,8 @@ One server for the session: the shipped data plus an IATI sample file imported b
 importer, so that the map has countries to shade (the curated fundings name no place) and
 imported facts cite XML elements. Every page a test opens records each request the browser
 makes and each console message; ``visit`` fails on a request to another host, a console error
-or an uncaught exception. Screenshots land in ``tests/browser/artifacts/`` (or ``$KG_BROWSER_ARTIFACTS``).
+or an uncaught exception. With ``KG_SCREENSHOTS=1``, screenshots land in
+``tests/browser/artifacts/`` (or ``$KG_BROWSER_ARTIFACTS``), beside axe-core's reports.
 
 Without Chromium the tests skip, except in CI (``CI`` set), where they fail.
 """
@@ -71,8 +72,11 @@ def site(
     store.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(chromium: Path) -> Iterator[Any]:
+    """Chromium under Playwright for one module's tests. Not for the session: Playwright's sync
+    API keeps an asyncio loop running in the main thread while it is open, and the tests the
+    same xdist worker runs later could not start one (``asyncio.run`` refuses)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -1,8 +1,8 @@
 """What a researcher does on the site, in Chromium: search, open an entity, check a fact in its
 source; ask who funds what where and download it; ask in SPARQL and share the answer; read the
 API documentation offline. Every visit records its requests (none may leave 127.0.0.1) and its
-console (no errors), runs axe-core (no serious or critical violation) and leaves screenshots
-in tests/browser/artifacts/ (conftest.py)."""
+console (no errors) and runs axe-core (no serious or critical violation); with
+``KG_SCREENSHOTS=1`` it leaves screenshots in tests/browser/artifacts/ (browsing.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browsing import ARTIFACTS, Visit  # tests/browser/browsing.py
+from browsing import Visit, screenshot  # tests/browser/browsing.py
 
 #: Every page the tests open passes axe-core; the pictures (SVG and canvas) are described by
 #: their captions and the tables beside them.
@@ -198,9 +198,7 @@ def test_phone_width(browser: Any, site: str, path: str) -> None:
     page = browser.new_page(viewport={"width": 360, "height": 740})
     page.goto(site + path, wait_until="networkidle")
     overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    name = path.strip("/").replace("/", "-") or "home"
-    page.screenshot(path=str(ARTIFACTS / f"phone-{name}.png"), full_page=True)
+    screenshot(page, "phone-" + (path.strip("/").replace("/", "-") or "home"))
     page.close()
     assert overflow <= 1, f"{path} is {overflow} px wider than the phone"
 
