@@ -219,24 +219,48 @@ def _run_turbo(data: object, shapes: rdflib.Graph) -> rdflib.Graph:
 # --- pySHACL, the reference ---------------------------------------------------------------------
 
 
-def _run_pyshacl(data: rdflib.Graph, shapes: rdflib.Graph, ontology: rdflib.Graph) -> rdflib.Graph:
-    """Run pySHACL on private copies and return its report graph.
+_pyshacl_shapes = threading.local()
 
-    The shapes are copied because one shapes graph shared by concurrent validations fails in
-    pySHACL (its GitHub issue 314). `inplace=True` because the data is already a private copy;
-    `inference="none"` because the class tree is already in it (see `validate`). pySHACL's
-    return value is untyped, so it is checked here once.
+
+def _shapes_for_pyshacl(shapes: rdflib.Graph) -> rdflib.Graph:
+    """A copy of `shapes` for pySHACL to run, one per thread, kept while the shapes stay the same.
+
+    A copy, because pySHACL writes into the shapes graph it runs (0.40: at its first run it adds
+    owl:Class rdfs:subClassOf rdfs:Class and owl:DatatypeProperty rdfs:subClassOf rdf:Property)
+    and one shapes graph shared by concurrent validations fails in it (its GitHub issue 314).
+    Kept, because copying was a third of each validation (the 247 shape fixtures: 16.4 s with
+    a copy each, 10.8 s with one), and with one copy pySHACL reports the same for every
+    fixture: what it adds is the same two triples each time. tests/test_validate_parity.py
+    compares its reports with pyshacl-turbo's, so a copy that changed them would show there.
+    The key is the content, as for pyshacl-turbo's compiled shapes (`_program`)."""
+    key = frozenset(shapes)
+    kept: tuple[frozenset[tuple[Node, Node, Node]], rdflib.Graph] | None = getattr(
+        _pyshacl_shapes, "kept", None
+    )
+    if kept is None or kept[0] != key:
+        copy = rdflib.Graph()
+        copy += shapes
+        kept = (key, copy)
+        _pyshacl_shapes.kept = kept
+    return kept[1]
+
+
+def _run_pyshacl(data: rdflib.Graph, shapes: rdflib.Graph, ontology: rdflib.Graph) -> rdflib.Graph:
+    """Run pySHACL on a private copy of the data and the thread's copy of the shapes
+    (`_shapes_for_pyshacl`) and return its report graph.
+
+    `inplace=True` because the data is already a private copy; `inference="none"` because the
+    class tree is already in it (see `validate`). pySHACL's return value is untyped, so it is
+    checked here once.
     """
     import pyshacl
 
     target = _PreparedQueryGraph()
     target += data
     target += ontology.triples((None, RDFS.subClassOf, None))
-    shapes_copy = rdflib.Graph()
-    shapes_copy += shapes
     _conforms, report, text = pyshacl.validate(
         target,
-        shacl_graph=shapes_copy,
+        shacl_graph=_shapes_for_pyshacl(shapes),
         ont_graph=None,
         inference="none",
         inplace=True,
