@@ -4,6 +4,7 @@ store backend in turn."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import shutil
 import subprocess
@@ -261,7 +262,19 @@ def _wait_for(url: str, process: subprocess.Popen[bytes], log: Path, *, seconds:
 
 
 @pytest.fixture(scope="session")
-def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def virtuoso_template() -> Path:
+    """Where the test Virtuoso servers keep the initialised database they start from
+    (``scripts/virtuoso.py --template``): made by the first server of a checkout, copied by
+    every later one, of this run (both xdist workers, the serial run) and the next, until the
+    Virtuoso binary changes."""
+    binary = Path(shutil.which("virtuoso-t") or "virtuoso-t")
+    made_by = binary.stat() if binary.is_file() else None
+    key = f"{made_by.st_size}-{int(made_by.st_mtime)}" if made_by else "none"
+    return ROOT / ".pytest_cache" / f"virtuoso-template-{key}"
+
+
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory, virtuoso_template: Path) -> Iterator[str]:
     """A throwaway Virtuoso 7 on 127.0.0.1 (scripts/virtuoso.py), for the whole session: the
     base URL, where /sparql queries and updates (anonymous: a test instance only) and
     /sparql-graph-crud takes Graph Store Protocol requests.
@@ -269,20 +282,23 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     Without Virtuoso installed this skips, except in CI (``CI`` set), where it fails: the
     sparql backend must be tested there.
     """
-    with virtuoso_server(tmp_path_factory.mktemp("virtuoso")) as base:
+    with virtuoso_server(tmp_path_factory.mktemp("virtuoso"), virtuoso_template) as base:
         yield base
 
 
 @pytest.fixture(scope="session")
-def start_virtuoso() -> Callable[[Path], contextlib.AbstractContextManager[str]]:
+def start_virtuoso(
+    virtuoso_template: Path,
+) -> Callable[[Path], contextlib.AbstractContextManager[str]]:
     """``with start_virtuoso(folder) as base:`` a Virtuoso of its own (``virtuoso_server``)."""
-    return virtuoso_server
+    return functools.partial(virtuoso_server, template=virtuoso_template)
 
 
 @contextlib.contextmanager
-def virtuoso_server(folder: Path) -> Iterator[str]:
+def virtuoso_server(folder: Path, template: Path) -> Iterator[str]:
     """A Virtuoso of its own in ``folder`` (see ``virtuoso``), for data that must not meet the
-    shipped data's server: its base URL, until the block ends."""
+    shipped data's server, started from the database in ``template``: its base URL, until the
+    block ends."""
     if shutil.which("virtuoso-t") is None or not VIRTUOSO_INI.is_file():
         reason = "Virtuoso 7 is not installed (apt-get install virtuoso-opensource)"
         if os.environ.get("CI"):
@@ -291,8 +307,10 @@ def virtuoso_server(folder: Path) -> Iterator[str]:
     script = str(ROOT / "scripts" / "virtuoso.py")
     http_port, isql_port = free_port(), free_port()
     ports = ["--http-port", str(http_port), "--isql-port", str(isql_port)]
+    # A few thousand triples: 80 MB of cache is plenty (the script's default is for 1M).
+    options = [*ports, "--template", str(template), "--buffers", "10000"]
     started = subprocess.run(
-        [sys.executable, script, "start", str(folder), *ports],
+        [sys.executable, script, "start", str(folder), *options],
         capture_output=True,
         text=True,
         timeout=120,
@@ -301,4 +319,5 @@ def virtuoso_server(folder: Path) -> Iterator[str]:
         assert started.returncode == 0, f"Virtuoso did not start:\n{started.stdout}{started.stderr}"
         yield f"http://127.0.0.1:{http_port}"
     finally:
-        subprocess.run([sys.executable, script, "stop", str(folder)], timeout=60, check=False)
+        stop = [sys.executable, script, "stop", str(folder), "--discard"]
+        subprocess.run(stop, timeout=60, check=False)
