@@ -15,7 +15,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from _dev import load_dev
 from _kept_open import KeptOpen
 from _servers import Server, free_port, load_built
 from _small_stores import MONEY_TTL, small_store
@@ -53,34 +52,25 @@ ONE_WORKER_FIXTURES = {"iati_store": "iati-stores", "imported": "iati-imported",
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    _group_by_shared_fixture(items)
-    _check_serial_files(items)
-
-
-def _group_by_shared_fixture(items: list[pytest.Item]) -> None:
-    """Put each test that uses one of ``ONE_WORKER_FIXTURES`` in that fixture's group."""
+    """Give the tests that must share a worker their ``xdist_group``."""
     for item in items:
-        used = getattr(item, "fixturenames", ())
-        group = next((g for name, g in ONE_WORKER_FIXTURES.items() if name in used), None)
+        group = _group_of(item)
         if group is not None and item.get_closest_marker("xdist_group") is None:
             item.add_marker(pytest.mark.xdist_group(group))
 
 
-def _check_serial_files(items: list[pytest.Item]) -> None:
-    """A test marked serial must be in a file ``dev.py test`` runs the serial tests from
-    (``serial_files``: the files that mark tests serial in the usual way), else it would not
-    run at all."""
-    marked = [item for item in items if item.get_closest_marker("serial")]
-    if not marked:
-        return
-    files = set(load_dev().serial_files())
-    for item in marked:
-        if str(item.path.relative_to(ROOT)) not in files:
-            raise pytest.UsageError(
-                f"{item.nodeid} is marked serial in a way dev.py test does not see "
-                "(pytestmark = pytest.mark.serial, or @pytest.mark.serial on its own line): "
-                "it would not run"
-            )
+#: The group of the tests marked ``serial``: they time deadlines of a second, so one worker
+#: runs them one after another (two at once on two cores would compete for them).
+SERIAL_GROUP = "serial"
+
+
+def _group_of(item: pytest.Item) -> str | None:
+    """``SERIAL_GROUP`` for a test marked serial, else the group of the first of
+    ``ONE_WORKER_FIXTURES`` it uses, if any."""
+    if item.get_closest_marker("serial") is not None:
+        return SERIAL_GROUP
+    used = getattr(item, "fixturenames", ())
+    return next((g for name, g in ONE_WORKER_FIXTURES.items() if name in used), None)
 
 
 @pytest.fixture(scope="session")
@@ -265,7 +255,7 @@ def _wait_for(url: str, process: subprocess.Popen[bytes], log: Path, *, seconds:
 def virtuoso_template() -> Path:
     """Where the test Virtuoso servers keep the initialised database they start from
     (``scripts/virtuoso.py --template``): made by the first server of a checkout, copied by
-    every later one, of this run (both xdist workers, the serial run) and the next, until the
+    every later one, of this run (both xdist workers) and the next, until the
     Virtuoso binary changes."""
     binary = Path(shutil.which("virtuoso-t") or "virtuoso-t")
     made_by = binary.stat() if binary.is_file() else None

@@ -17,6 +17,9 @@ def test_grouped_tests_carry_their_group_to_the_scheduler(request: pytest.Fixtur
         pytest.skip("not an xdist worker of a --dist loadgroup run (dev.py test runs one)")
     grouped = [item for item in request.session.items if any(item.iter_markers("xdist_group"))]
     assert grouped, "no test is in an xdist_group: the check would prove nothing"
+    serial = [item for item in request.session.items if item.get_closest_marker("serial")]
+    assert serial, "no test is marked serial: the deadline tests moved or lost their mark"
+    assert all(item.nodeid.endswith("@serial") for item in serial), [i.nodeid for i in serial]
     lost = [item.nodeid for item in grouped if "@" not in item.nodeid]
     assert lost == [], (
         f"pytest-xdist ignores the xdist_group of {len(lost)} tests; "

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from kg.api.problems import PROBLEM_BASE, PROBLEM_MEDIA_TYPE
 
 DEADLINE = 0.5
-#: Cut within a second: run alone, not beside another xdist worker (`dev.py test`).
+#: Cut within a second: one worker runs the serial tests in turn (tests/conftest.py), never two at once.
 pytestmark = pytest.mark.serial
 
 

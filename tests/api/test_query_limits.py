@@ -29,7 +29,7 @@ from kg.stores.memory import MemoryStore
 from kg.stores.oxigraph import OxigraphStore
 
 DEADLINE = 1.0
-#: Cut within a second: run alone, not beside another xdist worker (`dev.py test`).
+#: Cut within a second: one worker runs the serial tests in turn (tests/conftest.py), never two at once.
 pytestmark = pytest.mark.serial
 P = "http://example.org/p"
 GRAPH = "http://example.org/chain"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import NoReturn
 
 import pytest
-from _dev import DEV, load_dev
+from _dev import load_dev
 
 
 class Exec(Exception):
@@ -36,11 +36,19 @@ def test_run_becomes_kg_serve_with_its_arguments(
     assert not hasattr(dev, "has_serve_command")
 
 
-def test_the_serial_run_collects_the_files_that_mark_tests_serial() -> None:
-    """``dev.py test`` runs the serial tests from these files alone (tests/conftest.py fails a
-    run in which a serial test sits elsewhere): both files that mark tests serial, nothing
-    else."""
-    files = load_dev().serial_files()
-    assert files == ["tests/api/test_deadline.py", "tests/api/test_query_limits.py"]
-    root = DEV.parent
-    assert all("mark.serial" in (root / name).read_text() for name in files)
+def test_test_runs_one_pytest_on_every_core(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The lint steps, then one pytest session with xdist: the tests marked serial run in it
+    (tests/conftest.py groups them), not in a second session afterwards."""
+    dev = load_dev()
+    ran: list[list[str]] = []
+
+    def call(argv: list[str]) -> int:
+        ran.append(argv)
+        return 0
+
+    monkeypatch.setattr(dev, "bootstrap", lambda: None)
+    monkeypatch.setattr(dev, "call", call)
+    assert dev.cmd_test(["-x"]) == 0
+    pytest_runs = [argv for argv in ran if argv[0].endswith("/pytest")]
+    assert pytest_runs == [[str(dev.BIN / "pytest"), *dev.PYTEST_PARALLEL, "-x"]]
+    assert "serial" not in " ".join(pytest_runs[0])
