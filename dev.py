@@ -69,8 +69,8 @@ def child_env() -> dict[str, str]:
     # Bytecode is cached (__pycache__/, ignored by git) even where the environment says not
     # to: with PYTHONDONTWRITEBYTECODE=1, as on our CI machines, every process compiled src/
     # and pytest rewrote the assertions of ~450 modules (the tests, hypothesis, schemathesis)
-    # again: each xdist worker, the serial run and every `kg` or uvicorn process a test
-    # starts. Collecting the suite took 10.0 s that way and 5.4 s with the cache.
+    # again: each xdist worker and every `kg` or uvicorn process a test starts. Collecting
+    # the suite took 10.0 s that way and 5.4 s with the cache.
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 

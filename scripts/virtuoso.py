@@ -134,16 +134,17 @@ def start(
     subprocess.run(["virtuoso-t", "+configfile", str(config), "+wait"], check=True, cwd=folder)
     url = f"http://127.0.0.1:{http_port}/sparql"
     wait_for(url, 60)
-    isql(isql_port, 'GRANT SPARQL_UPDATE TO "SPARQL";')
-    isql(isql_port, 'GRANT EXECUTE ON DB.DBA.SPARQL_INSERT_DICT_CONTENT TO "SPARQL";')
+    if template is None:  # a template's database has them already (template_database)
+        isql(isql_port, 'GRANT SPARQL_UPDATE TO "SPARQL";')
+        isql(isql_port, 'GRANT EXECUTE ON DB.DBA.SPARQL_INSERT_DICT_CONTENT TO "SPARQL";')
     if not quiet:
         print(url)
 
 
 def stop(folder: Path, *, discard: bool = False) -> None:
     """Shut the server in ``folder`` down (it checkpoints first), or with ``discard`` kill it
-    at once: a throwaway server's database is deleted with its folder, and its checkpoint took
-    1.5 s of each test session's end."""
+    at once: a throwaway server's database is deleted with its folder (stopping one after a
+    write: 1.9 s, killed 1.3 s)."""
     lock = folder / "virtuoso.lck"
     if not lock.is_file():
         return
