@@ -39,9 +39,11 @@ and the named queries use them instead of paths:
   funding rewrites the positions of its places; one that changes neither its order nor its
   places leaves them.
 
-* ``ck:tallyOf`` and the rest of a tally (``kg.tallies``): the group counts of an entity's page,
-  kept for the entities at least ``tallies.THRESHOLD`` derived triples point at (the world, the
-  continents), counted by ``entity-relations.rq`` once the rest of the graph is written.
+* ``ck:tallyOf`` and the rest of a tally (``kg.tallies``): the group counts of an entity's page
+  and the first page of its incoming groups, kept for the entities at least
+  ``tallies.THRESHOLD`` triples point at (the world, the continents, the biggest funders),
+  answered by ``entity-relations.rq`` and ``entity-incoming.rq`` once the rest of the graph is
+  written.
 
 The four closures are reflexive (every place is within itself, as GeoSPARQL's ``sfWithin`` is),
 so a filter is one triple pattern: ``?area ck:withinPlace ?region`` means what ``?area
@@ -215,7 +217,7 @@ def derive(store: Store) -> int:
     rows = _store_rows(store)
     triples = derived_triples(rows)
     store.replace_graph(DERIVED_GRAPH, _ntriples(triples))
-    hubs = tallies.hubs(triples)
+    hubs = tallies.hubs(rows)
     if hubs:
         # Counted on the graph just written (its groups are part of the counts), then written
         # with it: a reader meanwhile counts the relations live, as for any other entity.
@@ -268,7 +270,7 @@ def _rederive(store: ox.Store) -> tuple[set[Triple], set[Triple]]:
         for s, p, o in sorted(triples - old)
     )
     old_tallies = tallies.stored(rows, DERIVED_GRAPH, tallies.tallied(rows))
-    kept = tallies.counted(rows, tallies.hubs(triples))
+    kept = tallies.counted(rows, tallies.hubs(rows))
     _replace(store, old_tallies, kept)
     return was, triples | kept
 
@@ -328,7 +330,7 @@ def apply_change(
         gone, new = _totals_change(store, change, before)
         _replace(store, gone, new)
         removed, added = removed | gone, added | new
-    gone, new = _tallies_change(store, change, removed, added, part if recounted else None)
+    gone, new = _tallies_change(store, change, removed, added, whole=recounted)
     return removed | gone, added | new
 
 
@@ -337,20 +339,20 @@ def _tallies_change(
     change: Change,
     removed: set[Triple],
     added: set[Triple],
-    whole: Part | None,
+    *,
+    whole: bool,
 ) -> tuple[set[Triple], set[Triple]]:
     """Bring the relation tallies (``kg.tallies``) up to date once the rest of the derived
     graph is: recount the tallied entities the change touched (a quad of the write or a
     derived triple it changed names them), every tallied entity after a closure changed (the
-    outgoing counts leave out the properties within ``skos:notation``), and those the derived
-    triples it added may have taken over the threshold (only added derived triples raise an
-    entity's count); after a whole recount (``whole``, the complete derived part), every hub
-    of it."""
+    outgoing counts leave out the properties within ``skos:notation``), and the other entities
+    it named, which it may have taken over the threshold; after a whole recount of the derived
+    graph (``whole``), every hub of the store."""
     rows = _native_rows(store)
     kept = tallies.tallied(rows)
-    if whole is not None:
-        recount = kept | tallies.hubs(whole.triples)
-        hubs = tallies.over_threshold(rows, DERIVED_GRAPH, recount)
+    if whole:
+        hubs = tallies.hubs(rows)
+        recount = kept | hubs
     else:
         named = set(change.nodes)
         for s, _, o in removed | added:
@@ -358,8 +360,7 @@ def _tallies_change(
             if type(o) is str:
                 named.add(o)
         recount = set(kept) if change.closures else kept & named
-        pointed = {o for _, p, o in added if type(o) is str and o not in kept}
-        hubs = tallies.over_threshold(rows, DERIVED_GRAPH, recount | pointed)
+        hubs = tallies.over_threshold(rows, recount | (named - kept))
         recount |= hubs
     old = tallies.stored(rows, DERIVED_GRAPH, recount)
     return _replace(store, old, tallies.counted(rows, hubs))

@@ -24,8 +24,8 @@ from urllib.parse import quote
 
 from rdflib import BNode, Literal, URIRef
 
-from kg import queries, search_index, tallies, totals
-from kg._namespaces import ABSOLUTE_IRI, CK, ID, PREFIXES, slug_of
+from kg import queries, search_index, tallies
+from kg._namespaces import ABSOLUTE_IRI, ID, PREFIXES, slug_of
 from kg.errors import AmbiguousNameError, ConfigurationError, NotFoundError, UnknownNameError
 from kg.queries import select, select_each, together
 from kg.stores.base import SelectResult, Store, Term
@@ -48,7 +48,7 @@ RESOLVE_LABEL_QUERY: Final = "resolve-label"
 SEARCH_QUERY: Final = "search"
 ENTITY_QUERY: Final = "entity"
 OUTGOING_QUERY: Final = "entity-outgoing"
-INCOMING_QUERY: Final = "entity-incoming"
+INCOMING_QUERY: Final = tallies.PAGE_QUERY
 EVIDENCE_QUERY: Final = "entity-evidence"
 ELEMENTS_QUERY: Final = "entity-element-evidence"
 RELATIONS_QUERY: Final = tallies.RELATIONS_QUERY
@@ -59,37 +59,13 @@ INCOMING_ELEMENTS_QUERY: Final = "entity-incoming-elements"
 HIERARCHY_QUERY: Final = "place-hierarchy"
 #: Directions of a relation group: statements made by the entity, or pointing at it.
 DIRECTIONS: Final = ("outgoing", "incoming")
-#: Relations listed per group unless the caller asks for another page size.
-GROUP_LIMIT: Final = 20
+#: Relations listed per group unless the caller asks for another page size: the first page
+#: the relation tallies keep (``kg.tallies``).
+GROUP_LIMIT: Final = tallies.PAGE_SIZE
 #: The largest page of one group: evidence is fetched for every relation on the page.
 MAX_GROUP_LIMIT: Final = 1000
-#: The properties of the derived graph (``kg.derive``): closures and the funding index that
-#: every load computes from the rest of the data, for queries. No user asserted them, and they
-#: repeat what the page shows anyway ("within place" repeats the place hierarchy, "serves
-#: within" the areas served), so an entity's answer counts their groups but lists them only
-#: when asked for that group (``GroupPage``): listing them cost most of the answer at 1M
-#: triples (a continent has a funding serving within it for every funding in its countries).
-#: ``/api/fundings?region=`` lists those fundings with amounts and filters. The summary totals
-#: (``kg.totals``) point at the funders, recipients, places and themes they count.
-INDEX_PROPERTIES: Final = (
-    frozenset(
-        str(CK[name])
-        for name in (
-            "withinPlace",
-            "withinTheme",
-            "withinClass",
-            "withinProperty",
-            "servesWithin",
-            "fundingOrder",
-            "fundingYear",
-            "positionWithin",
-            "fundingCount",
-            "activityWithin",
-            "activityOrder",
-        )
-    )
-    | totals.PREDICATES
-)
+#: The groups of the derived index: counted, listed only when paged (``kg.tallies``).
+INDEX_PROPERTIES: Final = tallies.INDEX_PROPERTIES
 
 
 def collection_query(collection: str) -> str:
@@ -583,8 +559,9 @@ def describe(
     is counted, and the first ``limit`` relations of each are listed, except the groups of the
     derived index (``INDEX_PROPERTIES``: counted, marked ``derived``, listed only when paged);
     ``page`` lists one group only, from its offset. The work therefore grows with ``limit``
-    and the number of groups, not with the relations: counting is one aggregate, an incoming
-    page is read with LIMIT and OFFSET in IRI order (the same page on every engine; sorting
+    and the number of groups, not with the relations (and for the entities the most triples
+    point at, the counts and the first pages are kept: ``kg.tallies``): counting is one
+    aggregate, an incoming page is read with LIMIT and OFFSET in IRI order (the same page on every engine; sorting
     thousands by label costs more than the answer may; a page is sorted by label for
     display), and evidence is fetched for the nodes on the page only. Outgoing relations are stated on the entity itself, so they are few: they are
     read at once, sorted by label and paged here.
@@ -612,10 +589,11 @@ def describe(
     # each; the entity's own fields too, though an IRI that names nothing makes the others
     # wasted), in turn in process. The outgoing relations are read unless the page asked is of
     # an incoming group (the whole answer lists an outgoing group whenever it has one). The
-    # counts are kept for the entities the derived index points at most (kg.tallies: counting
-    # the world's relations is most of its answer): read for the ``hubs``, counted for the
-    # others; without ``hubs``, a tally is looked for first, and a server counts meanwhile
-    # rather than take a second round trip for every entity that has none.
+    # counts and first pages are kept for the entities the most triples point at (kg.tallies:
+    # reading the world's or a big funder's relations is most of its answer): read for the
+    # ``hubs``, counted for the others; without ``hubs``, a tally is looked for first, and a
+    # server counts meanwhile rather than take a second round trip for every entity that has
+    # none.
     count = partial(select, store, RELATIONS_QUERY, constants={"entity": subject})
     asked: dict[str, Callable[[], SelectResult]] = {
         "fields": partial(select, store, ENTITY_QUERY, {"entity": subject}),
@@ -664,12 +642,14 @@ def describe(
     if relations is None:
         relations = count()
     counts, property_refs = _counts(relations)
+    offset = page.offset if page is not None else 0
+    # The tally keeps the first page of each listed incoming group, at the default size.
+    first_pages = _kept_pages(relations) if (limit, offset) == (tallies.PAGE_SIZE, 0) else {}
     wanted = (
         [(page.direction, page.property)]
         if page is not None
         else sorted(counts, key=lambda g: (DIRECTIONS.index(g[0]), g[1]))
     )
-    offset = page.offset if page is not None else 0
     # The derived index is listed only when its group is paged (INDEX_PROPERTIES).
     listed_groups = [g for g in wanted if page is not None or g[1] not in INDEX_PROPERTIES]
     own = _evidence(got["quotes"])
@@ -685,6 +665,7 @@ def describe(
         ],
         limit,
         offset,
+        first_pages,
     )
     outgoing: list[Relation] = []
     incoming: list[Relation] = []
@@ -758,19 +739,29 @@ def _counts(result: SelectResult) -> tuple[dict[tuple[str, str], int], dict[str,
 
 
 def _incoming_pages(
-    store: Store, entity: URIRef, props: Sequence[EntityRef], limit: int, offset: int
+    store: Store,
+    entity: URIRef,
+    props: Sequence[EntityRef],
+    limit: int,
+    offset: int,
+    known: Mapping[str, Mapping[str, str | None]],
 ) -> dict[str, list[Relation]]:
     """The page at ``offset`` of the incoming relations of each of ``props`` (property IRI ->
     relations), each with its subject's evidence: three queries whatever the number of groups.
 
-    The pages are cut once (``select_each``: sorting every subject of a group is the cost of
-    the answer for a place that thousands of fundings serve); the evidence queries are then
-    bound to the subjects on the pages (VALUES), since a subject's evidence does not depend on
-    the group it was listed in.
+    The pages ``known`` (property IRI -> {subject: label}, the first pages a tally keeps) are
+    taken as they are; the others are cut once (``select_each``: sorting every subject of a
+    group is the cost of the answer for a place that thousands of fundings serve); the
+    evidence queries are then bound to the subjects on the pages (VALUES), since a subject's
+    evidence does not depend on the group it was listed in.
     """
     if not props:
         return {}
-    labels = _cut_pages(store, entity, props, limit, offset)
+    cut = [p for p in props if p.id not in known]
+    labels = _cut_pages(store, entity, cut, limit, offset) if cut else {}
+    for ref in props:
+        for node, label in known.get(ref.id, {}).items():
+            labels[(ref.id, node)] = label
     subjects = [URIRef(s) for s in sorted({subject for _, subject in labels})]
     quotes: dict[str, list[Evidence]] = {}
     elements: dict[str, dict[tuple[str, str], ElementEvidence]] = {}
@@ -796,6 +787,22 @@ def _incoming_pages(
                 _sort_elements(elements.get(node, {}).values()),
             )
         )
+    return pages
+
+
+def _kept_pages(result: SelectResult) -> dict[str, dict[str, str | None]]:
+    """Property IRI -> {subject: its least label} of the first pages a tally keeps, from the
+    rows of ``entity-relation-tallies.rq`` (none from ``entity-relations.rq``): the pages
+    ``_cut_pages`` would cut at the default size."""
+    pages: dict[str, dict[str, str | None]] = {}
+    for row in result.dicts():
+        if "subject" not in row:
+            continue
+        page = pages.setdefault(str(row["property"]), {})
+        node = str(row["subject"])
+        label = str(row["subjectLabel"]) if "subjectLabel" in row else None
+        known = page.get(node)
+        page[node] = label if known is None else known if label is None else min(known, label)
     return pages
 
 

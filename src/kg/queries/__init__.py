@@ -91,10 +91,13 @@ def query_text(name: str) -> str:
     return resources.files(__name__).joinpath(f"{name}.rq").read_text(encoding="utf-8")
 
 
-def with_constants(name: str, constants: Mapping[str, Term]) -> str:
+def with_constants(
+    name: str, constants: Mapping[str, Term], page: tuple[int, int] | None = None
+) -> str:
     """The text of ``queries/{name}.rq`` to run, each ``$name`` of ``constants`` written as
-    its term (see ``select``): for callers that evaluate it themselves (``kg.tallies``)."""
-    return _written(name, load_query(name), constants, None)
+    its term and its page as ``page`` (see ``select``): for callers that evaluate it
+    themselves (``kg.tallies``)."""
+    return _written(name, load_query(name), constants, page)
 
 
 def query_names() -> list[str]:
