@@ -23,7 +23,8 @@ import time
 from pathlib import Path
 
 from kg import _reach
-from kg.importer import PROTECTED_GRAPHS, Contract, _parse
+from kg._namespaces import RESERVED_GRAPHS
+from kg.importer import Contract, _parse
 from kg.settings import Settings
 from kg.stores.oxigraph import OxigraphStore
 from kg.validate import validate_store
@@ -48,9 +49,7 @@ def main(file: Path, store_path: Path) -> None:
     lap("parse")
     mentioned = _reach.mentioned(scratch)
     lap("mentioned")
-    _reach.add_neighbours(
-        scratch, store.native, mentioned, skip=set(graphs) | set(PROTECTED_GRAPHS)
-    )
+    _reach.add_neighbours(scratch, store.native, mentioned, skip=set(graphs) | RESERVED_GRAPHS)
     lap("neighbours")
     report = validate_store(scratch, shapes=contract.shapes, ontology=contract.ontology)
     lap("validate")
