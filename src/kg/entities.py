@@ -559,12 +559,13 @@ def describe(
     is counted, and the first ``limit`` relations of each are listed, except the groups of the
     derived index (``INDEX_PROPERTIES``: counted, marked ``derived``, listed only when paged);
     ``page`` lists one group only, from its offset. The work therefore grows with ``limit``
-    and the number of groups, not with the relations (and for the entities the most triples
-    point at, the counts and the first pages are kept: ``kg.tallies``): counting is one
-    aggregate, an incoming page is read with LIMIT and OFFSET in IRI order (the same page on every engine; sorting
+    and the number of groups, not with the relations: counting is one aggregate, an incoming
+    page is read with LIMIT and OFFSET in IRI order (the same page on every engine; sorting
     thousands by label costs more than the answer may; a page is sorted by label for
-    display), and evidence is fetched for the nodes on the page only. Outgoing relations are stated on the entity itself, so they are few: they are
-    read at once, sorted by label and paged here.
+    display), and evidence is fetched for the nodes on the page only. For the entities the
+    most triples point at, the counts and the first page of each incoming group are kept
+    (``kg.tallies``) and read instead. Outgoing relations are stated on the entity itself, so
+    they are few: they are read at once, sorted by label and paged here.
 
     Evidence of a relation is the evidence of the node the statement is made on, because that
     is where curators attach quotes: for an outgoing relation, the entity's own evidence; for an
@@ -577,10 +578,10 @@ def describe(
     entity and on each relation, found the same way). Places also get ``ancestors``
     (transitively containing places) and ``children`` (places directly inside). ``kind``, when
     given, must be one of the entity's kinds, or this raises ``NotFoundError`` as for an IRI
-    that names nothing. ``hubs``, when given, are the entities whose relation counts the
-    derived graph keeps (``tallied``, as a server keeps it between writes): the others are
-    counted without looking for a tally first. It may be out of date: a tally is only read
-    where one is kept, and an entity without one is counted.
+    that names nothing. ``hubs``, when given, are the entities whose relation counts (and
+    first pages) the derived graph keeps (``tallied``, as a server keeps it between writes):
+    the others are counted without looking for a tally first. It may be out of date: a tally
+    is only read where one is kept, and an entity without one is counted.
     """
     if not 1 <= limit <= MAX_GROUP_LIMIT:
         raise ConfigurationError(f"limit must be between 1 and {MAX_GROUP_LIMIT}, not {limit}")
