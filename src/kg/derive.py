@@ -67,6 +67,7 @@ from rdflib import Literal, URIRef
 from kg import tallies, totals
 from kg._namespaces import BASE, CK, GRAPH, PREFIXES
 from kg.stores.base import SelectResult, Store, iri_values
+from kg.stores.oxigraph import OxigraphStore
 from kg.totals import Object, Text, Triple
 
 DERIVED_GRAPH: Final = str(GRAPH["derived"])
@@ -221,7 +222,9 @@ def derive(store: Store) -> int:
     if hubs:
         # Counted on the graph just written (its groups are part of the counts), then written
         # with it: a reader meanwhile counts the relations live, as for any other entity.
-        triples |= tallies.counted(rows, hubs)
+        native = store.pyoxigraph()
+        cut = None if native is None else _first_page(native.native)
+        triples |= tallies.counted(rows, hubs, cut)
         store.replace_graph(DERIVED_GRAPH, _ntriples(triples))
     return len(triples)
 
@@ -270,7 +273,7 @@ def _rederive(store: ox.Store) -> tuple[set[Triple], set[Triple]]:
         for s, p, o in sorted(triples - old)
     )
     old_tallies = tallies.stored(rows, DERIVED_GRAPH, tallies.tallied(rows))
-    kept = tallies.counted(rows, tallies.hubs(rows))
+    kept = tallies.counted(rows, tallies.hubs(rows), _first_page(store))
     _replace(store, old_tallies, kept)
     return was, triples | kept
 
@@ -363,7 +366,18 @@ def _tallies_change(
         hubs = tallies.over_threshold(rows, recount | (named - kept))
         recount |= hubs
     old = tallies.stored(rows, DERIVED_GRAPH, recount)
-    return _replace(store, old, tallies.counted(rows, hubs))
+    return _replace(store, old, tallies.counted(rows, hubs, _first_page(store)))
+
+
+def _first_page(store: ox.Store) -> tallies.FirstPage:
+    """``tallies.FirstPage`` cut from pyoxigraph's index, as an entity page cuts it."""
+    wrapped = OxigraphStore.wrapping(store)
+
+    def first_page(entity: str, prop: str) -> list[str]:
+        page = wrapped.subjects_page(prop, entity, limit=tallies.PAGE_SIZE, offset=0)
+        return [subject for subject, _ in page]
+
+    return first_page
 
 
 def change_of(after: ox.Store, removed: Iterable[ox.Quad], added: Iterable[ox.Quad]) -> Change:
