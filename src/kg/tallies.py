@@ -49,7 +49,8 @@ from kg.totals import Object, Text, Triple
 #: kept. Reading a group's subjects costs ~3.3 us a triple in memory and counting them ~1.5
 #: (1M triples), so an entity under the threshold costs its page at most ~5 ms more than one
 #: with nothing pointing at it. Every tallied entity a write touches is recounted (the world
-#: 38-95 ms at 1M triples), so only the hubs are: 1M synthetic triples have 45 such entities.
+#: 38-95 ms at 1M triples), so only the hubs are: 45 entities at 1M synthetic triples, 545 at
+#: 10M (every country and theme), whose tallies take a whole derive 54 s on disk there.
 THRESHOLD: Final = 1000
 #: The relations kept of each incoming group: the first page an entity's answer lists unless
 #: asked for another (``kg.entities.GROUP_LIMIT`` is this).
@@ -132,8 +133,8 @@ def is_entity(iri: str) -> bool:
 
 def hubs(rows: Rows) -> set[str]:
     """The entities at least ``THRESHOLD`` triples of the store point at (tallies aside):
-    those a whole derive tallies. One aggregate over the store (1.4 s at 1M triples in
-    memory), run once the rest of the derived graph is written."""
+    those a whole derive tallies. One aggregate over the store (1.3-1.8 s at 1M triples in
+    memory, 50-60 s at 10M on disk), run once the rest of the derived graph is written."""
     return _pointed_at(rows, "")
 
 
