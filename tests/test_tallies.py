@@ -155,20 +155,29 @@ def test_the_page_of_any_other_entity_is_counted_live(tallied: OxigraphStore) ->
 
 def test_hubs_count_the_triples_of_every_graph_but_not_tallies_or_classes() -> None:
     """World: half its triples in a data graph, half in the derived graph; Japan: a few, and
-    as many tally triples as the threshold (not counted); a class: more than the threshold."""
+    as many tally triples as the threshold (not counted); a class and a node in no collection
+    (an evidence node, say): more than the threshold, and never tallied."""
     serves = ox.NamedNode("https://w3id.org/coop-kg/ontology#servesWithin")
     funder = ox.NamedNode("https://schema.org/funder")
+    cites = ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
     data, derived = ox.NamedNode("https://example.org/graph"), ox.NamedNode(DERIVED_GRAPH)
     world, japan = ox.NamedNode(WORLD), ox.NamedNode(JAPAN)
+    evidence = ox.NamedNode("https://w3id.org/coop-kg/id/evidence/doc/1-2")
     funding = ox.NamedNode("https://w3id.org/coop-kg/ontology#Funding")
-    half = tallies.THRESHOLD // 2
+    country = ox.NamedNode("https://schema.org/Country")
+    within = ox.NamedNode("https://w3id.org/coop-kg/ontology#withinClass")
     store = ox.Store()
+    store.add(ox.Quad(country, within, ox.NamedNode("https://schema.org/Place"), derived))
+    for place in (world, japan):
+        store.add(ox.Quad(place, ox.NamedNode(_TYPE), country, data))
+    half = tallies.THRESHOLD // 2
     for n in range(tallies.THRESHOLD):
         node = ox.NamedNode(f"https://w3id.org/coop-kg/id/f{n}")
         store.add(
             ox.Quad(node, serves if n < half else funder, world, derived if n < half else data)
         )
         store.add(ox.Quad(node, ox.NamedNode(_TYPE), funding, data))
+        store.add(ox.Quad(node, cites, evidence, data))
         tally = ox.NamedNode(tallies.node(JAPAN, "incoming", f"https://example.org/p{n}"))
         store.add(ox.Quad(tally, ox.NamedNode(tallies.OF), japan, derived))
         store.add(ox.Quad(tally, ox.NamedNode(tallies.FIRST), japan, derived))
@@ -176,7 +185,8 @@ def test_hubs_count_the_triples_of_every_graph_but_not_tallies_or_classes() -> N
             store.add(ox.Quad(node, funder, japan, data))
     rows = _native_rows(store)
     assert tallies.hubs(rows) == {WORLD}
-    assert tallies.over_threshold(rows, [WORLD, JAPAN, funding.value]) == {WORLD}
+    candidates = [WORLD, JAPAN, funding.value, evidence.value]
+    assert tallies.over_threshold(rows, candidates) == {WORLD}
 
 
 def test_the_hubs_listed_decide_which_counts_are_read(
