@@ -42,7 +42,7 @@ COLLECTIONS: Final = {
     "documents": "document",
 }
 
-KINDS_QUERY: Final = "kinds"
+KINDS_QUERY: Final = tallies.KINDS_QUERY
 RESOLVE_ID_QUERY: Final = "resolve-id"
 RESOLVE_LABEL_QUERY: Final = "resolve-label"
 SEARCH_QUERY: Final = "search"
@@ -801,10 +801,16 @@ def _kept_pages(result: SelectResult) -> dict[str, dict[str, str | None]]:
             continue
         page = pages.setdefault(str(row["property"]), {})
         node = str(row["subject"])
-        label = str(row["subjectLabel"]) if "subjectLabel" in row else None
-        known = page.get(node)
-        page[node] = label if known is None else known if label is None else min(known, label)
+        page[node] = _least(page.get(node), row.get("subjectLabel"))
     return pages
+
+
+def _least(known: str | None, label: Term | None) -> str | None:
+    """The least of a subject's labels seen so far: a subject with several shows the least,
+    on any engine (``OxigraphStore.subjects_page`` takes it too)."""
+    if label is None:
+        return known
+    return str(label) if known is None else min(known, str(label))
 
 
 def _cut_pages(
@@ -830,12 +836,7 @@ def _cut_pages(
         store, INCOMING_QUERY, branches, tag="property", page=(limit, offset)
     ).dicts():
         key = (str(row["property"]), str(row["subject"]))
-        if "subjectLabel" in row:
-            label = str(row["subjectLabel"])
-            known = labels.get(key)
-            labels[key] = label if known is None else min(known, label)
-        else:
-            labels.setdefault(key, None)
+        labels[key] = _least(labels.get(key), row.get("subjectLabel"))
     return labels
 
 

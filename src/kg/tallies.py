@@ -178,9 +178,12 @@ def stored(rows: Rows, derived_graph: str, entities: Iterable[str]) -> set[Tripl
         return set()
     sparql = _STORED % (iri_values(given), derived_graph, OF, DIRECTION, PROPERTY, COUNT, FIRST)
     found: set[Triple] = set()
+    nodes: set[str] = set()
     for tally, entity, direction, prop, count, first in rows(sparql, True):
         if tally and entity and direction and prop and count:
-            found |= _node_triples(entity, direction, prop, int(count), (), tally)
+            if tally not in nodes:  # one row per kept subject of its first page
+                nodes.add(tally)
+                found |= _node_triples(entity, direction, prop, int(count), (), tally)
             if first:
                 found.add((tally, FIRST, first))
     return found
