@@ -68,6 +68,8 @@ BOUND: dict[str, dict[str, Term]] = {
     # Bound to the subjects of a page of incoming relations (kg.entities._incoming_pages).
     "entity-incoming-evidence": {"subject": ID["pledge-japan-women-empowerment-2016-2018"]},
     "entity-incoming-elements": {"subject": ID["pledge-japan-women-empowerment-2016-2018"]},
+    # Bound to the documents those quotes cite.
+    "node-labels": {"node": ID["japan-unodc-2024-2026"]},
 }
 
 

@@ -56,6 +56,7 @@ TALLIES_QUERY: Final = "entity-relation-tallies"
 TALLIED_QUERY: Final = tallies.TALLIED_QUERY
 INCOMING_EVIDENCE_QUERY: Final = "entity-incoming-evidence"
 INCOMING_ELEMENTS_QUERY: Final = "entity-incoming-elements"
+NODE_LABELS_QUERY: Final = "node-labels"
 HIERARCHY_QUERY: Final = "place-hierarchy"
 #: Directions of a relation group: statements made by the entity, or pointing at it.
 DIRECTIONS: Final = ("outgoing", "incoming")
@@ -772,8 +773,12 @@ def _incoming_pages(
             partial(select, store, INCOMING_EVIDENCE_QUERY, rows=("subject", subjects)),
             partial(select, store, INCOMING_ELEMENTS_QUERY, rows=("subject", subjects)),
         )
-        for row in quoted.dicts():
-            quotes.setdefault(str(row["subject"]), []).append(evidence_of(row))
+        rows = list(quoted.dicts())
+        cited = _least_labels(store, {str(row["document"]) for row in rows})
+        for row in rows:
+            quotes.setdefault(str(row["subject"]), []).append(
+                evidence_of(row, label=cited.get(str(row["document"])))
+            )
         for row in filed.dicts():
             element = _element_of(row)
             elements.setdefault(str(row["subject"]), {})[(element.file.id, element.xpath)] = element
@@ -840,10 +845,33 @@ def _cut_pages(
     return labels
 
 
-def evidence_of(row: Mapping[str, Term], *, document: str = "document") -> Evidence:
+def _least_labels(store: Store, iris: set[str]) -> dict[str, str]:
+    """IRI -> its least label, for those of ``iris`` that have one (``node-labels.rq``; on
+    pyoxigraph read from the index, ``OxigraphStore.least_labels``)."""
+    if not iris:
+        return {}
+    native = store.pyoxigraph()
+    if native is not None:
+        queries.used(NODE_LABELS_QUERY)
+        return native.least_labels(sorted(iris))
+    found: dict[str, str] = {}
+    nodes = [URIRef(iri) for iri in sorted(iris)]
+    for row in select(store, NODE_LABELS_QUERY, rows=("node", nodes)).dicts():
+        least = _least(found.get(str(row["node"])), row["label"])
+        if least is not None:
+            found[str(row["node"])] = least
+    return found
+
+
+def evidence_of(
+    row: Mapping[str, Term], *, document: str = "document", label: str | None = None
+) -> Evidence:
     """Evidence from a row with ``?{document}``, ``?{document}Label`` or ``?itemLabel``
-    (optional), ``?quote``, ``?quoteStart`` and ``?quoteEnd``: the names every query uses."""
-    label = row.get(f"{document}Label", row.get("itemLabel"))
+    (optional; ``label`` when the document's label was read apart), ``?quote``,
+    ``?quoteStart`` and ``?quoteEnd``: the names every query uses."""
+    if label is None:
+        found = row.get(f"{document}Label", row.get("itemLabel"))
+        label = None if found is None else str(found)
     return Evidence(
         EntityRef.of(row[document], label),
         str(row["quote"]),

@@ -14,6 +14,7 @@ from kg.entities import (
     GroupPage,
     Page,
     _cut_pages,
+    _least_labels,
     compact,
     describe,
     expand,
@@ -238,3 +239,17 @@ def test_pages_cut_from_the_index_equal_the_named_query(limit: int, offset: int)
     assert [subject for _, subject in cut] == expected
     if ID + "s-ab" in expected:
         assert cut[(CK + "ledBy", ID + "s-ab")] == "Alpha"
+
+
+def test_labels_read_from_the_index_equal_the_named_query() -> None:
+    """The labels of the documents an entity page cites are read from pyoxigraph's index
+    (OxigraphStore.least_labels) for speed; they must be node-labels.rq's least label, on
+    pyoxigraph and on rdflib: two labels give the least, a plain and a tagged literal both
+    count, a node without one is left out."""
+    nodes = {ID + "s-ab", ID + "s-B", ID + "s-a", ID + "nowhere"}
+    native = _group_store("oxigraph")
+    read = _least_labels(native, nodes)
+    assert read == {ID + "s-ab": "Alpha", ID + "s-B": "Bee"}
+    assert read == _least_labels(_QueriesOnly(native), nodes)  # type: ignore[arg-type]
+    assert read == _least_labels(_group_store("rdflib"), nodes)
+    assert _least_labels(native, set()) == {}

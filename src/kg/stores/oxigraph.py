@@ -182,17 +182,28 @@ class OxigraphStore:
             and not isinstance(quad.graph_name, ox.DefaultGraph)
         }
         page = heapq.nsmallest(offset + limit, subjects)[offset:]
+        labels = self.least_labels(page)
+        return [(subject, labels.get(subject)) for subject in page]
+
+    def least_labels(self, iris: Iterable[str]) -> dict[str, str]:
+        """IRI -> its least ``rdfs:label`` in any named graph, for those of ``iris`` that have
+        one: what ``queries/node-labels.rq`` answers, the least kept, read from the index.
+
+        Why not the query: asked for the few documents the quotes of an entity page cite, it
+        is a lookup per IRI either way, and the query costs its parse and plan (the label probe
+        in the evidence query was 1.4 ms of 2.9 ms for the median funder at 1M triples)."""
         label = ox.NamedNode(_LABEL)
-        out: list[tuple[str, str | None]] = []
-        for subject in page:
+        found: dict[str, str] = {}
+        for iri in iris:
             names = [
                 quad.object.value
-                for quad in self._store.quads_for_pattern(ox.NamedNode(subject), label, None)
+                for quad in self._store.quads_for_pattern(ox.NamedNode(iri), label, None)
                 if isinstance(quad.object, ox.Literal)
                 and not isinstance(quad.graph_name, ox.DefaultGraph)
             ]
-            out.append((subject, min(names) if names else None))
-        return out
+            if names:
+                found[iri] = min(names)
+        return found
 
     def query(
         self,
