@@ -16,12 +16,13 @@ while ``?p`` is bound its filter is true, so the filter goes.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from typing import Final
 
+from kg import deadline
 from kg.errors import QueryError
 from kg.queries import load_query
-from kg.stores.base import SelectResult, Store, Term
+from kg.stores.base import SelectResult, Store, Term, with_rows
 
 _FILTER: Final = re.compile(r"(?m)^[ \t]*FILTER \(!BOUND\(\?(\w+)\)\s*\|\|")
 _OPTIONAL: Final = re.compile(r"(?m)^[ \t]*OPTIONAL \{ (FILTER \(BOUND\(\?(\w+)\)\)\s*)")
@@ -105,15 +106,24 @@ def _closing(text: str, opening: int, pair: str = "()") -> int | None:
 
 
 def select_bound(
-    store: Store, name: str, bindings: Mapping[str, Term | None], *, suffix: str = ""
+    store: Store,
+    name: str,
+    bindings: Mapping[str, Term | None],
+    *,
+    suffix: str = "",
+    rows: tuple[str, Sequence[Term]] | None = None,
 ) -> SelectResult:
     """``kg.queries.select`` of the named query ``name`` without the filters of the parameters
     ``bindings`` leaves None (``prune``); ``suffix`` (a solution modifier such as ``LIMIT 50
-    OFFSET 0``) goes after the query's own."""
+    OFFSET 0``) goes after the query's own; ``rows`` (variable, terms) binds one variable to
+    several values, as ``select`` does."""
     given = {k: v for k, v in bindings.items() if v is not None}
     text = prune(load_query(name), given)
+    if rows is not None:
+        text = with_rows(text, *rows)
     if suffix:
         text = f"{text.rstrip()}\n{suffix}\n"
+    deadline.check()
     result = store.query(text, bindings=given or None)
     if not isinstance(result, SelectResult):
         raise QueryError(f"queries/{name}.rq is not a SELECT query")

@@ -68,6 +68,7 @@ from kg.entities import (
     Page,
     Period,
     evidence_of,
+    least_labels,
     sort_evidence,
     sorted_refs,
 )
@@ -98,7 +99,6 @@ STORED_TOTALS_QUERY: Final = "funding-totals-stored"
 #: What a split summary counts of each funding besides its shares.
 PARTS_QUERY: Final = "funding-parts"
 #: Labels of a summary's groups.
-LABELS_QUERY: Final = "funding-group-labels"
 #: Each selected funding's amount and dates, for a summary's conversion report.
 AMOUNTS_QUERY: Final = "funding-amounts"
 #: The line of funding-totals.rq and funding-amounts.rq that stands for "every funding", where
@@ -527,7 +527,7 @@ def _parts(
     entities = {
         row[k] for row in rows.values() for k in ("funderGroup", "recipientGroup") if k in row
     }
-    labels = _labels(store, sorted(entities, key=str))
+    labels = least_labels(store, map(str, entities))
 
     def ref(row: Mapping[str, Term], name: str) -> EntityRef | None:
         term = row.get(name)
@@ -629,7 +629,7 @@ class _Sums:
     def add(self, row: Mapping[str, Term], into: str | None) -> None:
         count = int(str(row["fundings"]))
         self.count += count
-        if str(row.get("isPriced")) != "1" or "total" not in row:
+        if "currency" not in row or "total" not in row:  # a row of unpriced fundings
             self.without += count
             return
         code, value = str(row["currency"]), Decimal(str(row["total"]))
@@ -683,7 +683,7 @@ def _totals(
         rows = list(result.dicts())
     entities = [d for d in by if d != "year"]
     keys = {row[f"{d}Group"] for row in rows for d in entities if f"{d}Group" in row}
-    labels = _labels(store, sorted(keys, key=str))
+    labels = least_labels(store, map(str, keys))
 
     def key(row: Mapping[str, Term], dimension: str) -> EntityRef | int | None:
         term = row.get(f"{dimension}Group")
@@ -748,16 +748,6 @@ def _grouped_only(sparql: str, keep: Collection[str]) -> str:
 
     head, body, tail = sparql[select:where], sparql[where:group], sparql[group:]
     return sparql[:select] + cut(head) + body + cut(tail)
-
-
-def _labels(store: Store, items: Sequence[Term]) -> dict[str, Term]:
-    """A label of each of ``items`` that has one (group keys of a summary)."""
-    labels: dict[str, Term] = {}
-    for start in range(0, len(items), DETAILS_CHUNK):
-        chunk = items[start : start + DETAILS_CHUNK]
-        for row in select(store, LABELS_QUERY, rows=("item", chunk)).dicts():
-            labels.setdefault(str(row["item"]), row["label"])
-    return labels
 
 
 def _over_selection(sparql: str, filters: FundingFilters) -> str:

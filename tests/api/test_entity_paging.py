@@ -185,3 +185,20 @@ def test_openapi_describes_the_paging(api_client: TestClient) -> None:
     )
     detail = schema["components"]["schemas"]["EntityDetail"]["properties"]
     assert "groups" in detail
+
+
+def test_quotes_name_their_documents_by_label(api_client: TestClient, store: Store) -> None:
+    """The cited documents' labels come from the quotes' query on a SPARQL server and are read
+    once per document on pyoxigraph (entity-incoming-evidence.rq's ?labelsParam): either way
+    each quote on a page names its document by the label the store holds for it."""
+    body = ok(api_client, "/api/actors/japan")
+    cited = {
+        quote["document"]["id"]: quote["document"]["label"]
+        for relation in body["incoming"]
+        for quote in relation["evidence"]
+    }
+    assert len(cited) == 2  # both seed documents are quoted on Japan's first pages
+    for document, label in cited.items():
+        result = store.query(f"SELECT ?label WHERE {{ <{document}> rdfs:label ?label }}")
+        assert isinstance(result, SelectResult)
+        assert [label] == [str(row[0]) for row in result.rows]

@@ -14,10 +14,10 @@ from kg.entities import (
     GroupPage,
     Page,
     _cut_pages,
-    _least_labels,
     compact,
     describe,
     expand,
+    least_labels,
     list_collection,
     resolve,
     search,
@@ -248,8 +248,8 @@ def test_labels_read_from_the_index_equal_the_named_query() -> None:
     count, a node without one is left out."""
     nodes = {ID + "s-ab", ID + "s-B", ID + "s-a", ID + "nowhere"}
     native = _group_store("oxigraph")
-    read = _least_labels(native, nodes)
+    read = least_labels(native, nodes)
     assert read == {ID + "s-ab": "Alpha", ID + "s-B": "Bee"}
-    assert read == _least_labels(_QueriesOnly(native), nodes)  # type: ignore[arg-type]
-    assert read == _least_labels(_group_store("rdflib"), nodes)
-    assert _least_labels(native, set()) == {}
+    assert read == least_labels(_QueriesOnly(native), nodes)  # type: ignore[arg-type]
+    assert read == least_labels(_group_store("rdflib"), nodes)
+    assert least_labels(native, set()) == {}
