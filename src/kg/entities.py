@@ -612,6 +612,10 @@ def describe(
         asked["kept"] = partial(select, store, TALLIES_QUERY, constants={"entity": subject})
     if (hubs is None and not store.in_process) or (hubs is not None and iri not in hubs):
         asked["counted"] = count
+    if kind == "region":
+        # Asked for a place's page: with the others, not in a round trip of its own after
+        # them (Virtuoso at 1M triples, the world's page 14.6 -> 13.6 ms).
+        asked["placed"] = partial(select, store, HIERARCHY_QUERY, {"entity": subject})
     got = dict(zip(asked, together(store, *asked.values()), strict=True))
     fields = got["fields"]
     if not fields.rows:
@@ -709,7 +713,10 @@ def describe(
     groups.sort(key=lambda g: (DIRECTIONS.index(g.direction), g.property.label.casefold()))
     ancestors = children = None
     if "region" in kinds:
-        ancestors, children = _hierarchy(select(store, HIERARCHY_QUERY, {"entity": subject}))
+        placed = got.get("placed")
+        if placed is None:  # a place asked for by IRI or in another collection
+            placed = select(store, HIERARCHY_QUERY, {"entity": subject})
+        ancestors, children = _hierarchy(placed)
     return EntityDetail(
         id=iri,
         slug=slug_of(iri),
