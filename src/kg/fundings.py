@@ -98,7 +98,6 @@ TOTALS_QUERY: Final = "funding-totals"
 STORED_TOTALS_QUERY: Final = "funding-totals-stored"
 #: What a split summary counts of each funding besides its shares.
 PARTS_QUERY: Final = "funding-parts"
-#: Labels of a summary's groups.
 #: Each selected funding's amount and dates, for a summary's conversion report.
 AMOUNTS_QUERY: Final = "funding-amounts"
 #: The line of funding-totals.rq and funding-amounts.rq that stands for "every funding", where
