@@ -58,9 +58,6 @@ TALLIED_QUERY: Final = tallies.TALLIED_QUERY
 INCOMING_EVIDENCE_QUERY: Final = "entity-incoming-evidence"
 INCOMING_ELEMENTS_QUERY: Final = "entity-incoming-elements"
 NODE_LABELS_QUERY: Final = "node-labels"
-#: IRIs bound by one VALUES block of node-labels.rq: one request on a SPARQL server stays
-#: within what Virtuoso parses quickly.
-LABELS_CHUNK: Final = 1000
 HIERARCHY_QUERY: Final = "place-hierarchy"
 #: Directions of a relation group: statements made by the entity, or pointing at it.
 DIRECTIONS: Final = ("outgoing", "incoming")
@@ -868,7 +865,7 @@ def _cut_pages(
 def least_labels(store: Store, iris: Iterable[str]) -> dict[str, str]:
     """IRI -> its least label, for those of ``iris`` that have one: the documents an entity
     page's quotes cite, the groups of a summary (``node-labels.rq``, bound to at most
-    ``LABELS_CHUNK`` IRIs at a time; on pyoxigraph read from the index,
+    ``queries.VALUES_CHUNK`` IRIs at a time; on pyoxigraph read from the index,
     ``OxigraphStore.least_labels``)."""
     wanted = sorted(set(iris))
     if not wanted:
@@ -878,8 +875,8 @@ def least_labels(store: Store, iris: Iterable[str]) -> dict[str, str]:
         queries.used(NODE_LABELS_QUERY)
         return native.least_labels(wanted)
     found: dict[str, str] = {}
-    for start in range(0, len(wanted), LABELS_CHUNK):
-        nodes = [URIRef(iri) for iri in wanted[start : start + LABELS_CHUNK]]
+    for start in range(0, len(wanted), queries.VALUES_CHUNK):
+        nodes = [URIRef(iri) for iri in wanted[start : start + queries.VALUES_CHUNK]]
         for row in select(store, NODE_LABELS_QUERY, rows=("node", nodes)).dicts():
             least = _least(found.get(str(row["node"])), row["label"])
             if least is not None:

@@ -73,7 +73,7 @@ from kg.entities import (
     sorted_refs,
 )
 from kg.errors import ConfigurationError
-from kg.queries import load_query, select, together
+from kg.queries import VALUES_CHUNK, load_query, select, together
 from kg.stores.base import SelectResult, Store, Term, with_values
 
 FUNDINGS_QUERY: Final = "fundings"
@@ -111,8 +111,6 @@ _TOTALS_BY: Final = {
     "theme": "byThemeParam",
     "year": "byYearParam",
 }
-#: Fundings whose details one query fetches (a VALUES block of IRIs; summaries need them all).
-DETAILS_CHUNK: Final = 1000
 #: How a qualifier IRI reads in JSON.
 QUALIFIERS: Final = {
     str(CK.Exact): "exact",
@@ -838,8 +836,8 @@ def _details(
     covers (None: no period); without ``evidence`` their quotes are left out (and an open
     period is not closed by its document's); with ``convert`` each amount's conversion."""
     builders: dict[str, _Builder] = {}
-    for start in range(0, len(fundings), DETAILS_CHUNK):
-        chunk = fundings[start : start + DETAILS_CHUNK]
+    for start in range(0, len(fundings), VALUES_CHUNK):
+        chunk = fundings[start : start + VALUES_CHUNK]
         asked = [DETAILS_QUERY, ITEMS_QUERY] + ([EVIDENCE_QUERY] if evidence else [])
         details, items, *quotes = together(
             store, *(partial(select, store, name, rows=("funding", chunk)) for name in asked)

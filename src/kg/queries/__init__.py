@@ -22,8 +22,13 @@ T = TypeVar("T")
 #: Threads that wait on a SPARQL server for ``together``: a few answers at once, each asking a
 #: few queries at once.
 _WAITERS: Final = ThreadPoolExecutor(max_workers=8, thread_name_prefix="kg-queries")
+#: The most terms one VALUES block binds (``select``'s ``rows``): callers with more (a
+#: summary's fundings or groups) ask in chunks of this many, which a SPARQL server parses
+#: quickly.
+VALUES_CHUNK: Final = 1000
 
 __all__ = [
+    "VALUES_CHUNK",
     "load_query",
     "query_names",
     "query_text",
